@@ -1,0 +1,15 @@
+// Subcommands register their options on the CLI and the action to run once parsing succeeded.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+struct Command {
+    CLI::App* app;              // the subcommand
+    std::function<int()> run;   // returns the exit code; throws std::exception on failure
+};
+using CommandList = std::vector<Command>;
+
+void add_info_command(CLI::App& parent, CommandList& commands);

@@ -1,0 +1,52 @@
+// sparse-llm: the command-line entry point. Parses, dispatches, and turns failures into one line and an exit code.
+#include <cstdio>
+#include <exception>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "apps/command.h"
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+void log_to_stderr() {
+    auto logger = spdlog::stderr_color_mt("sparse-llm");
+    logger->set_pattern("%^%l%$: %v");
+    spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    log_to_stderr();
+    CLI::App app{"sparse-llm: small language models on edge CPUs, with sparse attention"};
+    app.require_subcommand(1);
+    CommandList commands;
+    add_info_command(app, commands);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return kExitUsage;
+    }
+
+    for (const Command& command : commands) {
+        if (!command.app->parsed()) continue;
+        try {
+            return command.run();
+        } catch (const std::exception& e) {
+            std::fflush(stdout);
+            std::fprintf(stderr, "error: %s\n", e.what());
+            return kExitFailure;
+        }
+    }
+    return kExitUsage;
+}

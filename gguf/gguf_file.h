@@ -1,0 +1,119 @@
+// GGUF v2/v3 reader: header, metadata and tensor table of a little-endian GGUF file,
+// every count, length and offset bounds-checked before use. Tensor data is not copied:
+// TensorInfo::data points into the mapped file.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gguf/gguf_error.h"
+#include "gguf/ggml_type.h"
+
+namespace gguf {
+
+class MappedFile;
+
+enum class ValueType : uint32_t {
+    UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6,
+    BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
+};
+std::string_view value_type_name(ValueType type);
+
+// One metadata value. Scalars and numeric arrays keep their little-endian bytes in the file.
+struct Value {
+    ValueType type = ValueType::UINT8;
+    ValueType element_type = ValueType::UINT8;  // arrays only
+    uint64_t count = 0;                          // arrays only: number of elements
+    const uint8_t* raw = nullptr;                // scalar bytes, or the first element of a numeric array
+    std::string_view string;                     // STRING
+    std::vector<std::string_view> strings;       // ARRAY of STRING
+    uint64_t offset = 0;                         // byte offset of the value in the file
+
+    bool is_integer() const;
+    bool is_array_of(ValueType element) const { return type == ValueType::ARRAY && element_type == element; }
+    // Numeric element i (scalars: i = 0) converted to the requested kind; the caller checks the type.
+    uint64_t as_uint(uint64_t i = 0) const;
+    int64_t as_int(uint64_t i = 0) const;
+    double as_double(uint64_t i = 0) const;
+};
+
+struct TensorInfo {
+    std::string_view name;
+    uint32_t n_dims = 0;
+    std::array<uint64_t, 4> ne{1, 1, 1, 1};  // ne[0] is the row length (contiguous); unused dims are 1
+    GgmlType type = GgmlType::F32;
+    uint64_t offset = 0;                      // relative to the data section
+    uint64_t n_elements = 0;
+    uint64_t n_bytes = 0;
+    const uint8_t* data = nullptr;            // into the mapped file
+
+    uint64_t rows() const { return n_elements / ne[0]; }
+};
+
+class File {
+public:
+    // Maps and parses a file. Throws gguf::Error with one line naming the file, field and byte offset.
+    static File open(const std::string& path);
+    // Parses bytes owned by the caller, who keeps them alive as long as the File; `source` names them in errors.
+    static File parse(const uint8_t* data, size_t size, std::string source);
+
+    uint32_t version() const { return version_; }
+    uint64_t alignment() const { return alignment_; }
+    uint64_t data_offset() const { return data_offset_; }
+    size_t file_size() const { return size_; }
+    const std::string& source() const { return source_; }
+
+    // Metadata in file order.
+    const std::vector<std::pair<std::string_view, Value>>& metadata() const { return metadata_; }
+    const Value* find(std::string_view key) const;
+    bool has(std::string_view key) const { return find(key) != nullptr; }
+
+    // Typed getters: throw gguf::Error naming the key and the expected and actual type when it is missing
+    // or of another type. Integer getters accept any integer type whose value fits.
+    std::string_view get_string(std::string_view key) const;
+    uint64_t get_uint(std::string_view key) const;
+    int64_t get_int(std::string_view key) const;
+    double get_float(std::string_view key) const;
+    bool get_bool(std::string_view key) const;
+    const std::vector<std::string_view>& get_string_array(std::string_view key) const;
+    std::vector<float> get_float_array(std::string_view key) const;
+    std::vector<int64_t> get_int_array(std::string_view key) const;
+
+    uint64_t get_uint_or(std::string_view key, uint64_t fallback) const { return has(key) ? get_uint(key) : fallback; }
+    double get_float_or(std::string_view key, double fallback) const { return has(key) ? get_float(key) : fallback; }
+    bool get_bool_or(std::string_view key, bool fallback) const { return has(key) ? get_bool(key) : fallback; }
+    std::string_view get_string_or(std::string_view key, std::string_view fallback) const {
+        return has(key) ? get_string(key) : fallback;
+    }
+
+    // Tensor table in file order.
+    const std::vector<TensorInfo>& tensors() const { return tensors_; }
+    const TensorInfo* find_tensor(std::string_view name) const;
+    // Throws gguf::Error "tensor 'name' not found" when absent.
+    const TensorInfo& tensor(std::string_view name) const;
+
+private:
+    File() = default;
+    void parse_all();
+    const Value& require(std::string_view key, std::string_view expected) const;
+    [[noreturn]] void type_error(std::string_view key, const Value& value, std::string_view expected) const;
+
+    std::shared_ptr<const MappedFile> mapping_;
+    const uint8_t* data_ = nullptr;
+    size_t size_ = 0;
+    std::string source_;
+    uint32_t version_ = 0;
+    uint64_t alignment_ = 32;
+    uint64_t data_offset_ = 0;
+    std::vector<std::pair<std::string_view, Value>> metadata_;
+    std::map<std::string_view, size_t, std::less<>> metadata_index_;
+    std::vector<TensorInfo> tensors_;
+    std::map<std::string_view, size_t, std::less<>> tensor_index_;
+};
+
+}  // namespace gguf

@@ -1,0 +1,47 @@
+#include <catch2/catch.hpp>
+
+#include "gguf/gguf_file.h"
+#include "shared_data.h"
+
+TEST_CASE("gguf reader: stories260K header, metadata and tensor table", "[gguf]") {
+    SKIP_WITHOUT_SHARED();
+    const auto file = gguf::File::open(test::shared_path("models/stories260K.gguf"));
+    CHECK(file.version() == 3);
+    CHECK(file.metadata().size() == 19);
+    CHECK(file.tensors().size() == 48);
+    CHECK(file.data_offset() == 14176);
+    CHECK(file.alignment() == 32);
+    CHECK(file.get_string("general.architecture") == "llama");
+    CHECK(file.get_uint("llama.block_count") == 5);
+    CHECK(file.get_uint("llama.attention.head_count_kv") == 4);
+    CHECK(file.get_float("llama.attention.layer_norm_rms_epsilon") == Approx(1e-5));
+    CHECK(file.get_string_array("tokenizer.ggml.tokens").size() == 512);
+    const auto& embd = file.tensor("token_embd.weight");
+    CHECK(embd.type == gguf::GgmlType::F32);
+    CHECK(embd.ne[0] == 64);
+    CHECK(embd.ne[1] == 512);
+    CHECK(embd.n_bytes == 64 * 512 * 4);
+}
+
+TEST_CASE("gguf reader: typed getter errors name the key and both types", "[gguf]") {
+    SKIP_WITHOUT_SHARED();
+    const auto file = gguf::File::open(test::shared_path("models/stories260K.gguf"));
+    REQUIRE_THROWS_WITH(file.get_uint("general.architecture"),
+                        Catch::Contains("general.architecture") && Catch::Contains("unsigned integer") &&
+                            Catch::Contains("string"));
+    REQUIRE_THROWS_WITH(file.get_string("no.such.key"), Catch::Contains("no.such.key") && Catch::Contains("missing"));
+    REQUIRE_THROWS_WITH(file.tensor("nope.weight"), Catch::Contains("nope.weight"));
+}
+
+TEST_CASE("gguf reader: vocab-only files may end without padding", "[gguf]") {
+    SKIP_WITHOUT_SHARED();
+    const auto file = gguf::File::open(test::shared_path("models/vocab/ggml-vocab-gpt-2.gguf"));
+    CHECK(file.tensors().empty());
+    CHECK(file.get_string_array("tokenizer.ggml.tokens").size() == 50257);
+}
+
+TEST_CASE("gguf reader: missing files and directories are one clear error", "[gguf]") {
+    REQUIRE_THROWS_WITH(gguf::File::open("/nonexistent/model.gguf"),
+                        Catch::Contains("/nonexistent/model.gguf") && Catch::Contains("cannot open"));
+    REQUIRE_THROWS_WITH(gguf::File::open("/tmp"), Catch::Contains("directory"));
+}
