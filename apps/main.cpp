@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     CommandList commands;
     add_info_command(app, commands);
 
+    CLI::App* bench = app.add_subcommand("bench", "Benchmarks: dequantize, attention kernels, whole models");
+    bench->require_subcommand(1);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
