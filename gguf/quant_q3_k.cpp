@@ -1,0 +1,92 @@
+// Q3_K: super-blocks of 256 = 16 sub-blocks of 16; value = (d * (sc - 32)) * (q - 4), q in 0..7 with its
+// low two bits in qs (as Q2_K) and its high bit in hmask (bit k of hmask[l] for element 32 k + l), sc a
+// 6-bit scale: low nibble in scales[j] (j < 8) or scales[j - 8] >> 4, high two bits in scales[8 + j % 4].
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "gguf/fp16.h"
+#include "gguf/quant_formats.h"
+#include "gguf/quant_k_common.h"
+
+namespace gguf::formats {
+namespace {
+
+int q3_k_scale(const uint8_t* scales, int j) {
+    const int low = j < 8 ? scales[j] & 0xF : scales[j - 8] >> 4;
+    const int high = (scales[8 + j % 4] >> (2 * (j / 4))) & 3;
+    return (low | (high << 4)) - 32;
+}
+
+}  // namespace
+
+void dequantize_row_q3_k(const void* src, float* dst, int64_t n) {
+    const auto* blocks = static_cast<const BlockQ3_K*>(src);
+    for (int64_t b = 0; b < n / kQK_K; ++b) {
+        const BlockQ3_K& block = blocks[b];
+        const float d_all = fp16_to_fp32(block.d);
+        const uint8_t* q = block.qs;
+        uint8_t high_bit = 1;
+        int is = 0;
+        for (int half = 0; half < kQK_K; half += 128, q += 32) {
+            for (int shift = 0; shift < 8; shift += 2, high_bit = static_cast<uint8_t>(high_bit << 1)) {
+                for (int part = 0; part < 32; part += 16) {
+                    const float dl = d_all * static_cast<float>(q3_k_scale(block.scales, is++));
+                    for (int l = 0; l < 16; ++l) {
+                        const int low = (q[part + l] >> shift) & 3;
+                        const int level = low - ((block.hmask[part + l] & high_bit) ? 0 : 4);
+                        *dst++ = dl * static_cast<float>(level);
+                    }
+                }
+            }
+        }
+    }
+}
+
+void quantize_row_q3_k(const float* src, void* dst, int64_t n) {
+    auto* blocks = static_cast<BlockQ3_K*>(dst);
+    for (int64_t b = 0; b < n / kQK_K; ++b, src += kQK_K) {
+        BlockQ3_K& block = blocks[b];
+        int8_t L[kQK_K];
+        float scales[16];
+        float max_scale = 0, amax = 0;
+        for (int j = 0; j < 16; ++j) {
+            scales[j] = q3_scale_search(16, 4, src + 16 * j, L + 16 * j);
+            if (std::fabs(scales[j]) > amax) {
+                amax = std::fabs(scales[j]);
+                max_scale = scales[j];
+            }
+        }
+        std::memset(block.scales, 0, sizeof block.scales);
+        if (max_scale != 0.0f) {
+            const float iscale = -32.f / max_scale;
+            for (int j = 0; j < 16; ++j) {
+                const int l = std::clamp(static_cast<int>(static_cast<int8_t>(nearest_int(iscale * scales[j]))), -32, 31) + 32;
+                if (j < 8)
+                    block.scales[j] = static_cast<uint8_t>(l & 0xF);
+                else
+                    block.scales[j - 8] = static_cast<uint8_t>(block.scales[j - 8] | ((l & 0xF) << 4));
+                block.scales[8 + j % 4] = static_cast<uint8_t>(block.scales[8 + j % 4] | ((l >> 4) << (2 * (j / 4))));
+            }
+            block.d = fp32_to_fp16(1 / iscale);
+        } else {
+            block.d = fp32_to_fp16(0.f);
+        }
+        // Re-round every element against the scales as stored.
+        for (int j = 0; j < 16; ++j) {
+            const float d = fp16_to_fp32(block.d) * static_cast<float>(q3_k_scale(block.scales, j));
+            if (d == 0.0f) continue;
+            for (int i = 0; i < 16; ++i)
+                L[16 * j + i] = static_cast<int8_t>(std::clamp(nearest_int(src[16 * j + i] / d), -4, 3) + 4);
+        }
+        std::memset(block.hmask, 0, sizeof block.hmask);
+        uint8_t low[kQK_K];
+        for (int j = 0; j < kQK_K; ++j) {
+            if (L[j] > 3) block.hmask[j % 32] = static_cast<uint8_t>(block.hmask[j % 32] | (1 << (j / 32)));
+            low[j] = static_cast<uint8_t>(L[j] > 3 ? L[j] - 4 : L[j]);
+        }
+        pack_2bit_k(low, block.qs);
+    }
+}
+
+}  // namespace gguf::formats
