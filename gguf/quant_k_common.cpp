@@ -12,20 +12,6 @@ namespace {
 
 constexpr float kGroupMaxEps = 1e-15f;
 
-struct SignedMax {
-    float max;   // the element of largest magnitude, with its sign
-    float amax;  // its magnitude
-};
-
-SignedMax signed_absmax(int n, const float* x) {
-    SignedMax r{0.0f, 0.0f};
-    for (int i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > r.amax) r = {x[i], ax};
-    }
-    return r;
-}
-
 int clamp_level(int l, int lo, int hi) { return std::max(lo, std::min(hi, l)); }
 
 // Quantizes the 8 sub-block scales and mins to 6 bits each, packed as unpack_scale_min_k4 reads them.
@@ -55,6 +41,15 @@ void pack_scales_mins_k4(const float* scales, const float* mins, uint8_t* packed
 }
 
 }  // namespace
+
+SignedMax signed_absmax(int n, const float* x) {
+    SignedMax r{0.0f, 0.0f};
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > r.amax) r = {x[i], ax};
+    }
+    return r;
+}
 
 float symmetric_scale_search(int n, int nmax, const float* x, int8_t* L) {
     const SignedMax extreme = signed_absmax(n, x);

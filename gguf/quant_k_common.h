@@ -17,6 +17,12 @@ inline int nearest_int(float x) {
     return (bits & 0x007fffff) - 0x00400000;
 }
 
+struct SignedMax {
+    float max;   // the element of largest magnitude, with its sign (the first one on ties)
+    float amax;  // its magnitude
+};
+SignedMax signed_absmax(int n, const float* x);
+
 // Scale searches of ggml-quants.c, with its float operation order (results are bit-identical).
 // Each fills L with n quant levels and returns the scale.
 //   symmetric_scale_search: make_qx_quants(n, nmax, x, L, rmse_type = 1, no weights); L in [0, 2 nmax).
@@ -40,6 +46,16 @@ inline void unpack_scale_min_k4(int j, const uint8_t* scales, uint8_t& sc, uint8
     } else {
         sc = static_cast<uint8_t>((scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4));
         m = static_cast<uint8_t>((scales[j + 4] >> 4) | ((scales[j] >> 6) << 4));
+    }
+}
+
+// The scale and min of each of the 8 sub-blocks of a Q4_K / Q5_K super-block: d * sc and dmin * m.
+inline void sub_block_scales_k4(float d, float dmin, const uint8_t* packed, float* scale, float* min) {
+    for (int j = 0; j < 8; ++j) {
+        uint8_t sc, m;
+        unpack_scale_min_k4(j, packed, sc, m);
+        scale[j] = d * static_cast<float>(sc);
+        min[j] = dmin * static_cast<float>(m);
     }
 }
 

@@ -49,14 +49,8 @@ void quantize_row_q3_k(const float* src, void* dst, int64_t n) {
         BlockQ3_K& block = blocks[b];
         int8_t L[kQK_K];
         float scales[16];
-        float max_scale = 0, amax = 0;
-        for (int j = 0; j < 16; ++j) {
-            scales[j] = q3_scale_search(16, 4, src + 16 * j, L + 16 * j);
-            if (std::fabs(scales[j]) > amax) {
-                amax = std::fabs(scales[j]);
-                max_scale = scales[j];
-            }
-        }
+        for (int j = 0; j < 16; ++j) scales[j] = q3_scale_search(16, 4, src + 16 * j, L + 16 * j);
+        const float max_scale = signed_absmax(16, scales).max;
         std::memset(block.scales, 0, sizeof block.scales);
         if (max_scale != 0.0f) {
             const float iscale = -32.f / max_scale;

@@ -11,17 +11,12 @@ void dequantize_row_q4_k(const void* src, float* dst, int64_t n) {
     const auto* blocks = static_cast<const BlockQ4_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ4_K& block = blocks[b];
-        const float d = fp16_to_fp32(block.d);
-        const float dmin = fp16_to_fp32(block.dmin);
+        float scale[8], min[8];
+        sub_block_scales_k4(fp16_to_fp32(block.d), fp16_to_fp32(block.dmin), block.scales, scale, min);
         const uint8_t* q = block.qs;
         for (int is = 0; is < 8; is += 2, q += 32) {
-            uint8_t sc, m;
-            unpack_scale_min_k4(is, block.scales, sc, m);
-            const float d1 = d * static_cast<float>(sc), m1 = dmin * static_cast<float>(m);
-            unpack_scale_min_k4(is + 1, block.scales, sc, m);
-            const float d2 = d * static_cast<float>(sc), m2 = dmin * static_cast<float>(m);
-            for (int l = 0; l < 32; ++l) *dst++ = d1 * static_cast<float>(q[l] & 0xF) - m1;
-            for (int l = 0; l < 32; ++l) *dst++ = d2 * static_cast<float>(q[l] >> 4) - m2;
+            for (int l = 0; l < 32; ++l) *dst++ = scale[is] * static_cast<float>(q[l] & 0xF) - min[is];
+            for (int l = 0; l < 32; ++l) *dst++ = scale[is + 1] * static_cast<float>(q[l] >> 4) - min[is + 1];
         }
     }
 }

@@ -12,20 +12,15 @@ void dequantize_row_q5_k(const void* src, float* dst, int64_t n) {
     const auto* blocks = static_cast<const BlockQ5_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ5_K& block = blocks[b];
-        const float d = fp16_to_fp32(block.d);
-        const float dmin = fp16_to_fp32(block.dmin);
+        float scale[8], min[8];
+        sub_block_scales_k4(fp16_to_fp32(block.d), fp16_to_fp32(block.dmin), block.scales, scale, min);
         const uint8_t* ql = block.qs;
         for (int is = 0; is < 8; is += 2, ql += 32) {
-            uint8_t sc, m;
-            unpack_scale_min_k4(is, block.scales, sc, m);
-            const float d1 = d * static_cast<float>(sc), m1 = dmin * static_cast<float>(m);
-            unpack_scale_min_k4(is + 1, block.scales, sc, m);
-            const float d2 = d * static_cast<float>(sc), m2 = dmin * static_cast<float>(m);
             const int bit1 = 1 << is, bit2 = 2 << is;
             for (int l = 0; l < 32; ++l)
-                *dst++ = d1 * static_cast<float>((ql[l] & 0xF) + ((block.qh[l] & bit1) ? 16 : 0)) - m1;
+                *dst++ = scale[is] * static_cast<float>((ql[l] & 0xF) + ((block.qh[l] & bit1) ? 16 : 0)) - min[is];
             for (int l = 0; l < 32; ++l)
-                *dst++ = d2 * static_cast<float>((ql[l] >> 4) + ((block.qh[l] & bit2) ? 16 : 0)) - m2;
+                *dst++ = scale[is + 1] * static_cast<float>((ql[l] >> 4) + ((block.qh[l] & bit2) ? 16 : 0)) - min[is + 1];
         }
     }
 }

@@ -43,15 +43,9 @@ void quantize_row_q6_k(const float* src, void* dst, int64_t n) {
         BlockQ6_K& block = blocks[b];
         int8_t L[kQK_K];
         float scales[16];
-        float max_scale = 0, max_abs_scale = 0;
-        for (int j = 0; j < 16; ++j) {
-            scales[j] = symmetric_scale_search(16, 32, src + 16 * j, L + 16 * j);
-            if (std::fabs(scales[j]) > max_abs_scale) {
-                max_abs_scale = std::fabs(scales[j]);
-                max_scale = scales[j];
-            }
-        }
-        if (max_abs_scale < 1e-15f) {  // an all-zero super-block
+        for (int j = 0; j < 16; ++j) scales[j] = symmetric_scale_search(16, 32, src + 16 * j, L + 16 * j);
+        const float max_scale = signed_absmax(16, scales).max;
+        if (std::fabs(max_scale) < 1e-15f) {  // an all-zero super-block
             std::memset(&block, 0, sizeof block);
             continue;
         }

@@ -19,14 +19,8 @@ void quantize_row_q8_k(const float* src, void* dst, int64_t n) {
     auto* blocks = static_cast<BlockQ8_K*>(dst);
     for (int64_t b = 0; b < n / kQK_K; ++b, src += kQK_K) {
         BlockQ8_K& block = blocks[b];
-        float max = 0, amax = 0;
-        for (int j = 0; j < kQK_K; ++j) {
-            if (std::fabs(src[j]) > amax) {
-                amax = std::fabs(src[j]);
-                max = src[j];
-            }
-        }
-        if (amax == 0.0f) {
+        const float max = signed_absmax(kQK_K, src).max;
+        if (max == 0.0f) {
             block.d = 0;
             std::memset(block.qs, 0, sizeof block.qs);
             // llama.cpp leaves bsums untouched here; we zero them so the block is fully defined.
