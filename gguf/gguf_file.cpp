@@ -17,7 +17,9 @@ constexpr uint32_t kMagic = 0x46554747;  // "GGUF" read as a little-endian u32
 constexpr uint32_t kMaxDims = 4;
 constexpr uint64_t kDefaultAlignment = 32;
 
-size_t scalar_size(ValueType type) {
+}  // namespace
+
+size_t value_type_size(ValueType type) {
     switch (type) {
         case ValueType::UINT8: case ValueType::INT8: case ValueType::BOOL: return 1;
         case ValueType::UINT16: case ValueType::INT16: return 2;
@@ -27,6 +29,8 @@ size_t scalar_size(ValueType type) {
     }
     return 0;
 }
+
+namespace {
 
 bool known_value_type(uint32_t id) { return id <= static_cast<uint32_t>(ValueType::FLOAT64); }
 
@@ -95,7 +99,7 @@ Value read_value(Cursor& in, ValueType type, const std::string& field) {
     }
     if (type != ValueType::ARRAY) {
         value.raw = in.here();
-        in.skip(scalar_size(type), field);
+        in.skip(value_type_size(type), field);
         return value;
     }
     const size_t type_at = in.pos();
@@ -113,7 +117,7 @@ Value read_value(Cursor& in, ValueType type, const std::string& field) {
         for (uint64_t i = 0; i < value.count; ++i) value.strings.push_back(in.read_string(field + " element"));
         return value;
     }
-    const size_t element_size = scalar_size(value.element_type);
+    const size_t element_size = value_type_size(value.element_type);
     if (value.count > in.remaining() / element_size)
         in.fail(field + " array length", count_at,
                 fmt::format("{} elements of {} bytes exceed the {} bytes left", value.count, element_size, in.remaining()));
@@ -160,7 +164,7 @@ bool Value::is_integer() const {
 
 int64_t Value::as_int(uint64_t i) const {
     const ValueType kind = type == ValueType::ARRAY ? element_type : type;
-    const uint8_t* p = raw + i * scalar_size(kind);
+    const uint8_t* p = raw + i * value_type_size(kind);
     switch (kind) {
         case ValueType::UINT8: case ValueType::BOOL: return load<uint8_t>(p);
         case ValueType::INT8: return load<int8_t>(p);
@@ -184,7 +188,7 @@ uint64_t Value::as_uint(uint64_t i) const {
 
 double Value::as_double(uint64_t i) const {
     const ValueType kind = type == ValueType::ARRAY ? element_type : type;
-    const uint8_t* p = raw + i * scalar_size(kind);
+    const uint8_t* p = raw + i * value_type_size(kind);
     if (kind == ValueType::FLOAT32) return load<float>(p);
     if (kind == ValueType::FLOAT64) return load<double>(p);
     if (kind == ValueType::UINT64) return static_cast<double>(load<uint64_t>(p));

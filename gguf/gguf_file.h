@@ -23,6 +23,8 @@ enum class ValueType : uint32_t {
     BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
 };
 std::string_view value_type_name(ValueType type);
+// Bytes of one scalar of this type; 0 for STRING and ARRAY.
+size_t value_type_size(ValueType type);
 
 // One metadata value. Scalars and numeric arrays keep their little-endian bytes in the file.
 struct Value {
