@@ -1,0 +1,205 @@
+// Internal building blocks shared by every attention entry point (forward, flash, gated, dense, decode):
+// candidate lists for a chunk of queries, row sources, and the chunked online softmax.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "kernels/candidates.h"
+#include "kernels/simd.h"
+
+namespace kernels::detail {
+
+// K and V rows of one kv head: row j at keys + j * stride (Row = float, or uint16_t fp16 bits).
+template <typename Row>
+struct RowSource {
+    const Row* keys;
+    const Row* values;
+    size_t stride;
+};
+
+struct Span {
+    const uint32_t* ids = nullptr;
+    size_t n = 0;
+};
+
+// The candidates of one query, split the way the fold orders need them:
+// forward folds `tokens` (window then scattered, one list) then `blocks`;
+// flash folds `window`, then `blocks`, then `scattered`.
+struct QueryCandidates {
+    size_t position = 0;  // query index i
+    Span tokens;
+    Span window;
+    Span scattered;
+    Span blocks;
+};
+
+// Candidate lists of consecutive queries, stored back to back (no allocation once grown).
+class ChunkCandidates {
+public:
+    struct Options {
+        const std::vector<bool>* keep_mask = nullptr;  // gated: drop scattered tokens j with !keep_mask[j] ...
+        const std::vector<size_t>* keep_always = nullptr;  // ... unless j is one of these (the globals)
+        bool sort = false;                                  // sort tokens and blocks ascending
+    };
+
+    void clear();
+    void add(CandidateBuilder& builder, size_t i, size_t seq, const SparseAttentionConfig& config,
+             const Options& options);
+    // Dense reference: every key 0..i (causal) or 0..seq-1, no blocks.
+    void add_dense(size_t i, size_t seq, bool causal);
+    // Resolves offsets into spans; valid until the next add/clear.
+    const std::vector<QueryCandidates>& resolve();
+    size_t max_tokens() const { return max_tokens_; }
+    size_t max_blocks() const { return max_blocks_; }
+    size_t total_tokens() const { return tokens_.size(); }
+
+private:
+    struct Offsets {
+        size_t position, token_begin, window_end, token_end, block_begin, block_end;
+    };
+    std::vector<uint32_t> tokens_;
+    std::vector<uint32_t> blocks_;
+    std::vector<Offsets> offsets_;
+    std::vector<QueryCandidates> resolved_;
+    size_t max_tokens_ = 0;
+    size_t max_blocks_ = 0;
+};
+
+// One query row's online softmax (ADR-184), folded a chunk of candidates at a time: all scores of the chunk,
+// one rescale if the chunk raises the running max, then exp and accumulate. Same result as the per-candidate
+// recurrence up to float rounding. acc is the output row; finish() normalises it in place.
+class OnlineSoftmax {
+public:
+    OnlineSoftmax(float* acc, size_t dim) : acc_(acc), dim_(dim) {
+        for (size_t d = 0; d < dim; ++d) acc_[d] = 0.0f;
+    }
+
+    // Folds candidates ids[0..n) of `source`; `scores` needs room for n floats and holds their weights
+    // exp(s - max()) afterwards (relative to the running max at the end of this fold).
+    template <typename Row>
+    void fold(const float* q, const RowSource<Row>& source, Span ids, float scale, float* scores) {
+        if (ids.n == 0) return;
+        simd::gather_scores(q, source.keys, source.stride, ids.ids, ids.n, dim_, scale, scores);
+        const float chunk_max = simd::max_value(scores, ids.n);
+        if (chunk_max > max_) {
+            if (max_ != -std::numeric_limits<float>::infinity()) {
+                const float c = simd::exp1(max_ - chunk_max);
+                simd::scale(acc_, dim_, c);
+                den_ *= c;
+            }
+            max_ = chunk_max;
+        }
+        den_ += simd::exp_shifted_sum(scores, ids.n, max_);
+        simd::gather_accumulate(scores, source.values, source.stride, ids.ids, ids.n, dim_, acc_);
+    }
+
+    float max() const { return max_; }
+    float denominator() const { return den_; }
+
+    // acc *= 1/den, or zeros when nothing was attended.
+    void finish() {
+        if (den_ > 0.0f)
+            simd::scale(acc_, dim_, 1.0f / den_);
+        else
+            for (size_t d = 0; d < dim_; ++d) acc_[d] = 0.0f;
+    }
+
+private:
+    float* acc_;
+    size_t dim_;
+    float max_ = -std::numeric_limits<float>::infinity();
+    float den_ = 0.0f;
+};
+
+enum class FoldOrder {
+    TokensThenBlocks,  // forward, gated, decode: T(i) in list order, then L(i)
+    Flash,             // forward_flash: window, then landmarks, then the scattered tokens
+};
+
+// Attends one query row: folds its candidates in `order` and normalises acc. `scores` needs room for
+// max(tokens, blocks) floats. Returns the softmax (its state after finish: max, denominator).
+template <typename Row>
+OnlineSoftmax attend_query(const float* q, const QueryCandidates& c, FoldOrder order, const RowSource<Row>& tokens,
+                           const RowSource<float>& landmarks, float scale, size_t dim, float* scores, float* acc) {
+    OnlineSoftmax softmax(acc, dim);
+    if (order == FoldOrder::TokensThenBlocks) {
+        softmax.fold(q, tokens, c.tokens, scale, scores);
+        softmax.fold(q, landmarks, c.blocks, scale, scores);
+    } else {
+        softmax.fold(q, tokens, c.window, scale, scores);
+        softmax.fold(q, landmarks, c.blocks, scale, scores);
+        softmax.fold(q, tokens, c.scattered, scale, scores);
+    }
+    softmax.finish();
+    return softmax;
+}
+
+}  // namespace kernels::detail
+
+#include "kernels/tensor3.h"
+#include "kernels/thread_pool.h"
+
+namespace kernels::detail {
+
+// Scratch of one attention object, reused across calls: after the first call of a given size nothing is
+// allocated (decode relies on this).
+struct Workspace {
+    CandidateBuilder builder;
+    ChunkCandidates chunk;
+    std::vector<std::vector<float>> head_scores;  // [head][max list length]
+
+    void prepare_heads(size_t n_heads, size_t max_list) {
+        if (head_scores.size() < n_heads) head_scores.resize(n_heads);
+        for (size_t h = 0; h < n_heads; ++h)
+            if (head_scores[h].size() < max_list) head_scores[h].resize(max_list);
+    }
+};
+
+template <typename F>
+void for_each_head(ThreadPool* pool, size_t n_heads, F&& fn) {
+    if (pool)
+        pool->parallel_for(n_heads, fn);
+    else
+        for (size_t h = 0; h < n_heads; ++h) fn(h);
+}
+
+// The row source of kv head `kv` in a [seq, kv_heads, dim] K/V pair; empty when the tensors are absent.
+inline RowSource<float> kv_head_source(const Tensor3* k, const Tensor3* v, size_t kv) {
+    if (!k || k->size() == 0) return {nullptr, nullptr, 0};
+    return {k->data().data() + kv * k->dim(), v->data().data() + kv * v->dim(), k->heads() * k->dim()};
+}
+
+// Every (query, head) of q attended against k/v (and landmarks lm_k/lm_v, may be null), `chunk` queries at
+// a time: add_candidates(i) appends query i's lists to ws.chunk, then the heads run (in parallel with a
+// pool). q head h reads kv head h / (q.heads / k.heads). Writes out ([seq, q_heads, dim], preallocated).
+template <typename AddCandidates>
+void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, const Tensor3* lm_k, const Tensor3* lm_v,
+                FoldOrder order, size_t chunk, Workspace& ws, ThreadPool* pool, AddCandidates&& add_candidates,
+                Tensor3& out) {
+    const size_t seq = q.seq(), dim = q.dim(), q_heads = q.heads();
+    const size_t group = q_heads / k.heads();
+    const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
+    for (size_t q0 = 0; q0 < seq; q0 += chunk) {
+        ws.chunk.clear();
+        const size_t q1 = std::min(q0 + chunk, seq);
+        for (size_t i = q0; i < q1; ++i) add_candidates(i);
+        const std::vector<QueryCandidates>& queries = ws.chunk.resolve();
+        ws.prepare_heads(q_heads, std::max(ws.chunk.max_tokens(), ws.chunk.max_blocks()));
+        for_each_head(pool, q_heads, [&](size_t h) {
+            const size_t kv = h / group;
+            const RowSource<float> tokens = kv_head_source(&k, &v, kv);
+            const RowSource<float> landmarks = kv_head_source(lm_k, lm_v, kv);
+            float* scores = ws.head_scores[h].data();
+            for (const QueryCandidates& c : queries)
+                attend_query(q.row(c.position, h), c, order, tokens, landmarks, scale, dim, scores,
+                             out.row_mut(c.position, h));
+        });
+    }
+}
+
+}  // namespace kernels::detail

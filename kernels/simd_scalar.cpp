@@ -1,0 +1,62 @@
+// Scalar row kernels: sequential sums in candidate and dim order (the crate's own arithmetic order).
+#include <cmath>
+#include <limits>
+
+#include "gguf/fp16.h"
+#include "kernels/simd.h"
+
+namespace kernels::scalar {
+namespace {
+
+inline float widen(float x) { return x; }
+inline float widen(uint16_t h) { return gguf::fp16_to_fp32(h); }
+
+template <typename Row>
+void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t* idx, size_t n, size_t dim,
+                 float scale_factor, float* scores) {
+    for (size_t c = 0; c < n; ++c) {
+        const Row* row = base + idx[c] * stride;
+        float sum = 0.0f;
+        for (size_t d = 0; d < dim; ++d) sum += q[d] * widen(row[d]);
+        scores[c] = sum * scale_factor;
+    }
+}
+
+template <typename Row>
+void accumulate_impl(const float* weights, const Row* base, size_t stride, const uint32_t* idx, size_t n,
+                     size_t dim, float* acc) {
+    for (size_t c = 0; c < n; ++c) {
+        const Row* row = base + idx[c] * stride;
+        for (size_t d = 0; d < dim; ++d) acc[d] += weights[c] * widen(row[d]);
+    }
+}
+
+}  // namespace
+
+#include "kernels/simd_row_wrappers.inc"
+
+float max_value(const float* x, size_t n) {
+    float m = -std::numeric_limits<float>::infinity();
+    for (size_t i = 0; i < n; ++i)
+        if (x[i] > m) m = x[i];
+    return m;
+}
+
+float exp_shifted_sum(float* x, size_t n, float shift) {
+    float sum = 0.0f;
+    for (size_t i = 0; i < n; ++i) {
+        x[i] = std::exp(x[i] - shift);
+        sum += x[i];
+    }
+    return sum;
+}
+
+void scale(float* x, size_t n, float factor) {
+    for (size_t i = 0; i < n; ++i) x[i] *= factor;
+}
+
+float exp1(float x) { return std::exp(x); }
+
+const char* isa_name() { return "scalar"; }
+
+}  // namespace kernels::scalar
