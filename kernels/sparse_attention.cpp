@@ -59,6 +59,12 @@ Tensor3 SparseAttention::forward_gated(const Tensor3& q, const Tensor3& k, const
     return run_forward(q, k, v, false, 0, &keep_mask);
 }
 
+Tensor3 SparseAttention::forward_gated_with_fastgrnn(const Tensor3& q, const Tensor3& k, const Tensor3& v,
+                                                     const FastGrnnGate& gate, size_t top_k) {
+    detail::validate_qkv(q, k, v);
+    return forward_gated(q, k, v, FastGrnnGate::keep_mask_top_k(gate.score_kv(k), top_k));
+}
+
 Tensor3 SparseAttention::run_forward(const Tensor3& q, const Tensor3& k, const Tensor3& v, bool flash,
                                      size_t tile, const std::vector<bool>* keep_mask) {
     Tensor3 out = Tensor3::zeros(q.seq(), q.heads(), q.dim());

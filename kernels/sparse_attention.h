@@ -24,6 +24,7 @@
 
 #include "kernels/attention_config.h"
 #include "kernels/attention_error.h"
+#include "kernels/fastgrnn_gate.h"
 #include "kernels/tensor3.h"
 #include "kernels/thread_pool.h"
 
@@ -57,6 +58,9 @@ public:
     // MHA with T(i) stable-filtered to: the window (self included), the global tokens, and j with
     // keep_mask[j]; landmarks unfiltered (spec §4.5). keep_mask.size() must equal seq (else InvalidConfig).
     Tensor3 forward_gated(const Tensor3& q, const Tensor3& k, const Tensor3& v, const std::vector<bool>& keep_mask);
+    // forward_gated with keep_mask = keep_mask_top_k(gate.score_kv(k), top_k).
+    Tensor3 forward_gated_with_fastgrnn(const Tensor3& q, const Tensor3& k, const Tensor3& v, const FastGrnnGate& gate,
+                                        size_t top_k);
 
     // Σ_i |T(i)| + |L(i)| over a causal-or-not sequence of length seq, per head (spec §4.7, §9.3).
     size_t estimate_sparse_edges(size_t seq);

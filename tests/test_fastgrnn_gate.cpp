@@ -1,0 +1,135 @@
+// FastGrnnGate: the crate's gate tests (spec §8 items 30, 32-39), the init reference values of spec §6.2,
+// and golden cases 09c/09d (score_kv saliences, top-k selection, gated forward).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "attention_fixtures.h"
+#include "kernels/fastgrnn_gate.h"
+#include "kernels/sparse_attention.h"
+
+using kernels::FastGrnnGate;
+
+namespace {
+
+std::vector<size_t> kept(const std::vector<bool>& mask) {
+    std::vector<size_t> idx;
+    for (size_t i = 0; i < mask.size(); ++i)
+        if (mask[i]) idx.push_back(i);
+    return idx;
+}
+
+const std::vector<float> kSalience = {0.1f, 0.5f, 0.9f, 0.2f, 0.8f, 0.3f, 0.7f, 0.4f};
+
+}  // namespace
+
+TEST_CASE("fastgrnn: deterministic init matches the reference weights of spec 6.2", "[fastgrnn]") {
+    // With zero state and a one-hot input e_i the gate pre-activation of row 0 is W_g[0][i]; recover W_g[0][0..2]
+    // through zeta = 1, nu = 0: h' = (1 - g) * tanh(W_u[0][i]), g = sigmoid(W_g[0][i]).
+    const FastGrnnGate gate(4, 8);
+    const float expected_w_gate[3] = {0.0096374368f, -0.0215499606f, 0.0289123058f};
+    const float expected_w_update0 = 0.0151874544f;
+    for (size_t i = 0; i < 3; ++i) {
+        std::vector<float> x(4, 0.0f);
+        x[i] = 1.0f;
+        const auto [h, norm] = gate.step_with_hidden(x, std::vector<float>(8, 0.0f));
+        if (i == 0) {
+            const float g = 1.0f / (1.0f + std::exp(-expected_w_gate[0]));
+            CHECK(h[0] == Approx((1.0f - g) * std::tanh(expected_w_update0)).margin(1e-9));
+        }
+        CHECK(norm > 0.0f);
+    }
+    const auto with_weights = FastGrnnGate::from_weights(
+        4, 8, std::vector<float>(32, 0.0f), std::vector<float>(64, 0.0f), std::vector<float>(32, 0.0f),
+        std::vector<float>(64, 0.0f), std::vector<float>(8, 0.0f), std::vector<float>(8, 0.0f), 1.0f, 0.0f);
+    CHECK(with_weights.score_sequence(std::vector<float>(12, 1.0f)) == std::vector<float>(3, 0.0f));
+}
+
+TEST_CASE("fastgrnn: score_sequence shape, determinism and zero baseline", "[fastgrnn]") {
+    const FastGrnnGate gate(8, 16);
+    std::vector<float> tokens(32 * 8);
+    for (size_t t = 0; t < 32; ++t)
+        for (size_t d = 0; d < 8; ++d) tokens[t * 8 + d] = static_cast<float>(t * 8 + d) * 0.01f;
+    const std::vector<float> salience = gate.score_sequence(tokens);
+    REQUIRE(salience.size() == 32);
+    for (float s : salience) CHECK((std::isfinite(s) && s >= 0.0f));
+
+    const FastGrnnGate small(4, 8);
+    std::vector<float> sixteen(16 * 4);
+    for (size_t i = 0; i < sixteen.size(); ++i) sixteen[i] = std::sin(static_cast<float>(i));
+    CHECK(small.score_sequence(sixteen) == small.score_sequence(sixteen));
+    for (float s : small.score_sequence(std::vector<float>(32 * 4, 0.0f))) CHECK(s < 0.1f);
+    CHECK_THROWS_AS(small.score_sequence(std::vector<float>(5)), kernels::InvalidConfig);
+}
+
+TEST_CASE("fastgrnn: keep masks by quantile and top-k", "[fastgrnn]") {
+    CHECK(kept(FastGrnnGate::keep_mask_quantile(kSalience, 0.75f)) == std::vector<size_t>{2, 4});
+    CHECK(kept(FastGrnnGate::keep_mask_top_k(kSalience, 3)) == std::vector<size_t>{2, 4, 6});
+    CHECK(kept(FastGrnnGate::keep_mask_top_k(kSalience, 0)).empty());
+    CHECK(kept(FastGrnnGate::keep_mask_top_k(kSalience, 99)).size() == 8);
+    CHECK(FastGrnnGate::keep_mask_quantile({}, 0.5f).empty());
+    CHECK(kept(FastGrnnGate::keep_mask_quantile(kSalience, 7.0f)) == std::vector<size_t>{2});  // clamped to 1
+    // Ties keep the lower index; NaN ranks lowest.
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    CHECK(kept(FastGrnnGate::keep_mask_top_k({0.5f, nan, 0.5f, 0.1f}, 2)) == std::vector<size_t>{0, 2});
+    CHECK(kept(FastGrnnGate::keep_mask_top_k({nan, 0.2f, 0.5f}, 2)) == std::vector<size_t>{1, 2});
+}
+
+TEST_CASE("fastgrnn: from_weights validates shapes; step_with_hidden advances the state", "[fastgrnn]") {
+    auto make = [](size_t w_gate_len) {
+        return FastGrnnGate::from_weights(4, 8, std::vector<float>(w_gate_len, 0.1f), std::vector<float>(64, 0.1f),
+                                          std::vector<float>(32, 0.1f), std::vector<float>(64, 0.1f),
+                                          std::vector<float>(8), std::vector<float>(8), 1.0f, 0.0f);
+    };
+    CHECK_NOTHROW(make(32));
+    CHECK_THROWS_AS(make(7), kernels::InvalidConfig);
+    CHECK_THROWS_AS(FastGrnnGate(0, 4), kernels::InvalidConfig);
+
+    const FastGrnnGate gate(4, 8);
+    const std::vector<float> x(4, 0.5f), h0(8, 0.0f);
+    const auto [h1, n1] = gate.step_with_hidden(x, h0);
+    const auto [h2, n2] = gate.step_with_hidden(x, h1);
+    CHECK(h1 != h0);
+    CHECK(h2 != h1);
+    CHECK(n1 > 0.0f);
+    CHECK_THROWS_AS(gate.step_with_hidden(std::vector<float>(3), h0), kernels::InvalidConfig);
+}
+
+TEST_CASE("fastgrnn: gated forward with a top-k gate runs and is finite", "[fastgrnn][gated]") {
+    const auto [q, k, v] = test::attn::random_qkv(64, 2, 8);
+    kernels::SparseAttention attention(kernels::SparseAttentionConfig{});
+    CHECK(test::attn::all_finite(attention.forward_gated_with_fastgrnn(q, k, v, FastGrnnGate(8, 16), 16)));
+    CHECK_THROWS_AS(attention.forward_gated_with_fastgrnn(q, k, v, FastGrnnGate(4, 16), 16), kernels::InvalidConfig);
+}
+
+TEST_CASE("golden: FastGRNN score_kv, top-8 and the gated forward (cases 09c, 09d)", "[fastgrnn][golden]") {
+    SKIP_WITHOUT_SHARED();
+    const auto& scores = test::attn::golden_case("09d_fastgrnn_gate_score_kv_and_top_k");
+    const kernels::Tensor3 k = test::attn::golden_input(scores["inputs"]["k"]);
+    const FastGrnnGate gate(32, 16);
+    const std::vector<float> salience = gate.score_kv(k);
+    const auto& expected = scores["score_kv"];
+    REQUIRE(salience.size() == expected["len"].as_uint());
+    double sum = 0.0;
+    for (float s : salience) sum += s;
+    test::attn::check_sum(sum, expected["sum"].as_double(), expected["sum_abs"].as_double(), "salience sum");
+    for (size_t i = 0; i < 8; ++i) CHECK(salience[i] == Approx(expected["first8"][i].as_float()).margin(1e-5));
+    for (const auto& p : expected["positions"].items())
+        CHECK(salience[p["index"].as_uint()] == Approx(p["value"].as_float()).margin(1e-5));
+
+    const std::vector<size_t> top8 = kept(FastGrnnGate::keep_mask_top_k(salience, 8));
+    std::vector<size_t> expected_top8;
+    for (const auto& i : scores["keep_mask_top_k_8"]["selected_indices_ascending_first32"].items())
+        expected_top8.push_back(i.as_uint());
+    CHECK(top8 == expected_top8);
+
+    const auto& gated = test::attn::golden_case("09c_forward_gated_with_fastgrnn_top8_s512_h4_d32");
+    const kernels::Tensor3 q = test::attn::golden_input(gated["inputs"]["q"]);
+    const kernels::Tensor3 v = test::attn::golden_input(gated["inputs"]["v"]);
+    kernels::SparseAttention attention(test::attn::config_from_json(gated["config"]));
+    const kernels::Tensor3 out = attention.forward_gated_with_fastgrnn(q, k, v, gate, 8);
+    test::attn::check_summary(out.data(), gated["output"]);
+    CHECK(test::attn::max_abs_diff(out, attention.forward_gated(q, k, v, FastGrnnGate::keep_mask_top_k(salience, 8))) ==
+          0.0f);
+}
