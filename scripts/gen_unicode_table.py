@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Generates tokenizer/unicode_table.cpp: the general category and White_Space property of every code point.
+
+Input is the Unicode Character Database as Debian's `unicode-data` package installs it (Unicode 15.0.0 on
+Debian 12: /usr/share/unicode/UnicodeData.txt and PropList.txt). llama.cpp's table (src/unicode-data.cpp) was
+generated from Unicode 15.1, which adds 627 characters to 15.0; they are applied below from the 15.1 release
+notes, so the generated table is Unicode 15.1 and matches llama.cpp's category flags code point for code point
+(check with --compare path/to/llama.cpp/src/unicode-data.cpp).
+
+Usage: python3 scripts/gen_unicode_table.py [--ucd /usr/share/unicode] [--compare unicode-data.cpp] > tokenizer/unicode_table.cpp
+"""
+import argparse
+import re
+import sys
+
+MAX_CODEPOINT = 0x110000
+
+# The categories the pre-tokenizer regexes ask for (\p{L}, \p{N}, ...); must match tokenizer/unicode.h.
+UNDEFINED, NUMBER, LETTER, SEPARATOR, MARK, PUNCTUATION, SYMBOL, CONTROL = (1 << i for i in range(8))
+WHITESPACE = 0x100
+CATEGORY_FLAG = {
+    "Cn": UNDEFINED, "Cc": CONTROL, "Cf": CONTROL, "Co": CONTROL, "Cs": CONTROL,
+    "Ll": LETTER, "Lm": LETTER, "Lo": LETTER, "Lt": LETTER, "Lu": LETTER,
+    "Mc": MARK, "Me": MARK, "Mn": MARK,
+    "Nd": NUMBER, "Nl": NUMBER, "No": NUMBER,
+    "Pc": PUNCTUATION, "Pd": PUNCTUATION, "Pe": PUNCTUATION, "Pf": PUNCTUATION,
+    "Pi": PUNCTUATION, "Po": PUNCTUATION, "Ps": PUNCTUATION,
+    "Sc": SYMBOL, "Sk": SYMBOL, "Sm": SYMBOL, "So": SYMBOL,
+    "Zl": SEPARATOR, "Zp": SEPARATOR, "Zs": SEPARATOR,
+}
+
+# Unicode 15.1 over 15.0: CJK Unified Ideographs Extension I, four Ideographic Description Characters and
+# one CJK stroke.
+UNICODE_15_1_ADDITIONS = [(0x2EBF0, 0x2EE5D, "Lo"), (0x2FFC, 0x2FFF, "So"), (0x31EF, 0x31EF, "So")]
+
+
+def read_categories(path):
+    flags = [UNDEFINED] * MAX_CODEPOINT
+    first = None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            fields = line.split(";")
+            cp, name, category = int(fields[0], 16), fields[1], fields[2]
+            if name.endswith(", First>"):
+                first = cp
+                continue
+            start = first if name.endswith(", Last>") else cp
+            first = None
+            for c in range(start, cp + 1):
+                flags[c] = CATEGORY_FLAG[category]
+    for start, last, category in UNICODE_15_1_ADDITIONS:
+        for c in range(start, last + 1):
+            assert flags[c] == UNDEFINED, hex(c)
+            flags[c] = CATEGORY_FLAG[category]
+    return flags
+
+
+def read_whitespace(path):
+    whitespace = []
+    pattern = re.compile(r"^([0-9A-F]+)(?:\.\.([0-9A-F]+))?\s*;\s*White_Space\b")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = pattern.match(line)
+            if m:
+                start = int(m.group(1), 16)
+                whitespace.extend(range(start, int(m.group(2) or m.group(1), 16) + 1))
+    return whitespace
+
+
+def ranges_of(flags):
+    ranges = [(0, flags[0])]
+    for cp in range(1, MAX_CODEPOINT):
+        if flags[cp] != ranges[-1][1]:
+            ranges.append((cp, flags[cp]))
+    return ranges
+
+
+def compare_with_llama_cpp(flags, path):
+    """Returns the code points whose category flag differs from llama.cpp's generated table."""
+    text = open(path, encoding="utf-8").read()
+    body = text.split("unicode_ranges_flags", 1)[1].split("};", 1)[0]
+    theirs = [(int(a, 16), int(b, 16)) for a, b in re.findall(r"\{0x([0-9A-F]+), 0x([0-9A-F]+)\}", body)]
+    differ = []
+    for (start, flag), (end, _) in zip(theirs, theirs[1:]):
+        differ.extend(cp for cp in range(start, min(end, MAX_CODEPOINT)) if flags[cp] & 0xFF != flag)
+    ws_body = text.split("unicode_set_whitespace", 1)[1].split("};", 1)[0]
+    their_ws = {int(a, 16) for a in re.findall(r"0x([0-9A-F]+)", ws_body)}
+    our_ws = {cp for cp in range(MAX_CODEPOINT) if flags[cp] & WHITESPACE}
+    return differ, their_ws ^ our_ws
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ucd", default="/usr/share/unicode", help="folder with UnicodeData.txt and PropList.txt")
+    parser.add_argument("--compare", help="llama.cpp's src/unicode-data.cpp: report differences and exit")
+    args = parser.parse_args()
+
+    flags = read_categories(f"{args.ucd}/UnicodeData.txt")
+    for cp in read_whitespace(f"{args.ucd}/PropList.txt"):
+        flags[cp] |= WHITESPACE
+
+    if args.compare:
+        differ, ws_differ = compare_with_llama_cpp(flags, args.compare)
+        print(f"category flags differing: {len(differ)} code points {[hex(c) for c in differ[:20]]}")
+        print(f"whitespace differing: {sorted(hex(c) for c in ws_differ)}")
+        return 1 if differ or ws_differ else 0
+
+    ranges = ranges_of(flags)
+    out = sys.stdout
+    out.write("// Generated by scripts/gen_unicode_table.py from the Unicode Character Database 15.0 (Debian's\n")
+    out.write("// unicode-data) plus the Unicode 15.1 additions; do not edit. Equal to llama.cpp's table.\n")
+    out.write('#include "tokenizer/unicode_table.h"\n\nnamespace tokenizer {\n\n')
+    out.write("// Flags hold from `start` up to the next entry's start.\n")
+    out.write(f"const CodepointRange kCodepointRanges[{len(ranges)}] = {{\n")
+    for i in range(0, len(ranges), 6):
+        row = ranges[i:i + 6]
+        out.write("    " + " ".join("{0x%06X, 0x%03X}," % r for r in row) + "\n")
+    out.write("};\n\n")
+    out.write(f"const size_t kCodepointRangeCount = {len(ranges)};\n\n}}  // namespace tokenizer\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
