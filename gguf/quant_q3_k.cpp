@@ -55,7 +55,8 @@ void quantize_row_q3_k(const float* src, void* dst, int64_t n) {
         if (max_scale != 0.0f) {
             const float iscale = -32.f / max_scale;
             for (int j = 0; j < 16; ++j) {
-                const int l = std::clamp(static_cast<int>(static_cast<int8_t>(nearest_int(iscale * scales[j]))), -32, 31) + 32;
+                const auto rounded = static_cast<int8_t>(nearest_int(iscale * scales[j]));
+                const int l = std::clamp(static_cast<int>(rounded), -32, 31) + 32;
                 if (j < 8)
                     block.scales[j] = static_cast<uint8_t>(l & 0xF);
                 else

@@ -17,10 +17,14 @@ void dequantize_row_q5_k(const void* src, float* dst, int64_t n) {
         const uint8_t* ql = block.qs;
         for (int is = 0; is < 8; is += 2, ql += 32) {
             const int bit1 = 1 << is, bit2 = 2 << is;
-            for (int l = 0; l < 32; ++l)
-                *dst++ = scale[is] * static_cast<float>((ql[l] & 0xF) + ((block.qh[l] & bit1) ? 16 : 0)) - min[is];
-            for (int l = 0; l < 32; ++l)
-                *dst++ = scale[is + 1] * static_cast<float>((ql[l] >> 4) + ((block.qh[l] & bit2) ? 16 : 0)) - min[is + 1];
+            for (int l = 0; l < 32; ++l) {
+                const int q = (ql[l] & 0xF) + ((block.qh[l] & bit1) ? 16 : 0);
+                *dst++ = scale[is] * static_cast<float>(q) - min[is];
+            }
+            for (int l = 0; l < 32; ++l) {
+                const int q = (ql[l] >> 4) + ((block.qh[l] & bit2) ? 16 : 0);
+                *dst++ = scale[is + 1] * static_cast<float>(q) - min[is + 1];
+            }
         }
     }
 }

@@ -51,7 +51,8 @@ void quantize_row_q6_k(const float* src, void* dst, int64_t n) {
         }
         const float iscale = -128.f / max_scale;
         block.d = fp32_to_fp16(1 / iscale);
-        for (int j = 0; j < 16; ++j) block.scales[j] = static_cast<int8_t>(std::min(127, nearest_int(iscale * scales[j])));
+        for (int j = 0; j < 16; ++j)
+            block.scales[j] = static_cast<int8_t>(std::min(127, nearest_int(iscale * scales[j])));
         // Re-round every element against the scales as stored.
         for (int j = 0; j < 16; ++j) {
             const float d = fp16_to_fp32(block.d) * static_cast<float>(block.scales[j]);

@@ -91,4 +91,9 @@ inline std::vector<uint8_t> seeded_blocks(gguf::GgmlType type, int elems) {
     return bytes;
 }
 
+// The 6-bit scale of sub-block j of a Q4_K / Q5_K super-block, from the layout in spec 10.2.
+inline int k4_scale(const uint8_t* scales, int j) {
+    return j < 4 ? scales[j] & 63 : (scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4);
+}
+
 }  // namespace test

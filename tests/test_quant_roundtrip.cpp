@@ -173,7 +173,9 @@ TEST_CASE("quant round trip: K-quant errors stay within their sub-block steps", 
 
 TEST_CASE("quant round trip: values on a format's grid come back exactly", "[quant]") {
     test::SplitMix64 rng(5);
-    auto level = [&rng](int lo, int hi) { return lo + static_cast<int>(rng.next() % static_cast<uint64_t>(hi - lo + 1)); };
+    auto level = [&rng](int lo, int hi) {
+        return lo + static_cast<int>(rng.next() % static_cast<uint64_t>(hi - lo + 1));
+    };
     // Each 32-block holds levels * d (+ m) with the extreme levels that pin d (and m) present.
     auto grid = [&](int block, int lo, int hi, float d, float m, std::vector<int> pinned) {
         std::vector<float> x(8 * block);
