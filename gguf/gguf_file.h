@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -57,12 +58,30 @@ struct TensorInfo {
     uint64_t rows() const { return n_elements / ne[0]; }
 };
 
+// Truncation lengths [first, end) of a file, all rejected by File::parse with the same `error`.
+struct TruncationRange {
+    uint64_t first = 0;
+    uint64_t end = 0;
+    std::string error;
+};
+using TruncationVisitor = std::function<void(const TruncationRange&)>;
+
 class File {
 public:
     // Maps and parses a file. Throws gguf::Error with one line naming the file, field and byte offset.
     static File open(const std::string& path);
     // Parses bytes owned by the caller, who keeps them alive as long as the File; `source` names them in errors.
     static File parse(const uint8_t* data, size_t size, std::string source);
+
+    // What File::parse does with every prefix of a file, in one pass (for tests and fuzzing). The parser reads
+    // front to back and compares with the input's length only through one check, "the input reaches byte E",
+    // so a prefix of length L fails at the first check whose E exceeds L. Running the checks of the whole file
+    // in order, with the length raised to each failing E, visits every rejected length once: `visit` gets the
+    // ranges in order, together covering [0, returned length); the returned length, the shortest prefix that
+    // parses, is where the last tensor's data ends (the metadata's end in files without tensors). Throws what
+    // File::parse throws when the whole file is invalid.
+    static uint64_t sweep_truncations(const uint8_t* data, size_t size, const std::string& source,
+                                      const TruncationVisitor& visit);
 
     uint32_t version() const { return version_; }
     uint64_t alignment() const { return alignment_; }
@@ -100,8 +119,9 @@ public:
     const TensorInfo& tensor(std::string_view name) const;
 
 private:
+    friend class Parser;  // gguf_parser.cpp fills in everything below
+
     File() = default;
-    void parse_all();
     const Value& require(std::string_view key, std::string_view expected) const;
     [[noreturn]] void type_error(std::string_view key, const Value& value, std::string_view expected) const;
 
