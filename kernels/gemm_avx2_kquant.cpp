@@ -1,0 +1,129 @@
+// AVX2 kernels for the K-quants against q8_K activations, on the common super-block form of kquant_unpack.h.
+// Per super-block each weight row is unpacked once (SIMD for q4_K and q6_K, the scalar unpackers otherwise)
+// and reused for every token of the tile. Per (row, token), 32 values at a time: maddubs(q, x) gives 16 int16
+// sums of pairs, madd by the group scales gives 8 int32 lanes; after the super-block the bias and min terms
+// (madd of 16 group values with the 16 bsums) are applied and the lanes go to float once.
+#include "kernels/simd_avx2.h"
+
+#if defined(KERNELS_AVX2)
+
+#include "gguf/quant_blocks.h"
+#include "kernels/kquant_unpack.h"
+
+namespace kernels::avx2 {
+namespace {
+
+struct Unpacked {
+    KSuperBlock s;
+    __m256i scales[8];  // for 32 values c: lanes 0-7 the scale of group 2c, lanes 8-15 that of group 2c+1
+    __m256i bias, min;  // 16 int16, one per group
+};
+
+void expand_terms(Unpacked& u) {
+    for (int c = 0; c < 8; ++c)
+        u.scales[c] = _mm256_set_m128i(_mm_set1_epi16(u.s.scale[2 * c + 1]), _mm_set1_epi16(u.s.scale[2 * c]));
+    u.bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(u.s.bias));
+    u.min = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(u.s.min));
+}
+
+inline void store32(uint8_t* dst, __m256i v) { _mm256_store_si256(reinterpret_cast<__m256i*>(dst), v); }
+inline __m256i load32(const uint8_t* src) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src)); }
+
+void unpack_q4_K_avx2(const void* block, KSuperBlock& out) {
+    const auto& b = *static_cast<const gguf::BlockQ4_K*>(block);
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    for (int j = 0; j < 4; ++j) {
+        const __m256i raw = load32(b.qs + 32 * j);
+        store32(out.q + 64 * j, _mm256_and_si256(raw, low4));
+        store32(out.q + 64 * j + 32, _mm256_and_si256(_mm256_srli_epi16(raw, 4), low4));
+    }
+    unpack_k4_terms(b.scales, b.d, b.dmin, out);
+}
+
+void unpack_q6_K_avx2(const void* block, KSuperBlock& out) {
+    const auto& b = *static_cast<const gguf::BlockQ6_K*>(block);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), low2 = _mm256_set1_epi8(0x03);
+    for (int half = 0; half < 2; ++half) {
+        const __m256i ql0 = load32(b.ql + 64 * half), ql1 = load32(b.ql + 64 * half + 32);
+        const __m256i qh = load32(b.qh + 32 * half);
+        // pass p: low 4 bits from ql0 / ql1 (low nibbles for p < 2, high ones after), 2 high bits at qh >> 2p
+        const __m256i low[4] = {ql0, ql1, _mm256_srli_epi16(ql0, 4), _mm256_srli_epi16(ql1, 4)};
+        for (int pass = 0; pass < 4; ++pass) {
+            const __m256i high = _mm256_and_si256(_mm256_srli_epi16(qh, 2 * pass), low2);
+            store32(out.q + 128 * half + 32 * pass,
+                    _mm256_or_si256(_mm256_and_si256(low[pass], low4), _mm256_slli_epi16(high, 4)));
+        }
+    }
+    unpack_q6_K_terms(b.scales, b.d, out);
+}
+
+template <typename BlockT, KUnpackFn Unpack, bool HasBias, bool HasMin>
+struct KFormat {
+    using Block = BlockT;
+    static constexpr bool kHasBias = HasBias, kHasMin = HasMin;
+    static void unpack(const void* block, Unpacked& out) {
+        Unpack(block, out.s);
+        expand_terms(out);
+    }
+};
+
+using Q2_K = KFormat<gguf::BlockQ2_K, unpack_q2_K, false, true>;
+using Q3_K = KFormat<gguf::BlockQ3_K, unpack_q3_K, true, false>;
+using Q4_K = KFormat<gguf::BlockQ4_K, unpack_q4_K_avx2, false, true>;
+using Q5_K = KFormat<gguf::BlockQ5_K, unpack_q5_K, false, true>;
+using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K_avx2, true, false>;
+
+template <class F>
+struct KKernel {
+    template <int RM, int RN>
+    static void tile(const GemmTask& task, int64_t r, int64_t t) {
+        const ActivationView& x = *task.x;
+        const int64_t n_blocks = x.cols / 256;
+        __m256 acc[RM][RN];
+        for (auto& row : acc)
+            for (auto& a : row) a = _mm256_setzero_ps();
+        Unpacked w[RM];
+        for (int64_t b = 0; b < n_blocks; ++b) {
+            for (int i = 0; i < RM; ++i)
+                F::unpack(task.w + (r + i) * task.row_bytes + b * sizeof(typename F::Block), w[i]);
+            for (int j = 0; j < RN; ++j) {
+                const int8_t* xq = x.qs_row(t + j) + 256 * b;
+                const float dx = x.d_row(t + j)[b];
+                const __m256i bsums = _mm256_load_si256(reinterpret_cast<const __m256i*>(x.bsums_row(t + j) + 16 * b));
+                for (int i = 0; i < RM; ++i) {
+                    __m256i sum = _mm256_setzero_si256();
+                    for (int c = 0; c < 8; ++c) {
+                        const __m256i pairs = _mm256_maddubs_epi16(
+                            _mm256_load_si256(reinterpret_cast<const __m256i*>(w[i].s.q + 32 * c)),
+                            _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 32 * c)));
+                        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(pairs, w[i].scales[c]));
+                    }
+                    if (F::kHasBias) sum = _mm256_sub_epi32(sum, _mm256_madd_epi16(w[i].bias, bsums));
+                    acc[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(w[i].s.d * dx), _mm256_cvtepi32_ps(sum), acc[i][j]);
+                    if (F::kHasMin)
+                        acc[i][j] = _mm256_fnmadd_ps(_mm256_set1_ps(w[i].s.dmin * dx),
+                                                     _mm256_cvtepi32_ps(_mm256_madd_epi16(w[i].min, bsums)), acc[i][j]);
+                }
+            }
+        }
+        for (int j = 0; j < RN; ++j)
+            for (int i = 0; i < RM; ++i) task.y[(t + j) * task.y_stride + r + i] = hsum(acc[i][j]);
+    }
+};
+
+}  // namespace
+
+GemmRowsFn rows_kquant(gguf::GgmlType type) {
+    switch (type) {
+        case gguf::GgmlType::Q2_K: return rows_tiled<KKernel<Q2_K>, 2, 4>;
+        case gguf::GgmlType::Q3_K: return rows_tiled<KKernel<Q3_K>, 2, 4>;
+        case gguf::GgmlType::Q4_K: return rows_tiled<KKernel<Q4_K>, 2, 4>;
+        case gguf::GgmlType::Q5_K: return rows_tiled<KKernel<Q5_K>, 2, 4>;
+        case gguf::GgmlType::Q6_K: return rows_tiled<KKernel<Q6_K>, 2, 4>;
+        default: return nullptr;
+    }
+}
+
+}  // namespace kernels::avx2
+
+#endif

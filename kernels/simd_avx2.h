@@ -1,0 +1,67 @@
+// AVX2 (+FMA, F16C) building blocks shared by the AVX2 kernels, and the row x token tiling they all use.
+// Include only from files compiled with AVX2 (guarded by KERNELS_AVX2).
+#pragma once
+
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#define KERNELS_AVX2 1
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "kernels/gemm_kernels.h"
+
+namespace kernels::avx2 {
+
+// Sum of the 8 lanes, always in the same order.
+inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// 8 int32 lanes, each the sum of 4 adjacent products w[i] * x[i] of signed bytes. maddubs wants an unsigned
+// left operand: |w| * (x with w's sign) is the same product. Exact for w, x in [-127, 127].
+inline __m256i dot_i8(__m256i w, __m256i x) {
+    const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+}
+
+inline float half_to_float(uint16_t h) { return _cvtsh_ss(h); }
+
+// Byte j of the result is 0xFF where bit j of bits is set, else 0.
+inline __m256i bits_to_bytes(uint32_t bits) {
+    const __m256i spread = _mm256_shuffle_epi8(
+        _mm256_set1_epi32(static_cast<int>(bits)),
+        _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+    const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+}
+
+// Runs Kernel::tile<RM, RN>(task, r, t), which computes rows r..r+RM-1 for tokens t..t+RN-1, over rows
+// [row_begin, row_end) and every token: strips of RN tokens (then single tokens), each swept over the rows in
+// groups of RM (then single rows). The rows of one task stay in cache while its token strips stream past.
+template <class Kernel, int RM, int RN>
+void tile_strip(const GemmTask& task, int64_t row_begin, int64_t row_end, int64_t t) {
+    int64_t r = row_begin;
+    for (; r + RM <= row_end; r += RM) Kernel::template tile<RM, RN>(task, r, t);
+    for (; r < row_end; ++r) Kernel::template tile<1, RN>(task, r, t);
+}
+
+template <class Kernel, int RM, int RN>
+void rows_tiled(const GemmTask& task, int64_t row_begin, int64_t row_end) {
+    const int64_t n_tokens = task.x->n_tokens;
+    int64_t t = 0;
+    for (; t + RN <= n_tokens; t += RN) tile_strip<Kernel, RM, RN>(task, row_begin, row_end, t);
+    for (; t < n_tokens; ++t) tile_strip<Kernel, RM, 1>(task, row_begin, row_end, t);
+}
+
+// Per family: the AVX2 kernel of a type, or nullptr.
+GemmRowsFn rows_float(gguf::GgmlType type);
+GemmRowsFn rows_q32(gguf::GgmlType type);
+GemmRowsFn rows_kquant(gguf::GgmlType type);
+
+}  // namespace kernels::avx2
+
+#endif
