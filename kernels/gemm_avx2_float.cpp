@@ -52,24 +52,20 @@ struct FloatKernel {
         const float* xs[RN];
         for (int i = 0; i < RM; ++i) rows[i] = task.w + (r + i) * task.row_bytes;
         for (int j = 0; j < RN; ++j) xs[j] = task.x->f32_row(t + j);
-        __m256 acc[RM][RN];
-        for (auto& row : acc)
-            for (auto& a : row) a = _mm256_setzero_ps();
+        TileAccumulators<RM, RN> acc;
         int64_t c = 0;
         for (; c + 8 <= cols; c += 8) {
             __m256 w[RM];
             for (int i = 0; i < RM; ++i) w[i] = W::load8(rows[i], c);
             for (int j = 0; j < RN; ++j) {
                 const __m256 x = _mm256_loadu_ps(xs[j] + c);
-                for (int i = 0; i < RM; ++i) acc[i][j] = _mm256_fmadd_ps(w[i], x, acc[i][j]);
+                for (int i = 0; i < RM; ++i) acc.v[i][j] = _mm256_fmadd_ps(w[i], x, acc.v[i][j]);
             }
         }
-        for (int j = 0; j < RN; ++j)
-            for (int i = 0; i < RM; ++i) {
-                float sum = hsum(acc[i][j]);
-                for (int64_t tail = c; tail < cols; ++tail) sum += W::at(rows[i], tail) * xs[j][tail];
-                task.y[(t + j) * task.y_stride + r + i] = sum;
-            }
+        acc.store(task, r, t, [&](int i, int j, float sum) {
+            for (int64_t tail = c; tail < cols; ++tail) sum += W::at(rows[i], tail) * xs[j][tail];
+            return sum;
+        });
     }
 };
 

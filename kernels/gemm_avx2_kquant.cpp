@@ -79,9 +79,7 @@ struct KKernel {
     static void tile(const GemmTask& task, int64_t r, int64_t t) {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 256;
-        __m256 acc[RM][RN];
-        for (auto& row : acc)
-            for (auto& a : row) a = _mm256_setzero_ps();
+        TileAccumulators<RM, RN> acc;
         Unpacked w[RM];
         for (int64_t b = 0; b < n_blocks; ++b) {
             for (int i = 0; i < RM; ++i)
@@ -99,15 +97,14 @@ struct KKernel {
                         sum = _mm256_add_epi32(sum, _mm256_madd_epi16(pairs, w[i].scales[c]));
                     }
                     if (F::kHasBias) sum = _mm256_sub_epi32(sum, _mm256_madd_epi16(w[i].bias, bsums));
-                    acc[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(w[i].s.d * dx), _mm256_cvtepi32_ps(sum), acc[i][j]);
+                    acc.v[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(w[i].s.d * dx), _mm256_cvtepi32_ps(sum), acc.v[i][j]);
                     if (F::kHasMin)
-                        acc[i][j] = _mm256_fnmadd_ps(_mm256_set1_ps(w[i].s.dmin * dx),
-                                                     _mm256_cvtepi32_ps(_mm256_madd_epi16(w[i].min, bsums)), acc[i][j]);
+                        acc.v[i][j] = _mm256_fnmadd_ps(_mm256_set1_ps(w[i].s.dmin * dx),
+                                                     _mm256_cvtepi32_ps(_mm256_madd_epi16(w[i].min, bsums)), acc.v[i][j]);
                 }
             }
         }
-        for (int j = 0; j < RN; ++j)
-            for (int i = 0; i < RM; ++i) task.y[(t + j) * task.y_stride + r + i] = hsum(acc[i][j]);
+        acc.store(task, r, t);
     }
 };
 

@@ -83,9 +83,7 @@ struct Q32Kernel {
         const int64_t n_blocks = x.cols / 32;
         const Block* rows[RM];
         for (int i = 0; i < RM; ++i) rows[i] = reinterpret_cast<const Block*>(task.w + (r + i) * task.row_bytes);
-        __m256 acc[RM][RN];
-        for (auto& row : acc)
-            for (auto& a : row) a = _mm256_setzero_ps();
+        TileAccumulators<RM, RN> acc;
         for (int64_t b = 0; b < n_blocks; ++b) {
             __m256i w[RM];
             float dw[RM], mw[RM];
@@ -98,15 +96,14 @@ struct Q32Kernel {
                 const __m256i xq = _mm256_load_si256(reinterpret_cast<const __m256i*>(x.qs_row(t + j) + 32 * b));
                 const float dx = x.d_row(t + j)[b];
                 for (int i = 0; i < RM; ++i)
-                    acc[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(dw[i] * dx), _mm256_cvtepi32_ps(dot_i8(w[i], xq)), acc[i][j]);
+                    acc.v[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(dw[i] * dx), _mm256_cvtepi32_ps(dot_i8(w[i], xq)), acc.v[i][j]);
                 if (F::kHasMin) {
                     const __m256 x_sum = _mm256_cvtepi32_ps(sum_i8(xq));
-                    for (int i = 0; i < RM; ++i) acc[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(mw[i] * dx), x_sum, acc[i][j]);
+                    for (int i = 0; i < RM; ++i) acc.v[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(mw[i] * dx), x_sum, acc.v[i][j]);
                 }
             }
         }
-        for (int j = 0; j < RN; ++j)
-            for (int i = 0; i < RM; ++i) task.y[(t + j) * task.y_stride + r + i] = hsum(acc[i][j]);
+        acc.store(task, r, t);
     }
 };
 

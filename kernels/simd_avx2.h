@@ -39,6 +39,26 @@ inline __m256i bits_to_bytes(uint32_t bits) {
     return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
 }
 
+// The float accumulators of an RM x RN tile: 8 lanes per (row, token), summed in store().
+template <int RM, int RN>
+struct TileAccumulators {
+    __m256 v[RM][RN];
+
+    TileAccumulators() {
+        for (auto& row : v)
+            for (auto& a : row) a = _mm256_setzero_ps();
+    }
+    // y[t + j][r + i] = finish(i, j, sum of the lanes of (i, j)).
+    template <typename Finish>
+    void store(const GemmTask& task, int64_t r, int64_t t, Finish&& finish) const {
+        for (int j = 0; j < RN; ++j)
+            for (int i = 0; i < RM; ++i) task.y[(t + j) * task.y_stride + r + i] = finish(i, j, hsum(v[i][j]));
+    }
+    void store(const GemmTask& task, int64_t r, int64_t t) const {
+        store(task, r, t, [](int, int, float sum) { return sum; });
+    }
+};
+
 // Runs Kernel::tile<RM, RN>(task, r, t), which computes rows r..r+RM-1 for tokens t..t+RN-1, over rows
 // [row_begin, row_end) and every token: strips of RN tokens (then single tokens), each swept over the rows in
 // groups of RM (then single rows). The rows of one task stay in cache while its token strips stream past.
