@@ -13,3 +13,4 @@ struct Command {
 using CommandList = std::vector<Command>;
 
 void add_info_command(CLI::App& parent, CommandList& commands);
+void add_bench_matvec_command(CLI::App& bench, CommandList& commands);

@@ -12,6 +12,7 @@ namespace kernels::avx2 {
 namespace {
 
 struct F32 {
+    static constexpr int64_t kBytes = 4;
     static __m256 load8(const uint8_t* row, int64_t c) { return _mm256_loadu_ps(reinterpret_cast<const float*>(row) + c); }
     static float at(const uint8_t* row, int64_t c) {
         float v;
@@ -21,6 +22,7 @@ struct F32 {
 };
 
 struct F16 {
+    static constexpr int64_t kBytes = 2;
     static __m256 load8(const uint8_t* row, int64_t c) {
         return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * c)));
     }
@@ -32,6 +34,7 @@ struct F16 {
 };
 
 struct BF16 {
+    static constexpr int64_t kBytes = 2;
     static __m256 load8(const uint8_t* row, int64_t c) {
         const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * c)));
         return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
@@ -56,7 +59,10 @@ struct FloatKernel {
         int64_t c = 0;
         for (; c + 8 <= cols; c += 8) {
             __m256 w[RM];
-            for (int i = 0; i < RM; ++i) w[i] = W::load8(rows[i], c);
+            for (int i = 0; i < RM; ++i) {
+                if (c % 32 == 0) prefetch_next_tile(rows[i] + c * W::kBytes, RM * task.row_bytes, 1);
+                w[i] = W::load8(rows[i], c);
+            }
             for (int j = 0; j < RN; ++j) {
                 const __m256 x = _mm256_loadu_ps(xs[j] + c);
                 for (int i = 0; i < RM; ++i) acc.v[i][j] = _mm256_fmadd_ps(w[i], x, acc.v[i][j]);

@@ -82,8 +82,11 @@ struct KKernel {
         TileAccumulators<RM, RN> acc;
         Unpacked w[RM];
         for (int64_t b = 0; b < n_blocks; ++b) {
-            for (int i = 0; i < RM; ++i)
-                F::unpack(task.w + (r + i) * task.row_bytes + b * sizeof(typename F::Block), w[i]);
+            for (int i = 0; i < RM; ++i) {
+                const uint8_t* block = task.w + (r + i) * task.row_bytes + b * sizeof(typename F::Block);
+                prefetch_next_tile(block, RM * task.row_bytes, sizeof(typename F::Block));
+                F::unpack(block, w[i]);
+            }
             for (int j = 0; j < RN; ++j) {
                 const int8_t* xq = x.qs_row(t + j) + 256 * b;
                 const float dx = x.d_row(t + j)[b];

@@ -88,6 +88,7 @@ struct Q32Kernel {
             __m256i w[RM];
             float dw[RM], mw[RM];
             for (int i = 0; i < RM; ++i) {
+                prefetch_next_tile(reinterpret_cast<const uint8_t*>(&rows[i][b]), RM * task.row_bytes, sizeof(Block));
                 w[i] = F::values(rows[i][b]);
                 dw[i] = half_to_float(rows[i][b].d);
                 mw[i] = F::min(rows[i][b]);

@@ -39,6 +39,13 @@ inline __m256i bits_to_bytes(uint32_t bits) {
     return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
 }
 
+// Decode reads each weight once, tile by tile: RM rows of a few hundred bytes each, too short as streams for
+// the hardware prefetcher. So while a tile computes, its kernel asks for the same bytes of the next tile's
+// rows (RM rows further on); a prefetch past the end of the matrix is harmless.
+inline void prefetch_next_tile(const uint8_t* p, size_t tile_bytes, size_t n) {
+    for (size_t offset = 0; offset < n; offset += 64) _mm_prefetch(reinterpret_cast<const char*>(p + tile_bytes + offset), _MM_HINT_T0);
+}
+
 // The float accumulators of an RM x RN tile: 8 lanes per (row, token), summed in store().
 template <int RM, int RN>
 struct TileAccumulators {
