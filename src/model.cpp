@@ -1,0 +1,125 @@
+#include "src/model.h"
+
+#include <fmt/format.h>
+
+#include "gguf/quant.h"
+#include "src/runtime_error.h"
+
+namespace runtime {
+namespace {
+
+std::string shape_text(const gguf::TensorInfo& t) {
+    return fmt::format("[{}]", fmt::join(t.ne.begin(), t.ne.begin() + t.n_dims, ", "));
+}
+
+// Looks up tensors of one file and checks their shapes and types.
+class TensorBinder {
+public:
+    explicit TensorBinder(const gguf::File& file) : file_(file) {}
+
+    const gguf::TensorInfo* find(const std::string& name) const { return file_.find_tensor(name); }
+
+    const gguf::TensorInfo& require(const std::string& name) const {
+        const gguf::TensorInfo* t = find(name);
+        if (!t) throw Error(fmt::format("{}: missing tensor '{}'", file_.source(), name));
+        return *t;
+    }
+
+    // A weight matrix (rows x cols), GGUF ne = {cols, rows}, of a type the matmul kernels take.
+    kernels::Matrix matrix(const gguf::TensorInfo& t, int64_t rows, int64_t cols) const {
+        check_shape(t, {static_cast<uint64_t>(cols), static_cast<uint64_t>(rows)});
+        if (!kernels::matmul_supports(t.type)) unsupported(t, "matrix products");
+        return kernels::Matrix{t.type, t.data, rows, cols};
+    }
+    kernels::Matrix matrix(const std::string& name, int64_t rows, int64_t cols) const {
+        return matrix(require(name), rows, cols);
+    }
+
+    const float* norm(const std::string& name, int64_t n) const {
+        const gguf::TensorInfo& t = require(name);
+        check_shape(t, {static_cast<uint64_t>(n)});
+        if (t.type != gguf::GgmlType::F32) unsupported(t, "norm weights (f32 only)");
+        return reinterpret_cast<const float*>(t.data);
+    }
+
+    void check_shape(const gguf::TensorInfo& t, const std::vector<uint64_t>& expected) const {
+        bool ok = t.n_dims == expected.size();
+        for (size_t i = 0; ok && i < expected.size(); ++i) ok = t.ne[i] == expected[i];
+        if (!ok)
+            throw Error(fmt::format("{}: tensor '{}' has shape {}, expected [{}]", file_.source(), t.name,
+                                    shape_text(t), fmt::join(expected, ", ")));
+    }
+
+    [[noreturn]] void unsupported(const gguf::TensorInfo& t, const char* use) const {
+        throw Error(fmt::format("{}: tensor '{}' has type {}, unsupported for {}", file_.source(), t.name,
+                                gguf::ggml_type_name(t.type), use));
+    }
+
+private:
+    const gguf::File& file_;
+};
+
+std::string block_tensor(int64_t layer, const char* name) { return fmt::format("blk.{}.{}.weight", layer, name); }
+
+uint64_t matrix_bytes(const kernels::Matrix& m) { return m.row_bytes() * static_cast<uint64_t>(m.rows); }
+
+}  // namespace
+
+Model Model::open(const std::string& path) { return bind(gguf::File::open(path)); }
+
+Model Model::bind(gguf::File file) {
+    Model model(std::move(file));
+    ModelConfig& c = model.config_;
+    c = ModelConfig::from_gguf(model.file_);
+    const TensorBinder bind(model.file_);
+
+    const gguf::TensorInfo& embd = bind.require("token_embd.weight");
+    if (embd.n_dims != 2 || embd.ne[0] != static_cast<uint64_t>(c.n_embd) || embd.ne[1] == 0 ||
+        embd.ne[1] > (uint64_t{1} << 31))
+        throw Error(fmt::format("{}: tensor 'token_embd.weight' has shape {}, expected [{}, n_vocab]",
+                                model.file_.source(), shape_text(embd), c.n_embd));
+    if (!gguf::quant_traits(embd.type)) bind.unsupported(embd, "embedding lookup");
+    c.n_vocab = static_cast<int64_t>(embd.ne[1]);
+    model.token_embd_ = kernels::Matrix{embd.type, embd.data, c.n_vocab, c.n_embd};
+    model.output_norm_ = bind.norm("output_norm.weight", c.n_embd);
+    // Without output.weight the embeddings are tied: token_embd is also the output matrix.
+    const gguf::TensorInfo* output = bind.find("output.weight");
+    model.output_ = bind.matrix(output ? *output : embd, c.n_vocab, c.n_embd);
+
+    model.layers_.reserve(static_cast<size_t>(c.n_layer));
+    for (int64_t i = 0; i < c.n_layer; ++i) {
+        LayerWeights w;
+        w.attn_norm = bind.norm(block_tensor(i, "attn_norm"), c.n_embd);
+        w.wq = bind.matrix(block_tensor(i, "attn_q"), c.q_width(), c.n_embd);
+        w.wk = bind.matrix(block_tensor(i, "attn_k"), c.kv_width(), c.n_embd);
+        w.wv = bind.matrix(block_tensor(i, "attn_v"), c.kv_width(), c.n_embd);
+        w.wo = bind.matrix(block_tensor(i, "attn_output"), c.n_embd, c.q_width());
+        w.ffn_norm = bind.norm(block_tensor(i, "ffn_norm"), c.n_embd);
+        w.w_gate = bind.matrix(block_tensor(i, "ffn_gate"), c.n_ff, c.n_embd);
+        w.w_up = bind.matrix(block_tensor(i, "ffn_up"), c.n_ff, c.n_embd);
+        w.w_down = bind.matrix(block_tensor(i, "ffn_down"), c.n_embd, c.n_ff);
+        model.layers_.push_back(w);
+    }
+    return model;
+}
+
+void Model::embed(int32_t token, float* out) const {
+    const auto* row = static_cast<const uint8_t*>(token_embd_.data) + static_cast<size_t>(token) * token_embd_.row_bytes();
+    gguf::dequantize_row(token_embd_.type, row, out, config_.n_embd);
+}
+
+uint64_t Model::bytes_per_token() const {
+    uint64_t bytes = matrix_bytes(output_) + static_cast<uint64_t>(config_.n_embd) * 4 * (2 * layers_.size() + 1);
+    for (const LayerWeights& w : layers_)
+        for (const kernels::Matrix* m : {&w.wq, &w.wk, &w.wv, &w.wo, &w.w_gate, &w.w_up, &w.w_down})
+            bytes += matrix_bytes(*m);
+    return bytes;
+}
+
+uint64_t Model::weight_bytes() const {
+    uint64_t bytes = 0;
+    for (const gguf::TensorInfo& t : file_.tensors()) bytes += t.n_bytes;
+    return bytes;
+}
+
+}  // namespace runtime

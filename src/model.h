@@ -1,0 +1,69 @@
+// A llama-architecture model bound to its GGUF file: hyper-parameters and every weight, by llama.cpp's
+// tensor names, shape-checked, kept quantized in the memory-mapped file (nothing is copied or dequantized).
+//
+//   const runtime::Model model = runtime::Model::open("smollm2-135m-q4_0.gguf");
+//   model.config().n_layer;  model.layer(0).wq;  model.file();  // file() also feeds the tokenizer
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf_file.h"
+#include "kernels/matmul.h"
+#include "src/model_config.h"
+
+namespace runtime {
+
+// One transformer block. Matrices are rows x cols = out x in (GGUF ne = {in, out}); norms are f32 vectors.
+struct LayerWeights {
+    const float* attn_norm;   // (n_embd)
+    kernels::Matrix wq;       // (n_head * head_dim, n_embd)
+    kernels::Matrix wk;       // (n_head_kv * head_dim, n_embd)
+    kernels::Matrix wv;       // (n_head_kv * head_dim, n_embd)
+    kernels::Matrix wo;       // (n_embd, n_head * head_dim)
+    const float* ffn_norm;    // (n_embd)
+    kernels::Matrix w_gate;   // (n_ff, n_embd)
+    kernels::Matrix w_up;     // (n_ff, n_embd)
+    kernels::Matrix w_down;   // (n_embd, n_ff)
+};
+
+class Model {
+public:
+    // Maps and binds a GGUF file. Throws gguf::Error (unreadable file) or runtime::Error naming the file and
+    // the tensor or key: unsupported architecture, missing tensor, wrong shape, unsupported type.
+    static Model open(const std::string& path);
+    static Model bind(gguf::File file);
+
+    const ModelConfig& config() const { return config_; }
+    const gguf::File& file() const { return file_; }
+    const LayerWeights& layer(int64_t i) const { return layers_[static_cast<size_t>(i)]; }
+
+    // token_embd: (n_vocab, n_embd), any dequantizable type. Rows are fetched one token at a time.
+    const kernels::Matrix& token_embd() const { return token_embd_; }
+    const float* output_norm() const { return output_norm_; }   // (n_embd)
+    // output: (n_vocab, n_embd); token_embd itself when the file has no output.weight (tied embeddings).
+    const kernels::Matrix& output() const { return output_; }
+    bool tied_embeddings() const { return output_.data == token_embd_.data; }
+
+    // out[n_embd] = row `token` of token_embd, dequantized. token < n_vocab (the caller checks).
+    void embed(int32_t token, float* out) const;
+
+    // Bytes of weights one decode step reads: every layer matrix, the output matrix and norms (the embedding
+    // row is negligible). Used for the achieved-bandwidth figure.
+    uint64_t bytes_per_token() const;
+    // Bytes of all tensor data in the file.
+    uint64_t weight_bytes() const;
+
+private:
+    explicit Model(gguf::File file) : file_(std::move(file)) {}
+
+    gguf::File file_;
+    ModelConfig config_;
+    std::vector<LayerWeights> layers_;
+    kernels::Matrix token_embd_{};
+    const float* output_norm_ = nullptr;
+    kernels::Matrix output_{};
+};
+
+}  // namespace runtime

@@ -1,0 +1,82 @@
+#include "src/model_config.h"
+
+#include <fmt/format.h>
+
+#include "gguf/gguf_file.h"
+#include "src/runtime_error.h"
+
+namespace runtime {
+namespace {
+
+// Architectures whose GGUF tensors and graph are llama's: token_embd, attn_q/k/v/output, ffn_gate/up/down,
+// RMSNorm, adjacent-pair RoPE, no biases.
+constexpr const char* kLlamaFamily[] = {"llama", "mistral"};
+
+class ConfigReader {
+public:
+    ConfigReader(const gguf::File& file, std::string arch) : file_(file), arch_(std::move(arch)) {}
+
+    int64_t count(const char* key) const { return positive(key, file_.get_uint(full(key))); }
+    int64_t count_or(const char* key, int64_t fallback) const {
+        return file_.has(full(key)) ? count(key) : fallback;
+    }
+    float real_or(const char* key, float fallback) const {
+        return static_cast<float>(file_.get_float_or(full(key), fallback));
+    }
+    [[noreturn]] void fail(const std::string& what) const {
+        throw Error(fmt::format("{}: {}", file_.source(), what));
+    }
+
+private:
+    std::string full(const char* key) const { return arch_ + "." + key; }
+    int64_t positive(const char* key, uint64_t value) const {
+        if (value == 0 || value > (uint64_t{1} << 31))
+            fail(fmt::format("metadata '{}' = {} is not a usable size", full(key), value));
+        return static_cast<int64_t>(value);
+    }
+
+    const gguf::File& file_;
+    std::string arch_;
+};
+
+}  // namespace
+
+bool is_llama_family(const std::string& architecture) {
+    for (const char* name : kLlamaFamily)
+        if (architecture == name) return true;
+    return false;
+}
+
+ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
+    ModelConfig c;
+    c.architecture = std::string(file.get_string("general.architecture"));
+    if (!is_llama_family(c.architecture))
+        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama-family models)", file.source(),
+                                c.architecture));
+    const ConfigReader read(file, c.architecture);
+    c.n_embd = read.count("embedding_length");
+    c.n_layer = read.count("block_count");
+    c.n_ff = read.count("feed_forward_length");
+    c.n_head = read.count("attention.head_count");
+    c.n_head_kv = read.count_or("attention.head_count_kv", c.n_head);
+    c.n_ctx_train = read.count("context_length");
+    if (c.n_head % c.n_head_kv != 0)
+        read.fail(fmt::format("{} query heads are not a multiple of {} key/value heads", c.n_head, c.n_head_kv));
+    if (c.n_embd % c.n_head != 0 && !file.has(c.architecture + ".attention.key_length"))
+        read.fail(fmt::format("embedding width {} is not a multiple of {} heads", c.n_embd, c.n_head));
+    c.head_dim = read.count_or("attention.key_length", c.n_embd / c.n_head);
+    if (read.count_or("attention.value_length", c.head_dim) != c.head_dim)
+        read.fail("attention.value_length differs from attention.key_length (unsupported)");
+    c.rope_dim = read.count_or("rope.dimension_count", c.head_dim);
+    if (c.rope_dim % 2 != 0 || c.rope_dim > c.head_dim)
+        read.fail(fmt::format("rope.dimension_count {} must be even and at most the head size {}", c.rope_dim,
+                              c.head_dim));
+    c.rope_freq_base = read.real_or("rope.freq_base", 10000.0f);
+    c.rms_eps = read.real_or("attention.layer_norm_rms_epsilon", 1e-5f);
+    if (!(c.rope_freq_base > 0.0f) || !(c.rms_eps >= 0.0f))
+        read.fail(fmt::format("rope.freq_base {} / layer_norm_rms_epsilon {} out of range", c.rope_freq_base,
+                              c.rms_eps));
+    return c;
+}
+
+}  // namespace runtime

@@ -1,0 +1,40 @@
+// Hyper-parameters of a llama-architecture model, read from GGUF metadata (`<arch>.*` keys, arch from
+// general.architecture).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gguf {
+class File;
+}
+
+namespace runtime {
+
+struct ModelConfig {
+    std::string architecture;   // general.architecture, e.g. "llama"
+    int64_t n_vocab = 0;        // rows of token_embd
+    int64_t n_embd = 0;         // width of the residual stream
+    int64_t n_layer = 0;
+    int64_t n_head = 0;         // query heads
+    int64_t n_head_kv = 0;      // key/value heads (GQA: n_head % n_head_kv == 0)
+    int64_t head_dim = 0;       // attention.key_length, else n_embd / n_head
+    int64_t n_ff = 0;           // SwiGLU hidden width
+    int64_t n_ctx_train = 0;    // context_length
+    int64_t rope_dim = 0;       // rope.dimension_count, else head_dim
+    float rope_freq_base = 10000.0f;
+    float rms_eps = 1e-5f;
+
+    int64_t q_width() const { return n_head * head_dim; }
+    int64_t kv_width() const { return n_head_kv * head_dim; }
+
+    // Throws runtime::Error naming the file and key for an unsupported architecture (not llama-family), a
+    // missing key or values that do not make a model (zero sizes, head counts that do not divide, odd or
+    // oversized rope dims). n_vocab is left 0: it comes from the token_embd tensor.
+    static ModelConfig from_gguf(const gguf::File& file);
+};
+
+// Whether general.architecture names a model our llama forward pass runs as it is.
+bool is_llama_family(const std::string& architecture);
+
+}  // namespace runtime
