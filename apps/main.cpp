@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     CommandList commands;
     add_info_command(app, commands);
+    add_quantize_command(app, commands);
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks: dequantize, attention kernels, whole models");
     bench->require_subcommand(1);
