@@ -23,9 +23,16 @@ inline float hsum(__m256 v) {
 
 // 8 int32 lanes, each the sum of 4 adjacent products w[i] * x[i] of signed bytes. maddubs wants an unsigned
 // left operand: |w| * (x with w's sign) is the same product. Exact for w, x in [-127, 127].
+// With VNNI (a -march=native build on Zen 4 / Ice Lake and later) one instruction does the same, exactly.
 inline __m256i dot_i8(__m256i w, __m256i x) {
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+#elif defined(__AVXVNNI__)
+    return _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+#else
     const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
     return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+#endif
 }
 
 inline float half_to_float(uint16_t h) { return _cvtsh_ss(h); }

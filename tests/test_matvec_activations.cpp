@@ -95,16 +95,39 @@ TEST_CASE("q8_K activations equal llama.cpp's quantize_row_q8_K_ref (via gguf/qu
     for (int i = 0; i < 256; ++i) x[static_cast<size_t>(512 + i)] = 0.0f;  // an all-zero super-block
     std::vector<gguf::BlockQ8_K> reference(n / 256);
     gguf::quantize_row(GgmlType::Q8_K, x.data(), reference.data(), n);
-    std::vector<int8_t> qs(n);
-    std::vector<float> d(n / 256);
-    std::vector<int16_t> bsums(n / 16);
-    kernels::quantize_row_q8_K(x.data(), qs.data(), d.data(), bsums.data(), n);
-    for (int64_t b = 0; b < n / 256; ++b) {
-        INFO("super-block " << b);
-        REQUIRE(d[b] == reference[b].d);
-        REQUIRE(std::memcmp(qs.data() + 256 * b, reference[b].qs, 256) == 0);
-        if (reference[b].d != 0.0f)  // llama.cpp leaves the bsums of an all-zero block unwritten
-            REQUIRE(std::memcmp(bsums.data() + 16 * b, reference[b].bsums, 32) == 0);
+    for (auto quantize : {kernels::quantize_row_q8_K, kernels::quantize_row_q8_K_scalar}) {
+        std::vector<int8_t> qs(n);
+        std::vector<float> d(n / 256);
+        std::vector<int16_t> bsums(n / 16);
+        quantize(x.data(), qs.data(), d.data(), bsums.data(), n);
+        for (int64_t b = 0; b < n / 256; ++b) {
+            INFO("super-block " << b);
+            REQUIRE(d[b] == reference[b].d);
+            REQUIRE(std::memcmp(qs.data() + 256 * b, reference[b].qs, 256) == 0);
+            if (reference[b].d != 0.0f)  // llama.cpp leaves the bsums of an all-zero block unwritten
+                REQUIRE(std::memcmp(bsums.data() + 16 * b, reference[b].bsums, 32) == 0);
+        }
+    }
+}
+
+TEST_CASE("q8 activations: a NaN is passed over when finding the scale, by every path", "[matvec][activations]") {
+    std::vector<float> x = test::random_values(256, 5);
+    x[3] = NAN;
+    x[200] = 50.0f;  // the largest magnitude, so d is known
+    int8_t qs[256];
+    int16_t bsums[16];
+    for (auto quantize : {kernels::quantize_row_q8_K, kernels::quantize_row_q8_K_scalar}) {
+        float d = 0.0f;
+        quantize(x.data(), qs, &d, bsums, 256);
+        CHECK(d == 1.0f / (-127.0f / 50.0f));
+        CHECK(qs[200] == -127);
+    }
+    for (auto quantize : {kernels::quantize_row_q8_0, kernels::quantize_row_q8_0_scalar}) {
+        float d[8];
+        quantize(x.data(), qs, d, 256);
+        CHECK(std::isfinite(d[0]));
+        CHECK(d[6] == gguf::fp16_to_fp32(gguf::fp32_to_fp16(50.0f / 127.0f)));
+        CHECK(qs[200] == 127);
     }
 }
 
