@@ -1,0 +1,256 @@
+// `sparse-llm info` as a user runs it, checked against what llama.cpp and the shared README say of each file.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli_runner.h"
+#include "json_reader.h"
+#include "shared_data.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using test::json::Value;
+
+std::vector<std::string> shared_gguf_files() {
+    std::vector<std::string> paths;
+    for (const char* dir : {"models", "models/vocab", "models/quant"})
+        for (const auto& entry : fs::directory_iterator(test::shared_path(dir)))
+            if (entry.path().extension() == ".gguf") paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
+// llama.cpp's tensor table and dequantized hashes of a model, when ../shared/golden has them.
+std::string golden_tensors_path(const std::string& model_path) {
+    return test::shared_path("golden/" + fs::path(model_path).stem().string() + ".tensors.json");
+}
+
+std::string model_path_of_golden(const std::string& model_file) {
+    const std::string quant = test::shared_path("models/quant/" + model_file);
+    return fs::exists(quant) ? quant : test::shared_path("models/" + model_file);
+}
+
+std::string temp_path(const std::string& name) {
+    return (fs::temp_directory_path() / fmt::format("sparse-llm-{}-{}", ::getpid(), name)).string();
+}
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// FNV-1a 64 as ../shared/README.md defines it, as 16 lower-case hex digits.
+std::string fnv1a64(const std::string& bytes) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char b : bytes) h = (h ^ b) * 0x100000001b3ull;
+    return fmt::format("{:016x}", h);
+}
+
+Value info_json(const std::vector<std::string>& args) {
+    const auto result = test::run_cli(args);
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.err.empty());
+    return test::json::parse(result.out);
+}
+
+// Fails the way a user should see it: exit code 1, nothing on stdout, one line "error: ..." on stderr.
+void check_one_line_error(const std::vector<std::string>& args, const std::string& mentions) {
+    const auto result = test::run_cli(args);
+    INFO(fmt::format("args: {}\nstdout: {}\nstderr: {}", fmt::join(args, " "), result.out, result.err));
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.empty());
+    CHECK_THAT(result.err, Catch::StartsWith("error: ") && Catch::EndsWith("\n") && Catch::Contains(mentions));
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+void check_usage_error(const std::vector<std::string>& args) {
+    const auto result = test::run_cli(args);
+    INFO(fmt::format("args: {}\nstderr: {}", fmt::join(args, " "), result.err));
+    CHECK(result.exit_code == 2);
+    CHECK_FALSE(result.err.empty());
+}
+
+}  // namespace
+
+TEST_CASE("info: describes every file in ../shared/models, with llama.cpp's tensor table where a golden has it",
+          "[cli][info]") {
+    SKIP_WITHOUT_SHARED();
+    int with_golden = 0;
+    for (const auto& path : shared_gguf_files()) {
+        INFO(path);
+        const auto text = test::run_cli({"info", path});
+        CHECK(text.exit_code == 0);
+        CHECK(text.err.empty());
+        CHECK_THAT(text.out, Catch::Contains("tensors:") && Catch::Contains("tokenizer:"));
+
+        const Value info = info_json({"info", path, "--json"});
+        CHECK(info["file_size"].as_uint() == fs::file_size(path));
+        CHECK(info["gguf_version"].as_uint() == 3);
+        CHECK_FALSE(info["tokenizer"]["model"].is_null());
+        CHECK(info["tokenizer"]["vocab_size"].as_uint() > 0);
+
+        if (!fs::exists(golden_tensors_path(path))) {  // the vocab-only files
+            CHECK(info["tensors"].size() == 0);
+            CHECK(info["memory"].is_null());
+            continue;
+        }
+        ++with_golden;
+        const Value golden = test::json::parse_file(golden_tensors_path(path));
+        REQUIRE(info["tensors"].size() == golden.size());
+        uint64_t parameters = 0;
+        std::map<std::string, uint64_t> tensors_per_type;
+        for (size_t i = 0; i < golden.size(); ++i) {
+            const Value& ours = info["tensors"][i];
+            const Value& theirs = golden[i];
+            CHECK(ours["name"].as_string() == theirs["name"].as_string());
+            CHECK(ours["type"].as_string() == theirs["type"].as_string());
+            REQUIRE(ours["shape"].size() == theirs["ne"].size());
+            for (size_t d = 0; d < ours["shape"].size(); ++d)
+                CHECK(ours["shape"][d].as_uint() == theirs["ne"][d].as_uint());
+            parameters += theirs["n"].as_uint();
+            ++tensors_per_type[theirs["type"].as_string()];
+        }
+        CHECK(info["parameters"].as_uint() == parameters);
+        REQUIRE(info["types"].size() == tensors_per_type.size());
+        for (const auto& type : info["types"].items())
+            CHECK(type["tensors"].as_uint() == tensors_per_type[type["type"].as_string()]);
+        CHECK(info["memory"]["weights_mmapped"].as_uint() == fs::file_size(path));
+    }
+    CHECK(with_golden == 17);
+}
+
+TEST_CASE("info: stories260K's hyper-parameters, tokenizer and memory estimate as its README documents them",
+          "[cli][info]") {
+    SKIP_WITHOUT_SHARED();
+    const std::string path = test::shared_path("models/stories260K.gguf");
+    const Value info = info_json({"info", path, "--json", "-c", "256"});
+    CHECK(info["architecture"].as_string() == "llama");
+    const Value& h = info["hyperparameters"];
+    CHECK(h["n_layers"].as_uint() == 5);
+    CHECK(h["n_embd"].as_uint() == 64);
+    CHECK(h["n_ff"].as_uint() == 172);
+    CHECK(h["n_head"].as_uint() == 8);
+    CHECK(h["n_head_kv"].as_uint() == 4);
+    CHECK(h["head_dim"].as_uint() == 8);
+    CHECK(h["rope_dims"].as_uint() == 8);
+    CHECK(h["rope_base"].as_float() == 10000.0f);
+    CHECK(h["rope_base_is_default"].as_bool());
+    CHECK(h["rms_eps"].as_float() == 1e-5f);
+    CHECK(h["context_length"].as_uint() == 2048);
+    const Value& tok = info["tokenizer"];
+    CHECK(tok["model"].as_string() == "llama");
+    CHECK(tok["pre"].is_null());
+    CHECK(tok["vocab_size"].as_uint() == 512);
+    CHECK(tok["bos_id"].as_int() == 1);
+    CHECK(tok["eos_id"].as_int() == 2);
+    CHECK(tok["unk_id"].as_int() == 0);
+    CHECK(tok["pad_id"].is_null());  // padding_token_id is 0xFFFFFFFF: none
+    CHECK(tok["add_bos"].as_bool());
+    // By the formula in the README: 2*2*layers*kv_heads*head_dim*ctx bytes of fp16 KV cache, and float32 scratch
+    // of 3*embd + 2*ff + (heads + 2*kv_heads)*head_dim + heads*ctx + vocab.
+    const Value& memory = info["memory"];
+    CHECK(memory["context"].as_uint() == 256);
+    CHECK(memory["kv_cache_f16"].as_uint() == 2 * 2 * 5 * 4 * 8 * 256);
+    CHECK(memory["scratch_f32"].as_uint() == 4 * (3 * 64 + 2 * 172 + (8 + 2 * 4) * 8 + 8 * 256 + 512));
+    CHECK(memory["total"].as_uint() == 1185376 + 2 * 2 * 5 * 4 * 8 * 256 + 4 * (3 * 64 + 2 * 172 + 16 * 8 + 8 * 256 + 512));
+    // Without -c: the model's own context length.
+    CHECK(info_json({"info", path, "--json"})["memory"]["context"].as_uint() == 2048);
+}
+
+TEST_CASE("info: the tokenizer of every golden model is what llama.cpp used (vocab, model, pre, bos, eos, add_bos)",
+          "[cli][info]") {
+    SKIP_WITHOUT_SHARED();
+    int models = 0;
+    for (const auto& entry : fs::directory_iterator(test::shared_path("golden"))) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() < 12 || name.substr(name.size() - 12) != ".greedy.json") continue;
+        const Value golden = test::json::parse_file(entry.path().string());
+        const std::string model = model_path_of_golden(golden["model"].as_string());
+        INFO(model);
+        const Value tok = info_json({"info", model, "--json"})["tokenizer"];
+        CHECK(tok["vocab_size"].as_uint() == golden["n_vocab"].as_uint());
+        CHECK(tok["model"].as_string() == golden["tokenizer_model"].as_string());
+        if (golden["tokenizer_pre"].is_null()) CHECK(tok["pre"].is_null());
+        else CHECK(tok["pre"].as_string() == golden["tokenizer_pre"].as_string());
+        CHECK(tok["bos_id"].as_int() == golden["bos_id"].as_int());
+        CHECK(tok["eos_id"].as_int() == golden["eos_id"].as_int());
+        CHECK(tok["add_bos"].as_bool() == golden["add_bos"].as_bool());
+        ++models;
+    }
+    CHECK(models == 16);
+}
+
+TEST_CASE("info --tensor --dump: the float32 bytes hash to llama.cpp's fnv1a64 for f32, f16, q8_0, q5_0, q4_0, "
+          "q4_K and q6_K tensors",
+          "[cli][info]") {
+    SKIP_WITHOUT_SHARED();
+    const std::pair<const char*, const char*> cases[] = {
+        {"stories260K.gguf", "blk.0.attn_q.weight"},          // f32
+        {"llama-2-tiny-random.gguf", "token_embd.weight"},    // f16
+        {"stories260K-Q8_0.gguf", "blk.1.ffn_up.weight"},     // q8_0
+        {"tiny-Q5_0.gguf", "blk.0.attn_k.weight"},            // q5_0
+        {"tiny-Q4_0.gguf", "blk.1.ffn_gate.weight"},          // q4_0
+        {"tiny-Q4_0.gguf", "output.weight"},                  // q6_K
+        {"tiny-Q4_K_M-pure.gguf", "blk.0.ffn_down.weight"},   // q4_K
+    };
+    const std::string dump = temp_path("dump.f32");
+    for (const auto& [model, tensor] : cases) {
+        const std::string path = model_path_of_golden(model);
+        INFO(path << " " << tensor);
+        const Value golden = test::json::parse_file(golden_tensors_path(path));
+        const auto& items = golden.items();
+        const auto expected = std::find_if(items.begin(), items.end(),
+                                           [&](const Value& t) { return t["name"].as_string() == tensor; });
+        REQUIRE(expected != items.end());
+
+        const Value shown = info_json({"info", path, "--tensor", tensor, "--dump", dump, "--json"});
+        CHECK(shown["tensor"]["type"].as_string() == (*expected)["type"].as_string());
+        for (size_t i = 0; i < (*expected)["first"].size(); ++i)
+            CHECK(shown["first"][i].as_float() == (*expected)["first"][i].as_float());
+        const std::string bytes = read_bytes(dump);
+        CHECK(bytes.size() == 4 * (*expected)["n"].as_uint());
+        CHECK(fnv1a64(bytes) == (*expected)["fnv1a64"].as_string());
+        std::remove(dump.c_str());
+    }
+}
+
+TEST_CASE("info: missing, directory, non-GGUF and truncated files, unknown tensors and unwritable dumps are one "
+          "error line and exit 1",
+          "[cli][info]") {
+    check_one_line_error({"info", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf: cannot open");
+    check_one_line_error({"info", fs::temp_directory_path().string()}, "is a directory");
+    const std::string not_gguf = temp_path("not.gguf");
+    std::ofstream(not_gguf) << "#!/bin/sh\necho this is not a model\n";
+    check_one_line_error({"info", not_gguf}, "not a GGUF file");
+    std::remove(not_gguf.c_str());
+
+    SKIP_WITHOUT_SHARED();
+    const std::string model = test::shared_path("models/stories260K.gguf");
+    const std::string truncated = temp_path("truncated.gguf");
+    std::ofstream(truncated, std::ios::binary) << read_bytes(model).substr(0, 5000);
+    check_one_line_error({"info", truncated}, "truncated?");
+    std::remove(truncated.c_str());
+    check_one_line_error({"info", model, "--tensor", "no.such.weight"}, "tensor 'no.such.weight' not found");
+    check_one_line_error({"info", model, "--tensor", "output.weight", "--dump", "/nonexistent/out.f32"},
+                         "/nonexistent/out.f32: cannot create");
+}
+
+TEST_CASE("info: bad flags are a usage error with exit 2", "[cli][info]") {
+    check_usage_error({"info"});
+    check_usage_error({"info", "model.gguf", "--no-such-flag"});
+    check_usage_error({"info", "model.gguf", "--dump", "out.f32"});  // --dump needs --tensor
+    check_usage_error({"info", "model.gguf", "-c", "0"});
+    check_usage_error({"info", "model.gguf", "-c", "many"});
+}
