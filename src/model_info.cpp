@@ -73,20 +73,22 @@ TokenizerSummary read_tokenizer(const gguf::File& file) {
     return t;
 }
 
-uint64_t checked_product(std::initializer_list<uint64_t> factors) {
-    uint64_t product = 1;
-    for (const uint64_t f : factors)
-        if (__builtin_mul_overflow(product, f, &product))
+// Folds the values with an overflow-reporting builtin (__builtin_mul_overflow, __builtin_add_overflow).
+template <typename Op>
+uint64_t checked_fold(std::initializer_list<uint64_t> values, uint64_t start, Op overflows) {
+    uint64_t result = start;
+    for (const uint64_t v : values)
+        if (overflows(result, v, &result))
             throw std::overflow_error("the memory estimate overflows 64 bits: hyper-parameters or context too large");
-    return product;
+    return result;
+}
+
+uint64_t checked_product(std::initializer_list<uint64_t> factors) {
+    return checked_fold(factors, 1, [](uint64_t a, uint64_t b, uint64_t* r) { return __builtin_mul_overflow(a, b, r); });
 }
 
 uint64_t checked_sum(std::initializer_list<uint64_t> terms) {
-    uint64_t sum = 0;
-    for (const uint64_t t : terms)
-        if (__builtin_add_overflow(sum, t, &sum))
-            throw std::overflow_error("the memory estimate overflows 64 bits: hyper-parameters or context too large");
-    return sum;
+    return checked_fold(terms, 0, [](uint64_t a, uint64_t b, uint64_t* r) { return __builtin_add_overflow(a, b, r); });
 }
 
 }  // namespace
