@@ -58,6 +58,7 @@ const std::vector<QueryCandidates>& ChunkCandidates::resolve() {
         const Offsets& o = offsets_[q];
         QueryCandidates& c = resolved_[q];
         c.position = o.position;
+        c.token_offset = o.token_begin;
         c.tokens = {tokens_.data() + o.token_begin, o.token_end - o.token_begin};
         c.window = {tokens_.data() + o.token_begin, o.window_end - o.token_begin};
         c.scattered = {tokens_.data() + o.window_end, o.token_end - o.window_end};

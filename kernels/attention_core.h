@@ -31,7 +31,8 @@ struct Span {
 // forward folds `tokens` (window then scattered, one list) then `blocks`;
 // flash folds `window`, then `blocks`, then `scattered`.
 struct QueryCandidates {
-    size_t position = 0;  // query index i
+    size_t position = 0;      // query index i
+    size_t token_offset = 0;  // where `tokens` starts among all tokens of the chunk
     Span tokens;
     Span window;
     Span scattered;
@@ -121,19 +122,21 @@ enum class FoldOrder {
     Flash,             // forward_flash: window, then landmarks, then the scattered tokens
 };
 
-// Attends one query row: folds its candidates in `order` and normalises acc. `scores` needs room for
-// max(tokens, blocks) floats. Returns the softmax (its state after finish: max, denominator).
+// Attends one query row: folds its candidates in `order` and normalises acc. token_scores needs room for
+// c.tokens.n floats and ends up holding the token weights exp(s - m) relative to the max m after the token
+// fold (forward order); block_scores needs c.blocks.n. Returns the softmax state after finish.
 template <typename Row>
 OnlineSoftmax attend_query(const float* q, const QueryCandidates& c, FoldOrder order, const RowSource<Row>& tokens,
-                           const RowSource<float>& landmarks, float scale, size_t dim, float* scores, float* acc) {
+                           const RowSource<float>& landmarks, float scale, size_t dim, float* token_scores,
+                           float* block_scores, float* acc) {
     OnlineSoftmax softmax(acc, dim);
     if (order == FoldOrder::TokensThenBlocks) {
-        softmax.fold(q, tokens, c.tokens, scale, scores);
-        softmax.fold(q, landmarks, c.blocks, scale, scores);
+        softmax.fold(q, tokens, c.tokens, scale, token_scores);
+        softmax.fold(q, landmarks, c.blocks, scale, block_scores);
     } else {
-        softmax.fold(q, tokens, c.window, scale, scores);
-        softmax.fold(q, landmarks, c.blocks, scale, scores);
-        softmax.fold(q, tokens, c.scattered, scale, scores);
+        softmax.fold(q, tokens, c.window, scale, token_scores);
+        softmax.fold(q, landmarks, c.blocks, scale, block_scores);
+        softmax.fold(q, tokens, c.scattered, scale, token_scores + c.window.n);
     }
     softmax.finish();
     return softmax;
@@ -149,14 +152,28 @@ namespace kernels::detail {
 // Scratch of one attention object, reused across calls: after the first call of a given size nothing is
 // allocated (decode relies on this).
 struct Workspace {
+    struct Head {
+        std::vector<float> token_scores;  // [max tokens of a query]
+        std::vector<float> block_scores;  // [max blocks of a query]
+        std::vector<float> mass;          // [tokens of the chunk]: attention mass per token candidate
+    };
     CandidateBuilder builder;
     ChunkCandidates chunk;
-    std::vector<std::vector<float>> head_scores;  // [head][max list length]
+    std::vector<Head> heads;
 
-    void prepare_heads(size_t n_heads, size_t max_list) {
-        if (head_scores.size() < n_heads) head_scores.resize(n_heads);
-        for (size_t h = 0; h < n_heads; ++h)
-            if (head_scores[h].size() < max_list) head_scores[h].resize(max_list);
+    // Sizes the per-head buffers for the current chunk (grows only).
+    void prepare_heads(size_t n_heads, bool with_mass) {
+        if (heads.size() < n_heads) heads.resize(n_heads);
+        for (size_t h = 0; h < n_heads; ++h) {
+            grow(heads[h].token_scores, chunk.max_tokens());
+            grow(heads[h].block_scores, chunk.max_blocks());
+            if (with_mass) grow(heads[h].mass, chunk.total_tokens());
+        }
+    }
+
+private:
+    static void grow(std::vector<float>& v, size_t n) {
+        if (v.size() < n) v.resize(n);
     }
 };
 
@@ -189,15 +206,15 @@ void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, const Tens
         const size_t q1 = std::min(q0 + chunk, seq);
         for (size_t i = q0; i < q1; ++i) add_candidates(i);
         const std::vector<QueryCandidates>& queries = ws.chunk.resolve();
-        ws.prepare_heads(q_heads, std::max(ws.chunk.max_tokens(), ws.chunk.max_blocks()));
+        ws.prepare_heads(q_heads, false);
         for_each_head(pool, q_heads, [&](size_t h) {
             const size_t kv = h / group;
             const RowSource<float> tokens = kv_head_source(&k, &v, kv);
             const RowSource<float> landmarks = kv_head_source(lm_k, lm_v, kv);
-            float* scores = ws.head_scores[h].data();
+            Workspace::Head& scratch = ws.heads[h];
             for (const QueryCandidates& c : queries)
-                attend_query(q.row(c.position, h), c, order, tokens, landmarks, scale, dim, scores,
-                             out.row_mut(c.position, h));
+                attend_query(q.row(c.position, h), c, order, tokens, landmarks, scale, dim,
+                             scratch.token_scores.data(), scratch.block_scores.data(), out.row_mut(c.position, h));
         });
     }
 }

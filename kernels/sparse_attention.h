@@ -16,15 +16,38 @@
 // differently from the crate's sequential sums (goldens agree within 1e-5). Invariants that are exact:
 // forward_gated with an all-true mask == forward; forward_auto == forward_gqa; results independent of tile
 // size and thread count.
+//
+// Decode against a KV cache (kernels/kv_cache.h), and the runtime's per-layer use of it:
+//
+//   SparseAttention attn(config, &pool);               // one per model (or per thread); shared by all layers
+//   attn.warm_up(9, 3, 64);                            // once after load: touches code and scratch
+//   KvCacheF16 cache(budget, 3, 64, config.block_size);    // one per layer; fixed capacity, post-RoPE keys
+//   // decode one token (q: [9][64] floats after RoPE at absolute position n_past; k, v: [3][64]):
+//   cache.append_row(k, v);                            // or cache.append_evicting(k, v, h2o) with a budget
+//   attn.attend_cached(q, 1, 9, cache, out);           // out: [9][64]
+//   // batched prefill of n prompt tokens (rows appended first, row r attends as position len - n + r):
+//   for (r...) cache.append_row(k + r * 192, v + r * 192);
+//   attn.attend_cached(q, n, 9, cache, out);           // q, out: [n][9][64]; == n sequential decodes (1e-5)
+//
+// attend_cached never allocates once its scratch has grown to the largest batch and cache length seen; it
+// runs the q heads on the pool. CacheAttendOptions picks the path: Sparse (the candidate rules), Dense (every
+// slot 0..position, for `--attention dense`), or Gated (T(i) filtered by a keep mask over slots, e.g. from
+// FastGrnnGate saliences). Each call adds the softmax mass of every token candidate to
+// cache.attention_mass() (summed over q heads), which append_evicting uses to pick H2O victims.
+// With a deadline, the call throws DeadlineExceeded at a checkpoint and applies nothing (no mass, and the
+// cache rows are untouched: attend_cached never writes rows).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <vector>
 
 #include "kernels/attention_config.h"
 #include "kernels/attention_error.h"
+#include "kernels/deadline.h"
 #include "kernels/fastgrnn_gate.h"
+#include "kernels/kv_cache.h"
 #include "kernels/tensor3.h"
 #include "kernels/thread_pool.h"
 
@@ -33,6 +56,14 @@ namespace kernels {
 namespace detail {
 struct Workspace;
 }
+
+enum class CachePath { Sparse, Dense, Gated };
+
+struct CacheAttendOptions {
+    CachePath path = CachePath::Sparse;
+    const std::vector<bool>* keep_mask = nullptr;  // Gated: one flag per slot, at least cache.len() of them
+    const DeadlineTimer* deadline = nullptr;       // optional
+};
 
 class SparseAttention {
 public:
@@ -65,7 +96,47 @@ public:
     // Σ_i |T(i)| + |L(i)| over a causal-or-not sequence of length seq, per head (spec §4.7, §9.3).
     size_t estimate_sparse_edges(size_t seq);
 
+    // --- decode (spec §5.4, §5.5); append the new token's K/V first, then decode ---
+    // q: [1, q_heads, dim] for the last slot of the cache; output [1, q_heads, dim] (zeros for an empty
+    // cache). Throws InvalidConfig for q.seq != 1, a head ratio that does not divide, or a cache block size
+    // different from the config's; ShapeMismatch for a dim other than the cache's.
+    Tensor3 decode_step(const Tensor3& q, KvCache& cache);
+    // The fp16 cache; like the crate it ignores sort_candidates.
+    Tensor3 decode_step_f16(const Tensor3& q, KvCacheF16& cache);
+    // Appends new_k/new_v ([n, kv_heads, dim], all or nothing) and decodes q ([n, q_heads, dim]) row by row:
+    // equal to n x (try_append, decode_step).
+    Tensor3 decode_batch(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v, KvCache& cache);
+    Tensor3 decode_batch(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v, KvCacheF16& cache);
+
+    // Deadline variants (spec §7.9): bit-identical to the plain calls when the deadline is far; otherwise
+    // DeadlineExceeded. An already expired deadline fails at "candidate_selection" before anything is
+    // written; decode_batch rows appended before a later checkpoint stay (whole rows, never half-written).
+    Tensor3 decode_step_with_deadline(const Tensor3& q, KvCache& cache, DeadlineTimer::Clock::time_point deadline);
+    Tensor3 decode_step_f16_with_deadline(const Tensor3& q, KvCacheF16& cache,
+                                          DeadlineTimer::Clock::time_point deadline);
+    Tensor3 decode_batch_with_deadline(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v, KvCache& cache,
+                                       DeadlineTimer::Clock::time_point deadline);
+
+    // The runtime entry point (see the top of this file). q and out: n_rows * q_heads * dim floats.
+    void attend_cached(const float* q, size_t n_rows, size_t q_heads, KvCache& cache, float* out,
+                       const CacheAttendOptions& options = {});
+    void attend_cached(const float* q, size_t n_rows, size_t q_heads, KvCacheF16& cache, float* out,
+                       const CacheAttendOptions& options = {});
+
+    // ADR-191 warm-up: one synthetic zero token through forward_gqa and the fp16 decode path with the model's
+    // head shape. Output discarded; nothing observable changes.
+    void warm_up(size_t num_heads, size_t num_kv_heads, size_t head_dim);
+
 private:
+    template <typename Row>
+    void attend_cached_impl(const float* q, size_t n_rows, size_t q_heads, BasicKvCache<Row>& cache, float* out,
+                            const CacheAttendOptions& options, bool apply_sort);
+    template <typename Row>
+    Tensor3 decode(const Tensor3& q, BasicKvCache<Row>& cache, const DeadlineTimer* deadline, bool apply_sort);
+    template <typename Row>
+    Tensor3 decode_rows(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v, BasicKvCache<Row>& cache,
+                        const DeadlineTimer* deadline);
+
     Tensor3 run_forward(const Tensor3& q, const Tensor3& k, const Tensor3& v, bool flash, size_t tile,
                         const std::vector<bool>* keep_mask);
 

@@ -1,0 +1,154 @@
+// KvCache / KvCacheF16: the crate's cache tests (spec §8 items 13-16, 26), fp16 round trip, H2O eviction
+// (golden cases 12, 12b, 12c and the budget properties), and bad input.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "attention_fixtures.h"
+#include "kernels/kv_cache.h"
+#include "kernels/landmarks.h"
+#include "kernels/sparse_attention.h"
+
+using kernels::KvCache;
+using kernels::KvCacheF16;
+using kernels::Tensor3;
+
+TEST_CASE("kv cache: append, length, capacity error and reset", "[kvcache]") {
+    KvCache cache(64, 4, 16, 8);
+    CHECK(cache.len() == 0);
+    const Tensor3 row = test::attn::make_tensor(1, 4, 16);
+    cache.try_append(row, row);
+    CHECK(cache.len() == 1);
+    cache.try_append(row, row);
+    CHECK(cache.len() == 2);
+    cache.reset();
+    CHECK(cache.len() == 0);
+    CHECK_FALSE(cache.is_full());
+
+    KvCache small(2, 4, 16, 8);
+    small.try_append(row, row);
+    small.try_append(row, row);
+    CHECK(small.is_full());
+    CHECK_THROWS_AS(small.try_append(row, row), kernels::InvalidConfig);
+    CHECK(small.len() == 2);
+}
+
+TEST_CASE("kv cache: bad rows are typed errors and write nothing", "[kvcache][errors]") {
+    KvCache cache(4, 2, 8, 4);
+    const Tensor3 good = test::attn::make_tensor(1, 2, 8);
+    CHECK_THROWS_AS(cache.try_append(test::attn::make_tensor(1, 2, 7), good), kernels::ShapeMismatch);
+    CHECK_THROWS_AS(cache.try_append(test::attn::make_tensor(1, 3, 8), test::attn::make_tensor(1, 3, 8)),
+                    kernels::ShapeMismatch);
+    CHECK_THROWS_AS(cache.try_append(test::attn::make_tensor(2, 2, 8), test::attn::make_tensor(2, 2, 8)),
+                    kernels::ShapeMismatch);
+    const Tensor3 five = test::attn::make_tensor(5, 2, 8);
+    CHECK_THROWS_AS(cache.append_all(five, five), kernels::InvalidConfig);
+    CHECK(cache.len() == 0);
+    CHECK_THROWS_AS(KvCache(4, 0, 8, 4), kernels::InvalidConfig);
+    CHECK_THROWS_AS(KvCacheF16(SIZE_MAX / 2, 4, 8, 4), kernels::InvalidConfig);
+}
+
+TEST_CASE("kv cache: incremental landmarks equal static block means", "[kvcache][landmarks]") {
+    const Tensor3 k = test::attn::make_tensor(16, 2, 8);
+    Tensor3 v = test::attn::make_tensor(16, 2, 8);
+    for (float& x : v.data()) x = 1.0f - x;
+    KvCache cache(16, 2, 8, 4);
+    cache.append_all(k, v);
+    const Tensor3 keys = kernels::block_means(k, 4), values = kernels::block_means(v, 4);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), keys) < 1e-5f);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), values) < 1e-5f);
+}
+
+TEST_CASE("kv cache f16: stored rows round trip within 1e-2, landmarks stay f32", "[kvcache][f16]") {
+    KvCacheF16 cache(16, 2, 8, 4);
+    const Tensor3 k = test::attn::make_tensor(16, 2, 8);
+    for (size_t t = 0; t < 16; ++t) cache.try_append(test::attn::row_of(k, t), test::attn::row_of(k, t));
+    for (size_t t = 0; t < 16; ++t)
+        for (size_t h = 0; h < 2; ++h)
+            for (size_t d = 0; d < 8; ++d) {
+                CHECK(std::fabs(cache.key(t, h, d) - k.get(t, h, d)) < 1e-2f);
+                CHECK(std::fabs(cache.value(t, h, d) - k.get(t, h, d)) < 1e-2f);
+            }
+    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), kernels::block_means(k, 4)) < 1e-6f);
+}
+
+namespace {
+
+struct EvictionRun {
+    std::vector<size_t> victims;
+    std::vector<size_t> positions;  // original position held by each slot
+};
+
+// Golden 12*: 64 prefill rows, then evict_and_append of row c of the seed-4/5 stream with scores(c).
+template <typename Scores>
+EvictionRun run_golden_eviction(const test::json::Value& c, KvCache& cache, Scores&& scores_for_call) {
+    const Tensor3 k = test::attn::golden_input(c["inputs"]["k"]);
+    const Tensor3 v = test::attn::golden_input(c["inputs"]["v"]);
+    const Tensor3 new_k = test::attn::golden_input(c["inputs"]["new_k"]);
+    const Tensor3 new_v = test::attn::golden_input(c["inputs"]["new_v"]);
+    cache.append_all(k, v);
+    EvictionRun run;
+    for (size_t p = 0; p < 64; ++p) run.positions.push_back(p);
+    const size_t window = c["params"]["evict_window"].as_uint();
+    for (size_t call = 0; call < c["params"]["calls"].as_uint(); ++call) {
+        const size_t victim = cache.evict_and_append(test::attn::row_of(new_k, call), test::attn::row_of(new_v, call),
+                                                     scores_for_call(call), {0}, window);
+        run.victims.push_back(victim);
+        run.positions.erase(run.positions.begin() + static_cast<ptrdiff_t>(victim));
+        run.positions.push_back(64 + call);
+    }
+    // The rows really moved: each slot holds the key row of the position we track for it.
+    for (size_t slot = 0; slot < cache.len(); ++slot) {
+        const size_t p = run.positions[slot];
+        const float expected = p < 64 ? k.get(p, 3, 31) : new_k.get(p - 64, 3, 31);
+        REQUIRE(cache.key(slot, 3, 31) == expected);
+    }
+    return run;
+}
+
+void check_golden_eviction(const char* name, size_t score_modulus, size_t call_shift) {
+    const auto& c = test::attn::golden_case(name);
+    KvCache cache(64, 4, 32, 16);
+    const EvictionRun run = run_golden_eviction(c, cache, [&](size_t call) {
+        std::vector<float> scores(64);
+        for (size_t j = 0; j < 64; ++j) scores[j] = static_cast<float>((j * 37 + call_shift * call) % score_modulus);
+        return scores;
+    });
+    const auto& calls = c["all_calls"];
+    REQUIRE(run.victims.size() == calls.size());
+    for (size_t i = 0; i < calls.size(); ++i) CHECK(run.victims[i] == calls[i]["victim_slot"].as_uint());
+    std::vector<size_t> expected_positions;
+    for (const auto& p : c["final_positions_by_slot"].items()) expected_positions.push_back(p.as_uint());
+    CHECK(run.positions == expected_positions);
+    CHECK(cache.len() == c["final_len"].as_uint());
+
+    kernels::SparseAttention attention(test::attn::config_from_json(c["config"]));
+    const Tensor3 q = test::attn::golden_input(c["inputs"]["q"]);
+    test::attn::check_summary(attention.decode_step(q, cache).data(), c["final_decode_output"]);
+}
+
+}  // namespace
+
+TEST_CASE("golden: H2O evict_and_append victims, positions and decode (cases 12, 12b, 12c)", "[kvcache][h2o][golden]") {
+    SKIP_WITHOUT_SHARED();
+    check_golden_eviction("12_h2o_evict_and_append", 64, 0);
+    check_golden_eviction("12b_h2o_evict_and_append_ties_varying_scores", 16, 11);
+    check_golden_eviction("12c_h2o_evict_and_append_all_protected_fallback", 64, 0);
+}
+
+TEST_CASE("h2o: eviction after compaction rebuilds landmarks as a fresh cache would", "[kvcache][h2o]") {
+    const Tensor3 k = test::attn::seeded_tensor(2, 40, 2, 8), v = test::attn::seeded_tensor(3, 40, 2, 8);
+    KvCache cache(32, 2, 8, 4);
+    cache.append_all(test::attn::rows_of(k, 0, 32), test::attn::rows_of(v, 0, 32));
+    std::vector<float> scores(32, 5.0f);
+    scores[9] = 1.0f;
+    CHECK(cache.evict_and_append(test::attn::row_of(k, 32), test::attn::row_of(v, 32), scores, {0}, 4) == 9);
+    KvCache fresh(32, 2, 8, 4);
+    for (size_t p = 0; p <= 32; ++p)
+        if (p != 9) fresh.try_append(test::attn::row_of(k, p), test::attn::row_of(v, p));
+    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), fresh.landmarks().values()) == 0.0f);
+    CHECK_THROWS_AS(cache.evict_and_append(test::attn::row_of(k, 33), test::attn::row_of(v, 33),
+                                           std::vector<float>(31), {0}, 4),
+                    kernels::InvalidConfig);
+}
