@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks: dequantize, attention kernels, whole models");
     bench->require_subcommand(1);
     add_bench_matvec_command(*bench, commands);
+    add_bench_attention_command(*bench, commands);
 
     try {
         app.parse(argc, argv);

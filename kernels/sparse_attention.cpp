@@ -89,15 +89,23 @@ Tensor3 SparseAttention::run_forward(const Tensor3& q, const Tensor3& k, const T
     return out;
 }
 
-size_t SparseAttention::estimate_sparse_edges(size_t seq) {
+size_t SparseAttention::estimate_sparse_edges(size_t seq) { return count_edges(seq, nullptr); }
+
+size_t SparseAttention::estimate_gated_edges(const std::vector<bool>& keep_mask) {
+    return count_edges(keep_mask.size(), &keep_mask);
+}
+
+size_t SparseAttention::count_edges(size_t seq, const std::vector<bool>* keep_mask) {
     detail::Workspace& ws = *workspace_;
+    detail::ChunkCandidates::Options options;
+    options.keep_mask = keep_mask;
+    options.keep_always = &config_.global_tokens;
     size_t edges = 0;
-    std::vector<uint32_t> tokens, blocks;
     for (size_t i = 0; i < seq; ++i) {
-        tokens.clear();
-        blocks.clear();
-        ws.builder.build(i, seq, config_, tokens, blocks);
-        edges += tokens.size() + blocks.size();
+        ws.chunk.clear();
+        ws.chunk.add(ws.builder, i, seq, config_, options);
+        const detail::QueryCandidates& c = ws.chunk.resolve().front();
+        edges += c.tokens.n + c.blocks.n;
     }
     return edges;
 }

@@ -95,6 +95,8 @@ public:
 
     // Σ_i |T(i)| + |L(i)| over a causal-or-not sequence of length seq, per head (spec §4.7, §9.3).
     size_t estimate_sparse_edges(size_t seq);
+    // The same for forward_gated with this mask (seq = keep_mask.size()).
+    size_t estimate_gated_edges(const std::vector<bool>& keep_mask);
 
     // --- decode (spec §5.4, §5.5); append the new token's K/V first, then decode ---
     // q: [1, q_heads, dim] for the last slot of the cache; output [1, q_heads, dim] (zeros for an empty
@@ -128,6 +130,7 @@ public:
     void warm_up(size_t num_heads, size_t num_kv_heads, size_t head_dim);
 
 private:
+    size_t count_edges(size_t seq, const std::vector<bool>* keep_mask);
     template <typename Row>
     void attend_cached_impl(const float* q, size_t n_rows, size_t q_heads, BasicKvCache<Row>& cache, float* out,
                             const CacheAttendOptions& options, bool apply_sort);

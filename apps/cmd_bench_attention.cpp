@@ -1,0 +1,54 @@
+// `sparse-llm bench attention`: the attention kernels over a sweep of sequence lengths (src/bench_attention.h).
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "apps/command.h"
+#include "kernels/simd.h"
+#include "src/bench_attention.h"
+
+namespace {
+
+struct BenchAttentionOptions {
+    runtime::AttentionBenchOptions bench;
+    std::string output = "md";
+};
+
+int run_bench_attention(const BenchAttentionOptions& options) {
+    const bool table = options.output == "md";
+    if (table)
+        fmt::print(stderr, "attention kernels: {} SIMD, {} thread(s), best of {} runs\n", kernels::simd::isa_name(),
+                   options.bench.threads, options.bench.runs);
+    const auto rows = runtime::run_attention_bench(options.bench, [&](const runtime::AttentionBenchRow& row) {
+        if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
+    });
+    fmt::print("{}", runtime::format_attention_bench(rows, options.output));
+    return 0;
+}
+
+}  // namespace
+
+void add_bench_attention_command(CLI::App& bench, CommandList& commands) {
+    auto options = std::make_shared<BenchAttentionOptions>();
+    runtime::AttentionBenchOptions& b = options->bench;
+    CLI::App* sub = bench.add_subcommand("attention", "Sparse vs dense attention kernels over sequence lengths");
+    sub->add_option("--seqs", b.seqs, "Sequence lengths, comma-separated")->delimiter(',')->capture_default_str();
+    sub->add_option("--backends", b.backends,
+                    fmt::format("Paths to time, comma-separated: {}", fmt::join(runtime::attention_bench_backends(), ",")))
+        ->delimiter(',')
+        ->capture_default_str();
+    sub->add_option("--heads", b.heads, "Query heads")->capture_default_str();
+    sub->add_option("--kv-heads", b.kv_heads, "KV heads of the gqa backend")->capture_default_str();
+    sub->add_option("--dim", b.dim, "Head dimension")->capture_default_str();
+    sub->add_option("--window", b.window, "Local window")->capture_default_str();
+    sub->add_option("--block", b.block, "Landmark block size")->capture_default_str();
+    sub->add_option("--tile", b.tile, "Flash tile (0 = window)")->capture_default_str();
+    sub->add_option("-t,--threads", b.threads, "Threads across heads")->capture_default_str();
+    sub->add_option("--dense-max", b.dense_max, "Longest sequence for the dense forward")->capture_default_str();
+    sub->add_option("--runs", b.runs, "Timed runs per measurement (best is reported)")->capture_default_str();
+    sub->add_option("-o,--output", options->output, "Output format")
+        ->check(CLI::IsMember({"md", "csv", "json"}))
+        ->capture_default_str();
+    commands.push_back({sub, [options] { return run_bench_attention(*options); }});
+}
