@@ -1,11 +1,14 @@
-// AVX2 kernels for the K-quants against q8_K activations, on the common super-block form of kquant_unpack.h.
-// Per super-block each weight row is unpacked once (SIMD for q4_K and q6_K, the scalar unpackers otherwise)
-// and reused for every token of the tile. Per (row, token), 32 values at a time: maddubs(q, x) gives 16 int16
-// sums of pairs, madd by the group scales gives 8 int32 lanes; after the super-block the bias and min terms
-// (madd of 16 group values with the 16 bsums) are applied and the lanes go to float once.
+// AVX2 kernels for the K-quants against q8_K activations, on the common super-block form of kquant_unpack.h
+// (w = d * (scale * q - bias) - dmin * min per group of 16). Per super-block each weight row of the tile is
+// unpacked once into SIMD-ready form (q4_K, q5_K and q6_K directly; q2_K and q3_K through the scalar
+// unpackers) and reused for every token of the tile. Per (row, token), 32 values at a time: maddubs(q, x)
+// gives 16 int16 sums of pairs, madd by the group scales 8 int32 lanes; after the super-block the bias and
+// min terms (madd of the 16 group values with the 16 bsums) are applied and the lanes go to float once.
 #include "kernels/simd_avx2.h"
 
 #if defined(KERNELS_AVX2)
+
+#include <cstring>
 
 #include "gguf/quant_blocks.h"
 #include "kernels/kquant_unpack.h"
@@ -14,22 +17,49 @@ namespace kernels::avx2 {
 namespace {
 
 struct Unpacked {
-    KSuperBlock s;
+    alignas(32) uint8_t q[256];
     __m256i scales[8];  // for 32 values c: lanes 0-7 the scale of group 2c, lanes 8-15 that of group 2c+1
     __m256i bias, min;  // 16 int16, one per group
+    float d, dmin;
 };
-
-void expand_terms(Unpacked& u) {
-    for (int c = 0; c < 8; ++c)
-        u.scales[c] = _mm256_set_m128i(_mm_set1_epi16(u.s.scale[2 * c + 1]), _mm_set1_epi16(u.s.scale[2 * c]));
-    u.bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(u.s.bias));
-    u.min = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(u.s.min));
-}
 
 inline void store32(uint8_t* dst, __m256i v) { _mm256_store_si256(reinterpret_cast<__m256i*>(dst), v); }
 inline __m256i load32(const uint8_t* src) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src)); }
 
-void unpack_q4_K_avx2(const void* block, KSuperBlock& out) {
+// q2_K / q3_K: the scalar unpacker, then the scales spread over lanes.
+template <KUnpackFn Unpack>
+void unpack_generic(const void* block, Unpacked& out) {
+    KSuperBlock s;
+    Unpack(block, s);
+    std::memcpy(out.q, s.q, sizeof s.q);
+    for (int c = 0; c < 8; ++c)
+        out.scales[c] = _mm256_set_m128i(_mm_set1_epi16(s.scale[2 * c + 1]), _mm_set1_epi16(s.scale[2 * c]));
+    out.bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.bias));
+    out.min = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.min));
+    out.d = s.d;
+    out.dmin = s.dmin;
+}
+
+// q4_K / q5_K: one scale and min per 32 values, so a scale vector is one broadcast; mins go to 16 lanes.
+// The 12 packed bytes are rearranged in 32-bit registers (a store-and-reload of single bytes would stall on
+// store forwarding): afterwards the bytes of words 0-1 are the 8 scales, those of words 2-3 the 8 mins.
+inline void unpack_k4_scales_avx2(const uint8_t packed[12], Unpacked& out) {
+    uint32_t w[4];
+    std::memcpy(w, packed, 12);
+    constexpr uint32_t kLow6 = 0x3f3f3f3f, kLow4 = 0x0f0f0f0f, kLow2 = 0x03030303;
+    w[3] = ((w[2] >> 4) & kLow4) | (((w[1] >> 6) & kLow2) << 4);
+    const uint32_t mins_low = w[1] & kLow6;
+    w[1] = (w[2] & kLow4) | (((w[0] >> 6) & kLow2) << 4);
+    w[2] = mins_low;
+    w[0] &= kLow6;
+    for (int c = 0; c < 8; ++c) out.scales[c] = _mm256_set1_epi16(static_cast<int16_t>((w[c / 4] >> (8 * (c % 4))) & 0xFF));
+    const __m128i bytes = _mm_setr_epi32(static_cast<int>(w[0]), static_cast<int>(w[1]), static_cast<int>(w[2]), static_cast<int>(w[3]));
+    const __m128i mins_twice = _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    out.min = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(bytes, mins_twice));
+    out.bias = _mm256_setzero_si256();
+}
+
+void unpack_q4_K(const void* block, Unpacked& out) {
     const auto& b = *static_cast<const gguf::BlockQ4_K*>(block);
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     for (int j = 0; j < 4; ++j) {
@@ -37,10 +67,28 @@ void unpack_q4_K_avx2(const void* block, KSuperBlock& out) {
         store32(out.q + 64 * j, _mm256_and_si256(raw, low4));
         store32(out.q + 64 * j + 32, _mm256_and_si256(_mm256_srli_epi16(raw, 4), low4));
     }
-    unpack_k4_terms(b.scales, b.d, b.dmin, out);
+    unpack_k4_scales_avx2(b.scales, out);
+    out.d = half_to_float(b.d);
+    out.dmin = half_to_float(b.dmin);
 }
 
-void unpack_q6_K_avx2(const void* block, KSuperBlock& out) {
+void unpack_q5_K(const void* block, Unpacked& out) {
+    const auto& b = *static_cast<const gguf::BlockQ5_K*>(block);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    const __m256i qh = load32(b.qh);  // bit c of qh[l] is the fifth bit of element 32 c + l
+    for (int j = 0; j < 4; ++j) {
+        const __m256i raw = load32(b.qs + 32 * j);
+        const __m256i high_lo = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * j), one), 4);
+        const __m256i high_hi = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * j + 1), one), 4);
+        store32(out.q + 64 * j, _mm256_or_si256(_mm256_and_si256(raw, low4), high_lo));
+        store32(out.q + 64 * j + 32, _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(raw, 4), low4), high_hi));
+    }
+    unpack_k4_scales_avx2(b.scales, out);
+    out.d = half_to_float(b.d);
+    out.dmin = half_to_float(b.dmin);
+}
+
+void unpack_q6_K(const void* block, Unpacked& out) {
     const auto& b = *static_cast<const gguf::BlockQ6_K*>(block);
     const __m256i low4 = _mm256_set1_epi8(0x0F), low2 = _mm256_set1_epi8(0x03);
     for (int half = 0; half < 2; ++half) {
@@ -54,24 +102,30 @@ void unpack_q6_K_avx2(const void* block, KSuperBlock& out) {
                     _mm256_or_si256(_mm256_and_si256(low[pass], low4), _mm256_slli_epi16(high, 4)));
         }
     }
-    unpack_q6_K_terms(b.scales, b.d, out);
+    // 16 int8 scales, one per group: chunk c wants scale 2c in its low 128 bits and 2c+1 in the high ones.
+    const __m256i scales = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b.scales)));
+    const __m256i spread = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+                                            2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
+    for (int c = 0; c < 8; ++c)
+        out.scales[c] = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(scales, _mm256_set1_epi32(c)), spread);
+    out.bias = _mm256_slli_epi16(scales, 5);  // 32 * scale: the stored q is the signed value + 32
+    out.min = _mm256_setzero_si256();
+    out.d = half_to_float(b.d);
+    out.dmin = 0.0f;
 }
 
-template <typename BlockT, KUnpackFn Unpack, bool HasBias, bool HasMin>
+template <typename BlockT, void (*Unpack)(const void*, Unpacked&), bool HasBias, bool HasMin>
 struct KFormat {
     using Block = BlockT;
     static constexpr bool kHasBias = HasBias, kHasMin = HasMin;
-    static void unpack(const void* block, Unpacked& out) {
-        Unpack(block, out.s);
-        expand_terms(out);
-    }
+    static void unpack(const void* block, Unpacked& out) { Unpack(block, out); }
 };
 
-using Q2_K = KFormat<gguf::BlockQ2_K, unpack_q2_K, false, true>;
-using Q3_K = KFormat<gguf::BlockQ3_K, unpack_q3_K, true, false>;
-using Q4_K = KFormat<gguf::BlockQ4_K, unpack_q4_K_avx2, false, true>;
+using Q2_K = KFormat<gguf::BlockQ2_K, unpack_generic<unpack_q2_K>, false, true>;
+using Q3_K = KFormat<gguf::BlockQ3_K, unpack_generic<unpack_q3_K>, true, false>;
+using Q4_K = KFormat<gguf::BlockQ4_K, unpack_q4_K, false, true>;
 using Q5_K = KFormat<gguf::BlockQ5_K, unpack_q5_K, false, true>;
-using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K_avx2, true, false>;
+using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K, true, false>;
 
 template <class F>
 struct KKernel {
@@ -95,15 +149,15 @@ struct KKernel {
                     __m256i sum = _mm256_setzero_si256();
                     for (int c = 0; c < 8; ++c) {
                         const __m256i pairs = _mm256_maddubs_epi16(
-                            _mm256_load_si256(reinterpret_cast<const __m256i*>(w[i].s.q + 32 * c)),
+                            _mm256_load_si256(reinterpret_cast<const __m256i*>(w[i].q + 32 * c)),
                             _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 32 * c)));
                         sum = _mm256_add_epi32(sum, _mm256_madd_epi16(pairs, w[i].scales[c]));
                     }
                     if (F::kHasBias) sum = _mm256_sub_epi32(sum, _mm256_madd_epi16(w[i].bias, bsums));
-                    acc.v[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(w[i].s.d * dx), _mm256_cvtepi32_ps(sum), acc.v[i][j]);
+                    acc.v[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(w[i].d * dx), _mm256_cvtepi32_ps(sum), acc.v[i][j]);
                     if (F::kHasMin)
-                        acc.v[i][j] = _mm256_fnmadd_ps(_mm256_set1_ps(w[i].s.dmin * dx),
-                                                     _mm256_cvtepi32_ps(_mm256_madd_epi16(w[i].min, bsums)), acc.v[i][j]);
+                        acc.v[i][j] = _mm256_fnmadd_ps(_mm256_set1_ps(w[i].dmin * dx),
+                                                       _mm256_cvtepi32_ps(_mm256_madd_epi16(w[i].min, bsums)), acc.v[i][j]);
                 }
             }
         }

@@ -35,6 +35,8 @@ void unpack_q4_K(const void* block, KSuperBlock& out);
 void unpack_q5_K(const void* block, KSuperBlock& out);
 void unpack_q6_K(const void* block, KSuperBlock& out);
 
+// q4_K / q5_K pack 8 six-bit scales and 8 six-bit mins (one each per 32 elements) into 12 bytes.
+void decode_k4_scales(const uint8_t packed[12], uint8_t scales[8], uint8_t mins[8]);
 // The scale, min and d / dmin fields of q4_K / q5_K: 8 six-bit scales and 8 six-bit mins packed in 12 bytes,
 // one per 32 elements (so each covers two groups of 16).
 void unpack_k4_terms(const uint8_t packed[12], uint16_t d, uint16_t dmin, KSuperBlock& out);
