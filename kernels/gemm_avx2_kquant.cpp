@@ -169,11 +169,11 @@ struct KKernel {
 
 GemmRowsFn rows_kquant(gguf::GgmlType type) {
     switch (type) {
-        case gguf::GgmlType::Q2_K: return rows_tiled<KKernel<Q2_K>, 2, 4>;
-        case gguf::GgmlType::Q3_K: return rows_tiled<KKernel<Q3_K>, 2, 4>;
-        case gguf::GgmlType::Q4_K: return rows_tiled<KKernel<Q4_K>, 2, 4>;
-        case gguf::GgmlType::Q5_K: return rows_tiled<KKernel<Q5_K>, 2, 4>;
-        case gguf::GgmlType::Q6_K: return rows_tiled<KKernel<Q6_K>, 2, 4>;
+        case gguf::GgmlType::Q2_K: return rows_tiled<KKernel<Q2_K>, 1, 16>;
+        case gguf::GgmlType::Q3_K: return rows_tiled<KKernel<Q3_K>, 1, 16>;
+        case gguf::GgmlType::Q4_K: return rows_tiled<KKernel<Q4_K>, 1, 16>;
+        case gguf::GgmlType::Q5_K: return rows_tiled<KKernel<Q5_K>, 1, 16>;
+        case gguf::GgmlType::Q6_K: return rows_tiled<KKernel<Q6_K>, 1, 16>;
         default: return nullptr;
     }
 }

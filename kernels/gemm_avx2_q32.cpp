@@ -166,11 +166,11 @@ struct Q32Kernel {
 
 GemmRowsFn rows_q32(gguf::GgmlType type) {
     switch (type) {
-        case gguf::GgmlType::Q4_0: return rows_tiled<Q32Kernel<Q4_0>, 4, 2>;
-        case gguf::GgmlType::Q4_1: return rows_tiled<Q32Kernel<Q4_1>, 4, 2>;
-        case gguf::GgmlType::Q5_0: return rows_tiled<Q32Kernel<Q5_0>, 4, 2>;
-        case gguf::GgmlType::Q5_1: return rows_tiled<Q32Kernel<Q5_1>, 4, 2>;
-        case gguf::GgmlType::Q8_0: return rows_tiled<Q32Kernel<Q8_0>, 4, 2>;
+        case gguf::GgmlType::Q4_0: return rows_tiled<Q32Kernel<Q4_0>, 4, 4>;
+        case gguf::GgmlType::Q4_1: return rows_tiled<Q32Kernel<Q4_1>, 4, 4>;
+        case gguf::GgmlType::Q5_0: return rows_tiled<Q32Kernel<Q5_0>, 4, 4>;
+        case gguf::GgmlType::Q5_1: return rows_tiled<Q32Kernel<Q5_1>, 4, 4>;
+        case gguf::GgmlType::Q8_0: return rows_tiled<Q32Kernel<Q8_0>, 4, 4>;
         default: return nullptr;
     }
 }

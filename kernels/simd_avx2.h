@@ -74,7 +74,7 @@ struct TileAccumulators {
 };
 
 // Runs Kernel::tile<RM, RN>(task, r, t), which computes rows r..r+RM-1 for tokens t..t+RN-1, over rows
-// [row_begin, row_end) and every token: strips of RN tokens (then single tokens), each swept over the rows in
+// [row_begin, row_end) and every token: strips of RN tokens (then shorter ones), each swept over the rows in
 // groups of RM (then single rows). The rows of one task stay in cache while its token strips stream past.
 template <class Kernel, int RM, int RN>
 void tile_strip(const GemmTask& task, int64_t row_begin, int64_t row_end, int64_t t) {
@@ -85,9 +85,11 @@ void tile_strip(const GemmTask& task, int64_t row_begin, int64_t row_end, int64_
 
 template <class Kernel, int RM, int RN>
 void rows_tiled(const GemmTask& task, int64_t row_begin, int64_t row_end) {
+    constexpr int kTail = RN > 4 ? 4 : 1;  // wide strips leave remainders worth a strip of 4
     const int64_t n_tokens = task.x->n_tokens;
     int64_t t = 0;
     for (; t + RN <= n_tokens; t += RN) tile_strip<Kernel, RM, RN>(task, row_begin, row_end, t);
+    for (; t + kTail <= n_tokens; t += kTail) tile_strip<Kernel, RM, kTail>(task, row_begin, row_end, t);
     for (; t < n_tokens; ++t) tile_strip<Kernel, RM, 1>(task, row_begin, row_end, t);
 }
 
