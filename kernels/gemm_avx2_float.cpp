@@ -79,9 +79,9 @@ struct FloatKernel {
 
 GemmRowsFn rows_float(gguf::GgmlType type) {
     switch (type) {
-        case gguf::GgmlType::F32: return rows_tiled<FloatKernel<F32>, 3, 4>;
-        case gguf::GgmlType::F16: return rows_tiled<FloatKernel<F16>, 3, 4>;
-        case gguf::GgmlType::BF16: return rows_tiled<FloatKernel<BF16>, 3, 4>;
+        case gguf::GgmlType::F32: return rows_tiled<FloatKernel<F32>, 3, 4, 4>;
+        case gguf::GgmlType::F16: return rows_tiled<FloatKernel<F16>, 3, 4, 4>;
+        case gguf::GgmlType::BF16: return rows_tiled<FloatKernel<BF16>, 3, 4, 4>;
         default: return nullptr;
     }
 }

@@ -83,14 +83,16 @@ void tile_strip(const GemmTask& task, int64_t row_begin, int64_t row_end, int64_
     for (; r < row_end; ++r) Kernel::template tile<1, RN>(task, r, t);
 }
 
-template <class Kernel, int RM, int RN>
+// RM1: rows per tile for single tokens (decode), whose best shape differs.
+template <class Kernel, int RM, int RN, int RM1 = RM>
 void rows_tiled(const GemmTask& task, int64_t row_begin, int64_t row_end) {
     constexpr int kTail = RN > 4 ? 4 : 1;  // wide strips leave remainders worth a strip of 4
     const int64_t n_tokens = task.x->n_tokens;
     int64_t t = 0;
     for (; t + RN <= n_tokens; t += RN) tile_strip<Kernel, RM, RN>(task, row_begin, row_end, t);
-    for (; t + kTail <= n_tokens; t += kTail) tile_strip<Kernel, RM, kTail>(task, row_begin, row_end, t);
-    for (; t < n_tokens; ++t) tile_strip<Kernel, RM, 1>(task, row_begin, row_end, t);
+    if constexpr (kTail > 1)
+        for (; t + kTail <= n_tokens; t += kTail) tile_strip<Kernel, RM, kTail>(task, row_begin, row_end, t);
+    for (; t < n_tokens; ++t) tile_strip<Kernel, RM1, 1>(task, row_begin, row_end, t);
 }
 
 // Per family: the AVX2 kernel of a type, or nullptr.
