@@ -9,6 +9,7 @@ void ChunkCandidates::clear() {
     blocks_.clear();
     offsets_.clear();
     max_tokens_ = 0;
+    max_window_ = 0;
     max_blocks_ = 0;
 }
 
@@ -36,6 +37,7 @@ void ChunkCandidates::add(CandidateBuilder& builder, size_t i, size_t seq, const
         std::sort(blocks_.begin() + static_cast<ptrdiff_t>(o.block_begin), blocks_.end());
     }
     max_tokens_ = std::max(max_tokens_, o.token_end - o.token_begin);
+    max_window_ = std::max(max_window_, o.window_end - o.token_begin);
     max_blocks_ = std::max(max_blocks_, o.block_end - o.block_begin);
     offsets_.push_back(o);
 }
@@ -49,6 +51,7 @@ void ChunkCandidates::add_dense(size_t i, size_t seq, bool causal) {
     o.window_end = o.token_end = tokens_.size();
     o.block_begin = o.block_end = blocks_.size();
     max_tokens_ = std::max(max_tokens_, n);
+    max_window_ = std::max(max_window_, n);
     offsets_.push_back(o);
 }
 

@@ -56,6 +56,7 @@ public:
     // Resolves offsets into spans; valid until the next add/clear.
     const std::vector<QueryCandidates>& resolve();
     size_t max_tokens() const { return max_tokens_; }
+    size_t max_window() const { return max_window_; }
     size_t max_blocks() const { return max_blocks_; }
     size_t total_tokens() const { return tokens_.size(); }
 
@@ -68,6 +69,7 @@ private:
     std::vector<Offsets> offsets_;
     std::vector<QueryCandidates> resolved_;
     size_t max_tokens_ = 0;
+    size_t max_window_ = 0;
     size_t max_blocks_ = 0;
 };
 
@@ -79,6 +81,8 @@ public:
     OnlineSoftmax(float* acc, size_t dim) : acc_(acc), dim_(dim) {
         for (size_t d = 0; d < dim; ++d) acc_[d] = 0.0f;
     }
+    // Continues a softmax whose candidates so far gave running max `max`, denominator `den` and acc.
+    OnlineSoftmax(float* acc, size_t dim, float max, float den) : acc_(acc), dim_(dim), max_(max), den_(den) {}
 
     // Folds candidates ids[0..n) of `source`; `scores` needs room for n floats and holds their weights
     // exp(s - max()) afterwards (relative to the running max at the end of this fold).
@@ -142,6 +146,72 @@ OnlineSoftmax attend_query(const float* q, const QueryCandidates& c, FoldOrder o
     return softmax;
 }
 
+// Starts loading the K and V rows of `ids`: scattered candidates are far apart and usually miss the cache,
+// so their loads are issued before the window work that hides them.
+template <typename Row>
+void prefetch_rows(const RowSource<Row>& source, Span ids, size_t dim) {
+    const size_t bytes = dim * sizeof(Row);
+    for (size_t n = 0; n < ids.n; ++n) {
+        const char* key = reinterpret_cast<const char*>(source.keys + ids.ids[n] * source.stride);
+        const char* value = reinterpret_cast<const char*>(source.values + ids.ids[n] * source.stride);
+        for (size_t offset = 0; offset < bytes; offset += 64) {
+            __builtin_prefetch(key + offset);
+            __builtin_prefetch(value + offset);
+        }
+    }
+}
+
+// Attends nq <= kMaxQueryTile consecutive queries with unsorted lists: the window part of every query runs
+// through one tile (each K and V row of the union of their windows is loaded once for all nq queries), the
+// rest per query. Same candidates, fold order and arithmetic per element as attend_query; rows of the tile
+// outside a query's window get weight 0. Buffers: tile nq * span floats (span = the windows' union),
+// token_scores nq * max_tokens, block_scores max blocks.
+inline void attend_query_tile(const float* const* q_rows, const QueryCandidates* c, size_t nq, FoldOrder order,
+                              const RowSource<float>& tokens, const RowSource<float>& landmarks, float scale,
+                              size_t dim, float* tile, float* token_scores, size_t max_tokens, float* block_scores,
+                              float* const* acc) {
+    const size_t lo = c[0].window.ids[0];
+    const size_t span = c[nq - 1].window.ids[c[nq - 1].window.n - 1] - lo + 1;
+    for (size_t q = 0; q < nq; ++q) {
+        prefetch_rows(tokens, c[q].scattered, dim);
+        prefetch_rows(landmarks, c[q].blocks, dim);
+    }
+    simd::tile_scores(q_rows, nq, tokens.keys, tokens.stride, lo, span, dim, scale, tile);
+    float maxes[kMaxQueryTile], dens[kMaxQueryTile];
+    for (size_t q = 0; q < nq; ++q) {
+        const Span& window = c[q].window;
+        float* scores = token_scores + q * max_tokens;
+        float* weights = tile + q * span;
+        const size_t offset = window.ids[0] - lo;
+        std::copy(weights + offset, weights + offset + window.n, scores);
+        size_t n = window.n;
+        if (order == FoldOrder::TokensThenBlocks) {
+            simd::gather_scores(q_rows[q], tokens.keys, tokens.stride, c[q].scattered.ids, c[q].scattered.n, dim,
+                                scale, scores + window.n);
+            n += c[q].scattered.n;
+        }
+        maxes[q] = simd::max_value(scores, n);
+        dens[q] = simd::exp_shifted_sum(scores, n, maxes[q]);
+        std::fill(weights, weights + span, 0.0f);
+        std::copy(scores, scores + window.n, weights + offset);
+        std::fill(acc[q], acc[q] + dim, 0.0f);
+    }
+    simd::tile_accumulate(tile, nq, tokens.values, tokens.stride, lo, span, dim, acc);
+    for (size_t q = 0; q < nq; ++q) {
+        OnlineSoftmax softmax(acc[q], dim, maxes[q], dens[q]);
+        float* scattered_scores = token_scores + q * max_tokens + c[q].window.n;
+        if (order == FoldOrder::TokensThenBlocks) {
+            simd::gather_accumulate(scattered_scores, tokens.values, tokens.stride, c[q].scattered.ids,
+                                    c[q].scattered.n, dim, acc[q]);
+            softmax.fold(q_rows[q], landmarks, c[q].blocks, scale, block_scores);
+        } else {
+            softmax.fold(q_rows[q], landmarks, c[q].blocks, scale, block_scores);
+            softmax.fold(q_rows[q], tokens, c[q].scattered, scale, scattered_scores);
+        }
+        softmax.finish();
+    }
+}
+
 }  // namespace kernels::detail
 
 #include "kernels/tensor3.h"
@@ -156,6 +226,7 @@ struct Workspace {
         std::vector<float> token_scores;  // [max tokens of a query]
         std::vector<float> block_scores;  // [max blocks of a query]
         std::vector<float> mass;          // [tokens of the chunk]: attention mass per token candidate
+        std::vector<float> tile;          // [kMaxQueryTile * (max window + kMaxQueryTile)]
     };
     CandidateBuilder builder;
     ChunkCandidates chunk;
@@ -165,8 +236,9 @@ struct Workspace {
     void prepare_heads(size_t n_heads, bool with_mass) {
         if (heads.size() < n_heads) heads.resize(n_heads);
         for (size_t h = 0; h < n_heads; ++h) {
-            grow(heads[h].token_scores, chunk.max_tokens());
+            grow(heads[h].token_scores, kMaxQueryTile * chunk.max_tokens());
             grow(heads[h].block_scores, chunk.max_blocks());
+            grow(heads[h].tile, kMaxQueryTile * (chunk.max_window() + kMaxQueryTile));
             if (with_mass) grow(heads[h].mass, chunk.total_tokens());
         }
     }
@@ -194,27 +266,44 @@ inline RowSource<float> kv_head_source(const Tensor3* k, const Tensor3* v, size_
 // Every (query, head) of q attended against k/v (and landmarks lm_k/lm_v, may be null), `chunk` queries at
 // a time: add_candidates(i) appends query i's lists to ws.chunk, then the heads run (in parallel with a
 // pool). q head h reads kv head h / (q.heads / k.heads). Writes out ([seq, q_heads, dim], preallocated).
+// `tiled`: lists are unsorted, so consecutive queries go through attend_query_tile.
 template <typename AddCandidates>
 void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, const Tensor3* lm_k, const Tensor3* lm_v,
-                FoldOrder order, size_t chunk, Workspace& ws, ThreadPool* pool, AddCandidates&& add_candidates,
-                Tensor3& out) {
+                FoldOrder order, bool tiled, size_t chunk, Workspace& ws, ThreadPool* pool,
+                AddCandidates&& add_candidates, Tensor3& out) {
     const size_t seq = q.seq(), dim = q.dim(), q_heads = q.heads();
     const size_t group = q_heads / k.heads();
     const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
+    const size_t tile_size = tiled ? kMaxQueryTile : 1;
     for (size_t q0 = 0; q0 < seq; q0 += chunk) {
         ws.chunk.clear();
         const size_t q1 = std::min(q0 + chunk, seq);
         for (size_t i = q0; i < q1; ++i) add_candidates(i);
         const std::vector<QueryCandidates>& queries = ws.chunk.resolve();
         ws.prepare_heads(q_heads, false);
+        const size_t max_tokens = ws.chunk.max_tokens();
         for_each_head(pool, q_heads, [&](size_t h) {
             const size_t kv = h / group;
             const RowSource<float> tokens = kv_head_source(&k, &v, kv);
             const RowSource<float> landmarks = kv_head_source(lm_k, lm_v, kv);
             Workspace::Head& scratch = ws.heads[h];
-            for (const QueryCandidates& c : queries)
-                attend_query(q.row(c.position, h), c, order, tokens, landmarks, scale, dim,
-                             scratch.token_scores.data(), scratch.block_scores.data(), out.row_mut(c.position, h));
+            for (size_t t = 0; t < queries.size(); t += tile_size) {
+                const size_t nq = std::min(tile_size, queries.size() - t);
+                if (!tiled) {
+                    const QueryCandidates& c = queries[t];
+                    attend_query(q.row(c.position, h), c, order, tokens, landmarks, scale, dim,
+                                 scratch.token_scores.data(), scratch.block_scores.data(), out.row_mut(c.position, h));
+                    continue;
+                }
+                const float* q_rows[kMaxQueryTile];
+                float* acc[kMaxQueryTile];
+                for (size_t i = 0; i < nq; ++i) {
+                    q_rows[i] = q.row(queries[t + i].position, h);
+                    acc[i] = out.row_mut(queries[t + i].position, h);
+                }
+                attend_query_tile(q_rows, &queries[t], nq, order, tokens, landmarks, scale, dim, scratch.tile.data(),
+                                  scratch.token_scores.data(), max_tokens, scratch.block_scores.data(), acc);
+            }
         });
     }
 }

@@ -29,6 +29,13 @@
                            size_t n, size_t dim, float* acc);                                                  \
     void gather_accumulate(const float* weights, const uint16_t* base, size_t stride, const uint32_t* idx,     \
                            size_t n, size_t dim, float* acc);                                                  \
+    /* Query tiles (nq <= kMaxQueryTile queries) against the contiguous rows j0 .. j0+n-1, f32 rows: */          \
+    /* scores[q * n + c] = dot(q_rows[q], row(j0 + c)) * scale */                                              \
+    void tile_scores(const float* const* q_rows, size_t nq, const float* base, size_t stride, size_t j0,        \
+                     size_t n, size_t dim, float scale, float* scores);                                        \
+    /* acc[q][d] += sum_c weights[q * n + c] * row(j0 + c)[d] */                                               \
+    void tile_accumulate(const float* weights, size_t nq, const float* base, size_t stride, size_t j0,          \
+                         size_t n, size_t dim, float* const* acc);                                             \
     /* max of x[0..n), -inf when n == 0 */                                                                     \
     float max_value(const float* x, size_t n);                                                                 \
     /* x[c] = exp(x[c] - shift); returns the sum of the new x */                                               \
@@ -40,6 +47,8 @@
     const char* isa_name();
 
 namespace kernels {
+
+constexpr size_t kMaxQueryTile = 4;
 
 namespace scalar {
 SPARSE_LLM_DECLARE_ROW_KERNELS

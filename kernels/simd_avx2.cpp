@@ -83,16 +83,17 @@ void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t*
         alignas(16) float sums[4];
         _mm_store_ps(sums, hsum4(a0, a1, a2, a3));
         for (size_t k = 0; k < 4; ++k) {
-            for (size_t d = dim8; d < dim; ++d) sums[k] += q[d] * widen(r[k][d]);
+            for (size_t d = dim8; d < dim; ++d) sums[k] = std::fma(q[d], widen(r[k][d]), sums[k]);
             scores[c + k] = sums[k] * scale_factor;
         }
     }
-    for (; c < n; ++c) {
+    for (; c < n; ++c) {  // same reduction order as the groups of four, so no score depends on its slot
         const Row* row = base + idx[c] * stride;
         __m256 a = _mm256_setzero_ps();
         for (size_t d = 0; d < dim8; d += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), load8(row + d), a);
-        float sum = hsum(a);
-        for (size_t d = dim8; d < dim; ++d) sum += q[d] * widen(row[d]);
+        const __m256 zero = _mm256_setzero_ps();
+        float sum = _mm_cvtss_f32(hsum4(a, zero, zero, zero));
+        for (size_t d = dim8; d < dim; ++d) sum = std::fma(q[d], widen(row[d]), sum);
         scores[c] = sum * scale_factor;
     }
 }
@@ -120,9 +121,92 @@ void accumulate_impl(const float* weights, const Row* base, size_t stride, const
     for (; d + 8 <= dim; d += 8) accumulate_span<1>(weights, base, stride, idx, n, d, acc);
     for (; d < dim; ++d) {
         float sum = acc[d];
-        for (size_t c = 0; c < n; ++c) sum += weights[c] * widen(base[idx[c] * stride + d]);
+        for (size_t c = 0; c < n; ++c) sum = std::fma(weights[c], widen(base[idx[c] * stride + d]), sum);
         acc[d] = sum;
     }
+}
+
+// Two keys against NQ queries per step: 2*NQ accumulators share every K load; query rows come from L1.
+template <int NQ>
+void tile_scores_impl(const float* const* q_rows, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
+                      float scale_factor, float* scores) {
+    const size_t dim8 = dim & ~size_t{7};
+    auto finish = [&](__m256 (&a)[4], size_t c, const float* row) {
+        alignas(16) float sums[4];
+        _mm_store_ps(sums, hsum4(a[0], a[1], a[2], a[3]));
+        for (int q = 0; q < NQ; ++q) {
+            for (size_t d = dim8; d < dim; ++d) sums[q] = std::fma(q_rows[q][d], row[d], sums[q]);
+            scores[q * n + c] = sums[q] * scale_factor;
+        }
+    };
+    size_t c = 0;
+    for (; c + 2 <= n; c += 2) {
+        const float* r0 = base + (j0 + c) * stride;
+        const float* r1 = r0 + stride;
+        __m256 a0[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+        __m256 a1[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+        for (size_t d = 0; d < dim8; d += 8) {
+            const __m256 k0 = _mm256_loadu_ps(r0 + d), k1 = _mm256_loadu_ps(r1 + d);
+            for (int q = 0; q < NQ; ++q) {
+                const __m256 qv = _mm256_loadu_ps(q_rows[q] + d);
+                a0[q] = _mm256_fmadd_ps(qv, k0, a0[q]);
+                a1[q] = _mm256_fmadd_ps(qv, k1, a1[q]);
+            }
+        }
+        finish(a0, c, r0);
+        finish(a1, c + 1, r1);
+    }
+    for (; c < n; ++c) {
+        const float* r0 = base + (j0 + c) * stride;
+        __m256 a0[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+        for (size_t d = 0; d < dim8; d += 8) {
+            const __m256 k0 = _mm256_loadu_ps(r0 + d);
+            for (int q = 0; q < NQ; ++q) a0[q] = _mm256_fmadd_ps(_mm256_loadu_ps(q_rows[q] + d), k0, a0[q]);
+        }
+        finish(a0, c, r0);
+    }
+}
+
+// NQ queries x 16 output floats in registers; each V load feeds NQ FMAs.
+template <int NQ>
+void tile_accumulate_impl(const float* weights, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
+                          float* const* acc) {
+    size_t d = 0;
+    for (; d + 16 <= dim; d += 16) {
+        __m256 a[NQ][2];
+        for (int q = 0; q < NQ; ++q) {
+            a[q][0] = _mm256_loadu_ps(acc[q] + d);
+            a[q][1] = _mm256_loadu_ps(acc[q] + d + 8);
+        }
+        for (size_t c = 0; c < n; ++c) {
+            const float* row = base + (j0 + c) * stride + d;
+            const __m256 v0 = _mm256_loadu_ps(row), v1 = _mm256_loadu_ps(row + 8);
+            for (int q = 0; q < NQ; ++q) {
+                const __m256 w = _mm256_broadcast_ss(weights + q * n + c);
+                a[q][0] = _mm256_fmadd_ps(w, v0, a[q][0]);
+                a[q][1] = _mm256_fmadd_ps(w, v1, a[q][1]);
+            }
+        }
+        for (int q = 0; q < NQ; ++q) {
+            _mm256_storeu_ps(acc[q] + d, a[q][0]);
+            _mm256_storeu_ps(acc[q] + d + 8, a[q][1]);
+        }
+    }
+    for (; d + 8 <= dim; d += 8) {
+        __m256 a[NQ];
+        for (int q = 0; q < NQ; ++q) a[q] = _mm256_loadu_ps(acc[q] + d);
+        for (size_t c = 0; c < n; ++c) {
+            const __m256 v0 = _mm256_loadu_ps(base + (j0 + c) * stride + d);
+            for (int q = 0; q < NQ; ++q) a[q] = _mm256_fmadd_ps(_mm256_broadcast_ss(weights + q * n + c), v0, a[q]);
+        }
+        for (int q = 0; q < NQ; ++q) _mm256_storeu_ps(acc[q] + d, a[q]);
+    }
+    for (; d < dim; ++d)
+        for (int q = 0; q < NQ; ++q) {
+            float sum = acc[q][d];
+            for (size_t c = 0; c < n; ++c) sum = std::fma(weights[q * n + c], base[(j0 + c) * stride + d], sum);
+            acc[q][d] = sum;
+        }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <arm_neon.h>
 
+#include <cmath>
 #include <limits>
 
 #include "gguf/fp16.h"
@@ -54,7 +55,7 @@ void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t*
         }
         float sums[4] = {vaddvq_f32(a0), vaddvq_f32(a1), vaddvq_f32(a2), vaddvq_f32(a3)};
         for (size_t k = 0; k < 4; ++k) {
-            for (size_t d = dim4; d < dim; ++d) sums[k] += q[d] * widen(r[k][d]);
+            for (size_t d = dim4; d < dim; ++d) sums[k] = std::fma(q[d], widen(r[k][d]), sums[k]);
             scores[c + k] = sums[k] * scale_factor;
         }
     }
@@ -63,7 +64,7 @@ void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t*
         float32x4_t a = vdupq_n_f32(0.0f);
         for (size_t d = 0; d < dim4; d += 4) a = vfmaq_f32(a, vld1q_f32(q + d), load4(row + d));
         float sum = vaddvq_f32(a);
-        for (size_t d = dim4; d < dim; ++d) sum += q[d] * widen(row[d]);
+        for (size_t d = dim4; d < dim; ++d) sum = std::fma(q[d], widen(row[d]), sum);
         scores[c] = sum * scale_factor;
     }
 }
@@ -89,9 +90,87 @@ void accumulate_impl(const float* weights, const Row* base, size_t stride, const
     for (; d + 4 <= dim; d += 4) accumulate_span<1>(weights, base, stride, idx, n, d, acc);
     for (; d < dim; ++d) {
         float sum = acc[d];
-        for (size_t c = 0; c < n; ++c) sum += weights[c] * widen(base[idx[c] * stride + d]);
+        for (size_t c = 0; c < n; ++c) sum = std::fma(weights[c], widen(base[idx[c] * stride + d]), sum);
         acc[d] = sum;
     }
+}
+
+// Two keys against NQ queries per step: 2*NQ accumulators share every K load.
+template <int NQ>
+void tile_scores_impl(const float* const* q_rows, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
+                      float scale_factor, float* scores) {
+    const size_t dim4 = dim & ~size_t{3};
+    auto finish = [&](float32x4_t (&a)[NQ], size_t c, const float* row) {
+        for (int q = 0; q < NQ; ++q) {
+            float sum = vaddvq_f32(a[q]);
+            for (size_t d = dim4; d < dim; ++d) sum = std::fma(q_rows[q][d], row[d], sum);
+            scores[q * n + c] = sum * scale_factor;
+        }
+    };
+    size_t c = 0;
+    for (; c + 2 <= n; c += 2) {
+        const float* r0 = base + (j0 + c) * stride;
+        const float* r1 = r0 + stride;
+        float32x4_t a0[NQ], a1[NQ];
+        for (int q = 0; q < NQ; ++q) a0[q] = a1[q] = vdupq_n_f32(0.0f);
+        for (size_t d = 0; d < dim4; d += 4) {
+            const float32x4_t k0 = vld1q_f32(r0 + d), k1 = vld1q_f32(r1 + d);
+            for (int q = 0; q < NQ; ++q) {
+                const float32x4_t qv = vld1q_f32(q_rows[q] + d);
+                a0[q] = vfmaq_f32(a0[q], qv, k0);
+                a1[q] = vfmaq_f32(a1[q], qv, k1);
+            }
+        }
+        finish(a0, c, r0);
+        finish(a1, c + 1, r1);
+    }
+    for (; c < n; ++c) {
+        const float* r0 = base + (j0 + c) * stride;
+        float32x4_t a0[NQ];
+        for (int q = 0; q < NQ; ++q) a0[q] = vdupq_n_f32(0.0f);
+        for (size_t d = 0; d < dim4; d += 4) {
+            const float32x4_t k0 = vld1q_f32(r0 + d);
+            for (int q = 0; q < NQ; ++q) a0[q] = vfmaq_f32(a0[q], vld1q_f32(q_rows[q] + d), k0);
+        }
+        finish(a0, c, r0);
+    }
+}
+
+// NQ queries x 16 output floats in registers; each V load feeds NQ FMAs.
+template <int NQ>
+void tile_accumulate_impl(const float* weights, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
+                          float* const* acc) {
+    size_t d = 0;
+    for (; d + 16 <= dim; d += 16) {
+        float32x4_t a[NQ][4];
+        for (int q = 0; q < NQ; ++q)
+            for (int k = 0; k < 4; ++k) a[q][k] = vld1q_f32(acc[q] + d + 4 * k);
+        for (size_t c = 0; c < n; ++c) {
+            const float* row = base + (j0 + c) * stride + d;
+            const float32x4_t v[4] = {vld1q_f32(row), vld1q_f32(row + 4), vld1q_f32(row + 8), vld1q_f32(row + 12)};
+            for (int q = 0; q < NQ; ++q) {
+                const float w = weights[q * n + c];
+                for (int k = 0; k < 4; ++k) a[q][k] = vfmaq_n_f32(a[q][k], v[k], w);
+            }
+        }
+        for (int q = 0; q < NQ; ++q)
+            for (int k = 0; k < 4; ++k) vst1q_f32(acc[q] + d + 4 * k, a[q][k]);
+    }
+    for (; d + 4 <= dim; d += 4) {
+        float32x4_t a[NQ];
+        for (int q = 0; q < NQ; ++q) a[q] = vld1q_f32(acc[q] + d);
+        for (size_t c = 0; c < n; ++c) {
+            const float32x4_t v0 = vld1q_f32(base + (j0 + c) * stride + d);
+            for (int q = 0; q < NQ; ++q) a[q] = vfmaq_n_f32(a[q], v0, weights[q * n + c]);
+        }
+        for (int q = 0; q < NQ; ++q) vst1q_f32(acc[q] + d, a[q]);
+    }
+    for (; d < dim; ++d)
+        for (int q = 0; q < NQ; ++q) {
+            float sum = acc[q][d];
+            for (size_t c = 0; c < n; ++c) sum = std::fma(weights[q * n + c], base[(j0 + c) * stride + d], sum);
+            acc[q][d] = sum;
+        }
 }
 
 }  // namespace

@@ -11,6 +11,9 @@ namespace {
 inline float widen(float x) { return x; }
 inline float widen(uint16_t h) { return gguf::fp16_to_fp32(h); }
 
+// Row c of a tile is gathered as "row 0 of base + c * stride".
+const uint32_t kZeroIndex[1] = {0};
+
 template <typename Row>
 void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t* idx, size_t n, size_t dim,
                  float scale_factor, float* scores) {
@@ -29,6 +32,22 @@ void accumulate_impl(const float* weights, const Row* base, size_t stride, const
         const Row* row = base + idx[c] * stride;
         for (size_t d = 0; d < dim; ++d) acc[d] += weights[c] * widen(row[d]);
     }
+}
+
+template <int NQ>
+void tile_scores_impl(const float* const* q_rows, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
+                      float scale_factor, float* scores) {
+    for (int q = 0; q < NQ; ++q)
+        for (size_t c = 0; c < n; ++c)
+            scores_impl(q_rows[q], base + (j0 + c) * stride, 0, kZeroIndex, 1, dim, scale_factor, &scores[q * n + c]);
+}
+
+template <int NQ>
+void tile_accumulate_impl(const float* weights, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
+                          float* const* acc) {
+    for (int q = 0; q < NQ; ++q)
+        for (size_t c = 0; c < n; ++c)
+            accumulate_impl(&weights[q * n + c], base + (j0 + c) * stride, 0, kZeroIndex, 1, dim, acc[q]);
 }
 
 }  // namespace

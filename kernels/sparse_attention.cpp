@@ -84,7 +84,8 @@ Tensor3 SparseAttention::run_forward(const Tensor3& q, const Tensor3& k, const T
     detail::Workspace& ws = *workspace_;
     const size_t seq = q.seq();
     detail::attend_all(q, k, v, &landmark_keys, &landmark_values,
-                       flash ? detail::FoldOrder::Flash : detail::FoldOrder::TokensThenBlocks, chunk, ws, pool_,
+                       flash ? detail::FoldOrder::Flash : detail::FoldOrder::TokensThenBlocks, !options.sort, chunk,
+                       ws, pool_,
                        [&](size_t i) { ws.chunk.add(ws.builder, i, seq, config_, options); }, out);
     return out;
 }
