@@ -1,0 +1,199 @@
+#include "src/kv_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "kernels/fastgrnn_gate.h"
+#include "src/runtime_error.h"
+
+namespace runtime {
+namespace {
+
+// Per-layer FastGRNN salience of every slot, kept in step with the cache's slots.
+class SalienceTrack {
+public:
+    SalienceTrack(size_t n_layer, size_t capacity, size_t kv_heads, size_t head_dim)
+        : gate_(head_dim), kv_heads_(kv_heads), head_dim_(head_dim), salience_(n_layer, std::vector<float>(capacity)),
+          state_(n_layer, std::vector<float>(gate_.hidden_dim())), saved_state_(state_),
+          input_(head_dim), next_(gate_.hidden_dim()), order_(capacity), keep_(capacity) {}
+
+    void begin_step(size_t layer) { saved_state_[layer] = state_[layer]; }
+    void restore_step(size_t layer) { state_[layer] = saved_state_[layer]; }
+    void reset() {
+        for (auto& h : state_) std::fill(h.begin(), h.end(), 0.0f);
+    }
+
+    // The key row k (kv_heads x head_dim) went into `slot`, after `victim` (npos: none) was evicted.
+    void append(size_t layer, size_t slot, size_t victim, size_t len_before, const float* k) {
+        std::vector<float>& s = salience_[layer];
+        if (victim != kernels::KvCache::npos)
+            std::copy(s.begin() + static_cast<std::ptrdiff_t>(victim + 1), s.begin() + static_cast<std::ptrdiff_t>(len_before),
+                      s.begin() + static_cast<std::ptrdiff_t>(victim));
+        std::fill(input_.begin(), input_.end(), 0.0f);
+        for (size_t h = 0; h < kv_heads_; ++h)
+            for (size_t d = 0; d < head_dim_; ++d) input_[d] += k[h * head_dim_ + d] / static_cast<float>(kv_heads_);
+        gate_.step(input_.data(), state_[layer].data(), next_.data());
+        state_[layer].swap(next_);
+        double norm = 0.0;
+        for (float x : state_[layer]) norm += double(x) * x;
+        s[slot] = static_cast<float>(std::sqrt(norm));
+    }
+
+    // Keeps the top_k most salient of slots [0, len) (ties: lower slot); the kernel adds window and globals.
+    const std::vector<bool>& keep_mask(size_t layer, size_t len, size_t top_k) {
+        const std::vector<float>& s = salience_[layer];
+        std::fill(keep_.begin(), keep_.end(), false);
+        top_k = std::min(top_k, len);
+        for (size_t i = 0; i < len; ++i) order_[i] = static_cast<uint32_t>(i);
+        const auto more_salient = [&](uint32_t a, uint32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); };
+        std::nth_element(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(top_k),
+                         order_.begin() + static_cast<std::ptrdiff_t>(len), more_salient);
+        for (size_t i = 0; i < top_k; ++i) keep_[order_[i]] = true;
+        return keep_;
+    }
+
+    uint64_t bytes() const {
+        return salience_.size() * (salience_.front().size() + 2 * state_.front().size()) * sizeof(float);
+    }
+
+private:
+    kernels::FastGrnnGate gate_;
+    size_t kv_heads_, head_dim_;
+    std::vector<std::vector<float>> salience_;      // [layer][slot]
+    std::vector<std::vector<float>> state_;         // [layer][hidden]
+    std::vector<std::vector<float>> saved_state_;   // at the start of the step
+    std::vector<float> input_, next_;
+    std::vector<uint32_t> order_;
+    std::vector<bool> keep_;
+};
+
+template <typename Row>
+class LayeredKvStore final : public KvStore {
+public:
+    using Cache = kernels::BasicKvCache<Row>;
+
+    LayeredKvStore(const ModelConfig& config, const KvStoreOptions& options, kernels::SparseAttention& attention)
+        : KvStore(options), attention_(attention), n_head_(static_cast<size_t>(config.n_head)),
+          q_width_(static_cast<size_t>(config.q_width())), kv_width_(static_cast<size_t>(config.kv_width())),
+          appended_(static_cast<size_t>(config.n_layer)),
+          salience_(static_cast<size_t>(config.n_layer), options.capacity, static_cast<size_t>(config.n_head_kv),
+                    static_cast<size_t>(config.head_dim)) {
+        caches_.reserve(static_cast<size_t>(config.n_layer));
+        for (int64_t l = 0; l < config.n_layer; ++l)
+            caches_.emplace_back(options.capacity, static_cast<size_t>(config.n_head_kv),
+                                 static_cast<size_t>(config.head_dim), options.block_size);
+    }
+
+    uint64_t bytes() const override {
+        const Cache& c = caches_.front();
+        const uint64_t blocks = (c.capacity() + c.block_size() - 1) / c.block_size();
+        const uint64_t per_layer = 2 * c.capacity() * kv_width_ * sizeof(Row) + c.capacity() * sizeof(float) +
+                                   2 * blocks * kv_width_ * sizeof(float) + blocks * sizeof(uint32_t);
+        return per_layer * caches_.size() + salience_.bytes();
+    }
+
+    void attend(int64_t layer, const float* q, const float* k, const float* v, size_t n, float* out,
+                const AttendControl& control) override {
+        const auto l = static_cast<size_t>(layer);
+        Cache& cache = caches_[l];
+        const size_t window = attention_.config().window;
+        salience_.begin_step(l);
+        for (size_t done = 0; done < n;) {
+            const size_t next_slot = cache.is_full() ? cache.capacity() - 1 : cache.len();
+            const bool fits_window = next_slot <= window;
+            const size_t chunk = fits_window ? std::min(n - done, window + 1 - next_slot) : n - done;
+            for (size_t r = done; r < done + chunk; ++r) append(l, k + r * kv_width_, v + r * kv_width_);
+
+            kernels::CacheAttendOptions options;
+            options.deadline = control.deadline;
+            options.path = fits_window || control.mode == AttentionMode::Dense ? kernels::CachePath::Dense
+                           : control.mode == AttentionMode::Gated             ? kernels::CachePath::Gated
+                                                                              : kernels::CachePath::Sparse;
+            if (options.path == kernels::CachePath::Gated) {
+                if (!options_.track_salience) throw Error("gated attention needs salience tracking (KvStoreOptions)");
+                options.keep_mask = &salience_.keep_mask(l, cache.len(), control.gate_top_k);
+            }
+            attention_.attend_cached(q + done * q_width_, chunk, n_head_, cache, out + done * q_width_, options);
+            done += chunk;
+        }
+    }
+
+    void commit() override {
+        len_ = caches_.front().len();
+        std::fill(appended_.begin(), appended_.end(), 0);
+    }
+
+    // The kernel caches cannot drop rows yet, so a layer is rebuilt from its first len - appended rows.
+    void rollback() override {
+        for (size_t l = 0; l < caches_.size(); ++l) {
+            if (appended_[l] == 0) continue;
+            Cache& cache = caches_[l];
+            const size_t keep = cache.len() - appended_[l];
+            std::vector<float> keys(keep * kv_width_), values(keep * kv_width_), mass(cache.attention_mass());
+            for (size_t slot = 0; slot < keep; ++slot)
+                for (size_t e = 0; e < kv_width_; ++e) {
+                    keys[slot * kv_width_ + e] = cache.key(slot, e / cache.dim(), e % cache.dim());
+                    values[slot * kv_width_ + e] = cache.value(slot, e / cache.dim(), e % cache.dim());
+                }
+            cache.reset();
+            for (size_t slot = 0; slot < keep; ++slot) {
+                cache.append_row(keys.data() + slot * kv_width_, values.data() + slot * kv_width_);
+                cache.add_attention_mass(slot, mass[slot]);
+            }
+            salience_.restore_step(l);
+            appended_[l] = 0;
+        }
+        len_ = caches_.front().len();
+    }
+
+    void reset() override {
+        for (Cache& c : caches_) c.reset();
+        std::fill(appended_.begin(), appended_.end(), 0);
+        salience_.reset();
+        len_ = 0;
+    }
+
+private:
+    void append(size_t layer, const float* k, const float* v) {
+        Cache& cache = caches_[layer];
+        const size_t len_before = cache.len();
+        size_t victim = Cache::npos;
+        if (options_.evict) {
+            victim = cache.append_evicting(k, v, options_.h2o);
+            if (victim != Cache::npos && layer == 0) ++evictions_;
+        } else {
+            cache.append_row(k, v);
+        }
+        if (options_.track_salience) salience_.append(layer, cache.len() - 1, victim, len_before, k);
+        ++appended_[layer];
+    }
+
+    kernels::SparseAttention& attention_;
+    size_t n_head_, q_width_, kv_width_;
+    std::vector<Cache> caches_;
+    std::vector<size_t> appended_;  // rows appended per layer in the current step
+    SalienceTrack salience_;
+};
+
+}  // namespace
+
+size_t KvStore::rows_per_step() const {
+    if (len_ < options_.capacity) return options_.capacity - len_;
+    return options_.evict ? std::max<size_t>(options_.h2o.recent_window, 1) : 0;
+}
+
+std::unique_ptr<KvStore> KvStore::create(const ModelConfig& config, const KvStoreOptions& options,
+                                         kernels::SparseAttention& attention) {
+    if (options.capacity == 0) throw Error("KV cache: capacity must be at least one token");
+    if (options.evict && options.capacity <= options.h2o.recent_window + options.h2o.global_tokens.size())
+        throw Error(fmt::format("KV budget {} must exceed the attention window {} plus {} global token(s)",
+                                options.capacity, options.h2o.recent_window, options.h2o.global_tokens.size()));
+    if (options.dtype == kernels::KvDtype::F16)
+        return std::make_unique<LayeredKvStore<uint16_t>>(config, options, attention);
+    return std::make_unique<LayeredKvStore<float>>(config, options, attention);
+}
+
+}  // namespace runtime

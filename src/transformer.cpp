@@ -1,0 +1,176 @@
+#include "src/transformer.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "kernels/ops.h"
+#include "src/runtime_error.h"
+
+namespace runtime {
+
+// Activations of one step of up to n_batch tokens, token-major ([token][feature]).
+struct Transformer::Scratch {
+    std::vector<float> x;          // (n_batch, n_embd) the residual stream
+    std::vector<float> xb;         // (n_batch, n_embd) normed input of a block
+    std::vector<float> q;          // (n_batch, n_head * head_dim)
+    std::vector<float> k;          // (n_batch, n_head_kv * head_dim)
+    std::vector<float> v;          // (n_batch, n_head_kv * head_dim)
+    std::vector<float> att;        // (n_batch, n_head * head_dim) attention output, heads concatenated
+    std::vector<float> proj;       // (n_batch, n_embd) a block's output before the residual add
+    std::vector<float> gate;       // (n_batch, n_ff)
+    std::vector<float> up;         // (n_batch, n_ff)
+    std::vector<float> cos, sin;   // (n_batch, rope_dim / 2) rotation of each token's position
+
+    Scratch(const ModelConfig& c, size_t n_batch)
+        : x(n_batch * c.n_embd), xb(n_batch * c.n_embd), q(n_batch * c.q_width()), k(n_batch * c.kv_width()),
+          v(n_batch * c.kv_width()), att(n_batch * c.q_width()), proj(n_batch * c.n_embd), gate(n_batch * c.n_ff),
+          up(n_batch * c.n_ff), cos(n_batch * c.rope_dim / 2), sin(n_batch * c.rope_dim / 2) {}
+};
+
+namespace {
+
+KvStoreOptions kv_options(const TransformerOptions& o) {
+    KvStoreOptions kv;
+    kv.evict = o.kv_budget > 0;
+    kv.capacity = static_cast<size_t>(kv.evict ? o.kv_budget : o.n_ctx);
+    kv.dtype = o.sparse.kv_dtype;
+    kv.block_size = o.sparse.block_size;
+    kv.h2o.global_tokens = o.sparse.global_tokens;
+    kv.h2o.recent_window = o.sparse.window;
+    kv.track_salience = o.track_salience || o.attention == AttentionMode::Gated;
+    return kv;
+}
+
+TransformerOptions checked(TransformerOptions o) {
+    if (o.n_ctx < 1) throw Error(fmt::format("context size {} must be at least 1", o.n_ctx));
+    if (o.kv_budget < 0) throw Error(fmt::format("KV budget {} is negative", o.kv_budget));
+    if (o.n_batch < 1) throw Error(fmt::format("batch size {} must be at least 1", o.n_batch));
+    if (o.n_threads < 1) throw Error("thread count must be at least 1");
+    if (o.sparse.block_size == 0) throw Error("attention block size must be at least 1");
+    return o;
+}
+
+}  // namespace
+
+Transformer::Transformer(const Model& model, const TransformerOptions& options)
+    : model_(model), options_(checked(options)), pool_(options_.n_threads), matmul_(pool_),
+      attention_(options_.sparse, &pool_),
+      rope_(static_cast<size_t>(model.config().rope_dim), model.config().rope_freq_base),
+      kv_(KvStore::create(model.config(), kv_options(options_), attention_)),
+      s_(std::make_unique<Scratch>(model.config(), static_cast<size_t>(options_.n_batch))) {
+    const ModelConfig& c = model.config();
+    matmul_.reserve(options_.n_batch, std::max({c.n_embd, c.n_ff, c.q_width()}));
+    control_.mode = options_.attention;
+    control_.gate_top_k = options_.gate_top_k;
+}
+
+Transformer::~Transformer() = default;
+
+int64_t Transformer::room() const {
+    if (kv_->evicts()) return -1;
+    return static_cast<int64_t>(kv_->capacity() - kv_->len());
+}
+
+void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
+    const ModelConfig& c = model_.config();
+    for (size_t i = 0; i < n; ++i)
+        if (tokens[i] < 0 || tokens[i] >= c.n_vocab)
+            throw Error(fmt::format("token id {} is outside the vocabulary (0..{})", tokens[i], c.n_vocab - 1));
+    if (!kv_->evicts() && n > kv_->capacity() - kv_->len())
+        throw Error(fmt::format("context full: {} tokens do not fit after {} of {} (raise -c or set --kv-budget)", n,
+                                kv_->len(), kv_->capacity()));
+    for (size_t done = 0; done < n;) {
+        const size_t step = std::min({n - done, static_cast<size_t>(options_.n_batch), kv_->rows_per_step()});
+        const bool last = done + step == n;
+        float* out = all_logits ? logits + done * c.n_vocab : last ? logits : nullptr;
+        try {
+            run_step(tokens + done, step, out, all_logits);
+        } catch (const kernels::DeadlineExceeded&) {
+            kv_->rollback();
+            throw;
+        }
+        n_past_ += static_cast<int64_t>(step);
+        done += step;
+    }
+}
+
+void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
+    const ModelConfig& c = model_.config();
+    const size_t d = static_cast<size_t>(c.n_embd), half = static_cast<size_t>(c.rope_dim / 2);
+    for (size_t t = 0; t < n; ++t) {
+        model_.embed(tokens[t], s_->x.data() + t * d);
+        rope_.angles(n_past_ + static_cast<int64_t>(t), s_->cos.data() + t * half, s_->sin.data() + t * half);
+    }
+    for (int64_t l = 0; l < c.n_layer; ++l) {
+        attention_block(l, n);
+        ffn_block(l, n);
+    }
+    check_deadline("logits");
+    kv_->commit();
+    if (!logits) return;
+
+    // Only the rows whose logits are wanted go through the (vocabulary-sized) output projection.
+    const size_t first = all_logits ? 0 : n - 1, rows = n - first;
+    for (size_t t = 0; t < rows; ++t)
+        kernels::rms_norm(s_->x.data() + (first + t) * d, model_.output_norm(), s_->xb.data() + t * d, d, c.rms_eps);
+    matmul_.matmul(model_.output(), s_->xb.data(), static_cast<int64_t>(rows), logits);
+}
+
+void Transformer::attention_block(int64_t layer, size_t n) {
+    const ModelConfig& c = model_.config();
+    const LayerWeights& w = model_.layer(layer);
+    const size_t d = static_cast<size_t>(c.n_embd), half = static_cast<size_t>(c.rope_dim / 2);
+    const size_t qw = static_cast<size_t>(c.q_width()), kvw = static_cast<size_t>(c.kv_width());
+    const auto hd = static_cast<size_t>(c.head_dim), rd = static_cast<size_t>(c.rope_dim);
+    Scratch& s = *s_;
+    for (size_t t = 0; t < n; ++t) kernels::rms_norm(s.x.data() + t * d, w.attn_norm, s.xb.data() + t * d, d, c.rms_eps);
+    matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.wq, s.q.data()}, {w.wk, s.k.data()}, {w.wv, s.v.data()}});
+    for (size_t t = 0; t < n; ++t) {
+        const float* cos = s.cos.data() + t * half;
+        const float* sin = s.sin.data() + t * half;
+        kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin);
+        kernels::rope_rotate(s.k.data() + t * kvw, static_cast<size_t>(c.n_head_kv), hd, rd, cos, sin);
+    }
+    kv_->attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
+    check_deadline("o_proj");
+    matmul_.matmul(w.wo, s.att.data(), static_cast<int64_t>(n), s.proj.data());
+    kernels::add_in_place(s.x.data(), s.proj.data(), n * d);
+}
+
+void Transformer::ffn_block(int64_t layer, size_t n) {
+    const ModelConfig& c = model_.config();
+    const LayerWeights& w = model_.layer(layer);
+    const size_t d = static_cast<size_t>(c.n_embd), ff = static_cast<size_t>(c.n_ff);
+    Scratch& s = *s_;
+    for (size_t t = 0; t < n; ++t) kernels::rms_norm(s.x.data() + t * d, w.ffn_norm, s.xb.data() + t * d, d, c.rms_eps);
+    matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.w_gate, s.gate.data()}, {w.w_up, s.up.data()}});
+    kernels::swiglu_in_place(s.gate.data(), s.up.data(), n * ff);
+    matmul_.matmul(w.w_down, s.gate.data(), static_cast<int64_t>(n), s.proj.data());
+    kernels::add_in_place(s.x.data(), s.proj.data(), n * d);
+    check_deadline("ffn");
+}
+
+void Transformer::check_deadline(const char* checkpoint) const {
+    if (control_.deadline) control_.deadline->check(checkpoint);
+}
+
+void Transformer::reset() {
+    kv_->reset();
+    n_past_ = 0;
+}
+
+void Transformer::warm_up() {
+    if (n_past_ != 0) throw Error("warm-up must run before the first token");
+    const ModelConfig& c = model_.config();
+    attention_.warm_up(static_cast<size_t>(c.n_head), static_cast<size_t>(c.n_head_kv), static_cast<size_t>(c.head_dim));
+    std::vector<float> logits(static_cast<size_t>(c.n_vocab));
+    const int32_t token = 0;
+    const AttendControl saved = control_;
+    control_.deadline = nullptr;
+    forward(&token, 1, logits.data());
+    control_ = saved;
+    reset();
+}
+
+}  // namespace runtime

@@ -1,0 +1,93 @@
+// The llama forward pass over a Model, with its KV caches, thread pool and scratch (llama2.c's
+// Transformer + RunState). forward() runs a batch of tokens at the next positions through every layer and
+// returns logits; prompt batches go through the matmul kernels, single tokens through matvec.
+//
+//   runtime::Transformer t(model, options);
+//   t.forward(prompt.data(), prompt.size(), logits.data());          // prefill, logits of the last token
+//   t.forward(&token, 1, logits.data());                              // decode
+//
+// Per layer, for x = the residual stream (n x n_embd):
+//   xb = rmsnorm(x, attn_norm);  q, k, v = Wq xb, Wk xb, Wv xb;  rope(q, k, absolute positions)
+//   x += Wo · attention(q, KV cache of the layer + k, v)
+//   xb = rmsnorm(x, ffn_norm);   x += Wdown · (silu(Wgate xb) ⊙ Wup xb)
+// logits = Woutput · rmsnorm(x, output_norm).
+// Nothing allocates per token once constructed; threads are created once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/attention_config.h"
+#include "kernels/deadline.h"
+#include "kernels/matmul.h"
+#include "kernels/rope.h"
+#include "kernels/sparse_attention.h"
+#include "kernels/thread_pool.h"
+#include "src/kv_store.h"
+#include "src/model.h"
+
+namespace runtime {
+
+struct TransformerOptions {
+    int64_t n_ctx = 4096;      // KV slots per layer (without a budget: the longest sequence)
+    int64_t kv_budget = 0;     // > 0: KV slots per layer with H2O eviction; positions are then unbounded
+    int64_t n_batch = 512;     // prompt tokens per forward step
+    unsigned n_threads = 1;
+    AttentionMode attention = AttentionMode::Sparse;
+    kernels::SparseAttentionConfig sparse;  // window, block size, globals, sort; kv_dtype picks the cache type
+    size_t gate_top_k = 64;    // gated path: salient slots kept beyond window and globals
+    bool track_salience = false;  // also keep saliences when not gated (to switch to gated later)
+};
+
+class Transformer {
+public:
+    // Throws runtime::Error for options the model cannot run with (zero sizes, budget too small).
+    Transformer(const Model& model, const TransformerOptions& options);
+    ~Transformer();
+
+    const Model& model() const { return model_; }
+    const TransformerOptions& options() const { return options_; }
+    int64_t n_past() const { return n_past_; }    // tokens processed so far (the next absolute position)
+    size_t kv_len() const { return kv_->len(); }  // slots in use (< n_past once tokens were evicted)
+    uint64_t kv_bytes() const { return kv_->bytes(); }
+    uint64_t evictions() const { return kv_->evictions(); }
+    // How many more tokens fit; -1 when unbounded (a KV budget evicts).
+    int64_t room() const;
+
+    // How the next steps attend (the deadline policy may switch to gated with a smaller top-k).
+    AttendControl& control() { return control_; }
+
+    // Runs n tokens at positions n_past() .. n_past() + n - 1 and writes the logits of the last one
+    // (n_vocab floats), or of every one (n x n_vocab) when all_logits. Throws runtime::Error for a token id
+    // outside the vocabulary or a batch that does not fit the context. With a deadline (timer in control())
+    // it may throw kernels::DeadlineExceeded; the step is then rolled back (caches and n_past as before).
+    void forward(const int32_t* tokens, size_t n, float* logits, bool all_logits = false);
+
+    // Empties the caches: the next token is at position 0.
+    void reset();
+    // One synthetic token through every layer (and the attention kernel's own warm-up), then reset: touches
+    // every weight page and fills the caches. Requires n_past() == 0.
+    void warm_up();
+
+private:
+    struct Scratch;
+
+    void run_step(const int32_t* tokens, size_t n, float* logits, bool all_logits);
+    void attention_block(int64_t layer, size_t n);
+    void ffn_block(int64_t layer, size_t n);
+    void check_deadline(const char* checkpoint) const;
+
+    const Model& model_;
+    TransformerOptions options_;
+    kernels::ThreadPool pool_;
+    kernels::Matmul matmul_;
+    kernels::SparseAttention attention_;
+    kernels::Rope rope_;
+    std::unique_ptr<KvStore> kv_;
+    std::unique_ptr<Scratch> s_;
+    AttendControl control_;
+    int64_t n_past_ = 0;
+};
+
+}  // namespace runtime
