@@ -53,6 +53,12 @@ TransformerOptions checked(TransformerOptions o) {
 
 }  // namespace
 
+kernels::SparseAttentionConfig default_attention() {
+    kernels::SparseAttentionConfig config;
+    config.kv_dtype = kernels::KvDtype::F16;
+    return config;
+}
+
 Transformer::Transformer(const Model& model, const TransformerOptions& options)
     : model_(model), options_(checked(options)), pool_(options_.n_threads), matmul_(pool_),
       attention_(options_.sparse, &pool_),

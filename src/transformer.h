@@ -29,13 +29,17 @@
 
 namespace runtime {
 
+// The kernel library's default candidate rules with an fp16 KV cache.
+kernels::SparseAttentionConfig default_attention();
+
 struct TransformerOptions {
     int64_t n_ctx = 4096;      // KV slots per layer (without a budget: the longest sequence)
     int64_t kv_budget = 0;     // > 0: KV slots per layer with H2O eviction; positions are then unbounded
     int64_t n_batch = 512;     // prompt tokens per forward step
     unsigned n_threads = 1;
     AttentionMode attention = AttentionMode::Sparse;
-    kernels::SparseAttentionConfig sparse;  // window, block size, globals, sort; kv_dtype picks the cache type
+    // Window, block size, globals, sort; kv_dtype picks the cache type (fp16 by default, as llama.cpp's).
+    kernels::SparseAttentionConfig sparse = default_attention();
     size_t gate_top_k = 64;    // gated path: salient slots kept beyond window and globals
     bool track_salience = false;  // also keep saliences when not gated (to switch to gated later)
 };

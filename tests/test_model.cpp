@@ -2,7 +2,6 @@
 // a file can fail to be a runnable llama model.
 #include <catch2/catch.hpp>
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,19 +11,11 @@
 #include "src/model.h"
 #include "src/runtime_error.h"
 #include "src/synthetic_model.h"
+#include "synthetic_fixture.h"
 
 namespace {
 
-// Binds a synthetic model from memory; the bytes stay alive with the returned holder.
-struct BoundModel {
-    std::shared_ptr<std::vector<uint8_t>> bytes;
-    runtime::Model model;
-};
-
-BoundModel bind(const runtime::SyntheticModel& synthetic) {
-    auto bytes = std::make_shared<std::vector<uint8_t>>(synthetic.to_bytes());
-    return {bytes, runtime::Model::bind(gguf::File::parse(bytes->data(), bytes->size(), "synthetic.gguf"))};
-}
+using test::bind;
 
 std::string bind_error(const runtime::SyntheticModel& synthetic) {
     try {
@@ -108,7 +99,7 @@ TEST_CASE("model: tied embeddings use token_embd as the output matrix; per-token
 TEST_CASE("model: synthetic SmolLM2-shaped file binds with the expected shapes", "[model]") {
     auto spec = runtime::SyntheticModelSpec::smollm2_shape(2, gguf::GgmlType::Q8_0);
     spec.n_vocab = 512;  // keep it small; the real generator copies the 49152-token vocabulary
-    const BoundModel bound = bind(runtime::SyntheticModel(spec));
+    const test::BoundModel bound = bind(runtime::SyntheticModel(spec));
     const runtime::ModelConfig& c = bound.model.config();
     CHECK(c.n_embd == 576);
     CHECK(c.n_head == 9);
