@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "cli_runner.h"
+#include "gguf/gguf_writer.h"
 #include "json_reader.h"
 #include "shared_data.h"
 
@@ -167,6 +168,53 @@ TEST_CASE("info: stories260K's hyper-parameters, tokenizer and memory estimate a
     CHECK(memory["total"].as_uint() == 1185376 + 2 * 2 * 5 * 4 * 8 * 256 + 4 * (3 * 64 + 2 * 172 + 16 * 8 + 8 * 256 + 512));
     // Without -c: the model's own context length.
     CHECK(info_json({"info", path, "--json"})["memory"]["context"].as_uint() == 2048);
+}
+
+TEST_CASE("info: a writer-made model with explicit hyper-parameter keys and a tokenizer we cannot load",
+          "[cli][info]") {
+    const std::vector<float> embd(96 * 10, 0.5f);
+    gguf::Writer w;
+    w.add_string("general.architecture", "llama");
+    w.add_string("general.name", "made-here");
+    w.add_u32("llama.block_count", 3);
+    w.add_u32("llama.embedding_length", 96);
+    w.add_u32("llama.feed_forward_length", 256);
+    w.add_u32("llama.attention.head_count", 6);
+    w.add_u32("llama.attention.head_count_kv", 2);
+    w.add_u32("llama.attention.key_length", 32);  // wins over embd / heads = 16
+    w.add_u32("llama.rope.dimension_count", 16);
+    w.add_f32("llama.rope.freq_base", 500000.0f);
+    w.add_f32("llama.attention.layer_norm_rms_epsilon", 1e-6f);
+    w.add_u32("llama.context_length", 4096);
+    w.add_string("tokenizer.ggml.model", "bert");
+    w.add_string_array("tokenizer.ggml.tokens", std::vector<std::string>(10, "x"));
+    w.add_tensor("token_embd.weight", gguf::GgmlType::F32, {96, 10}, embd.data());
+    const std::string path = temp_path("made.gguf");
+    w.write(path);
+
+    const Value info = info_json({"info", path, "--json", "-c", "100"});
+    CHECK(info["name"].as_string() == "made-here");
+    const Value& h = info["hyperparameters"];
+    CHECK(h["head_dim"].as_uint() == 32);
+    CHECK(h["rope_dims"].as_uint() == 16);
+    CHECK(h["rope_base"].as_float() == 500000.0f);
+    CHECK_FALSE(h["rope_base_is_default"].as_bool());
+    CHECK(h["rms_eps"].as_float() == 1e-6f);
+    CHECK(h["context_length"].as_uint() == 4096);
+    const Value& tok = info["tokenizer"];
+    CHECK(tok["model"].as_string() == "bert");
+    CHECK(tok["vocab_size"].as_uint() == 10);
+    CHECK(tok["bos_id"].is_null());
+    CHECK(tok["add_bos"].is_null());
+    CHECK_THAT(tok["load_error"].as_string(), Catch::Contains("bert"));
+    const Value& memory = info["memory"];
+    CHECK(memory["kv_cache_f16"].as_uint() == 2 * 2 * 3 * 2 * 32 * 100);
+    CHECK(memory["scratch_f32"].as_uint() == 4 * (3 * 96 + 2 * 256 + (6 + 2 * 2) * 32 + 6 * 100 + 10));
+    CHECK(memory["weights_mmapped"].as_uint() == fs::file_size(path));
+    const auto text = test::run_cli({"info", path});
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("not usable here") && Catch::Contains("rope base 500000,"));
+    std::remove(path.c_str());
 }
 
 TEST_CASE("info: the tokenizer of every golden model is what llama.cpp used (vocab, model, pre, bos, eos, add_bos)",

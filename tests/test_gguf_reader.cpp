@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "gguf/gguf_file.h"
+#include "gguf/gguf_writer.h"
 #include "shared_data.h"
 
 TEST_CASE("gguf reader: stories260K header, metadata and tensor table", "[gguf]") {
@@ -44,4 +47,17 @@ TEST_CASE("gguf reader: missing files and directories are one clear error", "[gg
     REQUIRE_THROWS_WITH(gguf::File::open("/nonexistent/model.gguf"),
                         Catch::Contains("/nonexistent/model.gguf") && Catch::Contains("cannot open"));
     REQUIRE_THROWS_WITH(gguf::File::open("/tmp"), Catch::Contains("directory"));
+}
+
+TEST_CASE("gguf reader: GGUF v2 files, laid out as v3, are read", "[gguf]") {
+    const std::vector<uint8_t> data(8 * 4, 0);
+    gguf::Writer w;
+    w.add_string("general.architecture", "llama");
+    w.add_tensor("t", gguf::GgmlType::F32, {8}, data.data());
+    auto bytes = w.to_bytes();
+    bytes[4] = 2;  // the version field
+    const auto file = gguf::File::parse(bytes.data(), bytes.size(), "v2.gguf");
+    CHECK(file.version() == 2);
+    CHECK(file.get_string("general.architecture") == "llama");
+    CHECK(file.tensor("t").n_bytes == 32);
 }
