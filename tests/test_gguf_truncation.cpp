@@ -110,7 +110,7 @@ uint64_t check_every_truncation(const std::vector<std::string>& paths, const std
 
 }  // namespace
 
-TEST_CASE("gguf truncation: every prefix of the shared model files (models/, quant/) is rejected naming a field; "
+TEST_CASE("gguf truncation: every prefix of the shared model files (models/, quant/) is rejected naming a field, and "
           "File::parse agrees at every header length of stories260K and tiny-Q4_K_M and sampled lengths of all",
           "[gguf][truncation]") {
     SKIP_WITHOUT_SHARED();
@@ -119,7 +119,7 @@ TEST_CASE("gguf truncation: every prefix of the shared model files (models/, qua
     CHECK(check_every_truncation(paths, {"stories260K.gguf", "tiny-Q4_K_M.gguf"}) > 40'000'000);
 }
 
-TEST_CASE("gguf truncation: every prefix of the shared vocab-only files is rejected naming a field; File::parse "
+TEST_CASE("gguf truncation: every prefix of the shared vocab-only files is rejected naming a field, and File::parse "
           "agrees at sampled lengths",
           "[gguf][truncation]") {
     SKIP_WITHOUT_SHARED();
