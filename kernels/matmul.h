@@ -18,7 +18,12 @@
 // any thread count, and a one-token matvec gives the same bits as the same token inside a batch.
 //
 // Memory: no allocation per call once the scratch has grown to the largest shape (call reserve() at load
-// time to make even the first call allocation-free).
+// time to make even the first call allocation-free). A Matmul, like its pool, serves one caller at a time;
+// outputs must not overlap x or each other.
+//
+// Speed: decode is bound by reading the weights; the kernels prefetch the next rows and keep per-block work
+// small. Prefill reuses each unpacked weight block across a tile of tokens (4 rows x 4 tokens for the
+// 32-element formats, 1 row x 16 tokens for the K-quants, 3 x 4 for float weights).
 //
 // Embedding lookup is not a matmul: the runtime fetches one row of token_embd with gguf::dequantize_row
 // (gguf/quant.h) at data + token * row_bytes.
