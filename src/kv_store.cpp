@@ -55,10 +55,6 @@ public:
         return keep_;
     }
 
-    uint64_t bytes() const {
-        return salience_.size() * (salience_.front().size() + 2 * state_.front().size()) * sizeof(float);
-    }
-
 private:
     kernels::FastGrnnGate gate_;
     size_t kv_heads_, head_dim_;
@@ -76,10 +72,11 @@ public:
     using Cache = kernels::BasicKvCache<Row>;
 
     LayeredKvStore(const ModelConfig& config, const KvStoreOptions& options, kernels::SparseAttention& attention)
-        : KvStore(options), attention_(attention), n_head_(static_cast<size_t>(config.n_head)),
+        : KvStore(config, options), attention_(attention), n_head_(static_cast<size_t>(config.n_head)),
           q_width_(static_cast<size_t>(config.q_width())), kv_width_(static_cast<size_t>(config.kv_width())),
           appended_(static_cast<size_t>(config.n_layer)),
-          salience_(static_cast<size_t>(config.n_layer), options.capacity, static_cast<size_t>(config.n_head_kv),
+          salience_(options.track_salience ? static_cast<size_t>(config.n_layer) : 0,
+                    options.track_salience ? options.capacity : 0, static_cast<size_t>(config.n_head_kv),
                     static_cast<size_t>(config.head_dim)) {
         caches_.reserve(static_cast<size_t>(config.n_layer));
         for (int64_t l = 0; l < config.n_layer; ++l)
@@ -87,20 +84,12 @@ public:
                                  static_cast<size_t>(config.head_dim), options.block_size);
     }
 
-    uint64_t bytes() const override {
-        const Cache& c = caches_.front();
-        const uint64_t blocks = (c.capacity() + c.block_size() - 1) / c.block_size();
-        const uint64_t per_layer = 2 * c.capacity() * kv_width_ * sizeof(Row) + c.capacity() * sizeof(float) +
-                                   2 * blocks * kv_width_ * sizeof(float) + blocks * sizeof(uint32_t);
-        return per_layer * caches_.size() + salience_.bytes();
-    }
-
     void attend(int64_t layer, const float* q, const float* k, const float* v, size_t n, float* out,
                 const AttendControl& control) override {
         const auto l = static_cast<size_t>(layer);
         Cache& cache = caches_[l];
         const size_t window = attention_.config().window;
-        salience_.begin_step(l);
+        if (options_.track_salience) salience_.begin_step(l);
         for (size_t done = 0; done < n;) {
             const size_t next_slot = cache.is_full() ? cache.capacity() - 1 : cache.len();
             const bool fits_window = next_slot <= window;
@@ -143,7 +132,7 @@ public:
                 cache.append_row(keys.data() + slot * kv_width_, values.data() + slot * kv_width_);
                 cache.add_attention_mass(slot, mass[slot]);
             }
-            salience_.restore_step(l);
+            if (options_.track_salience) salience_.restore_step(l);
             appended_[l] = 0;
         }
         len_ = caches_.front().len();
@@ -179,6 +168,17 @@ private:
 };
 
 }  // namespace
+
+uint64_t KvStore::bytes_for(const ModelConfig& config, const KvStoreOptions& options) {
+    const uint64_t slots = options.capacity, kv_width = static_cast<uint64_t>(config.kv_width());
+    const uint64_t row_bytes = options.dtype == kernels::KvDtype::F16 ? 2 : 4;
+    const uint64_t blocks = (slots + options.block_size - 1) / options.block_size;
+    uint64_t per_layer = 2 * slots * kv_width * row_bytes  // keys and values
+                         + slots * sizeof(float)            // attention mass
+                         + 2 * blocks * kv_width * sizeof(float) + blocks * sizeof(uint32_t);  // landmarks
+    if (options.track_salience) per_layer += slots * sizeof(float);
+    return per_layer * static_cast<uint64_t>(config.n_layer);
+}
 
 size_t KvStore::rows_per_step() const {
     if (len_ < options_.capacity) return options_.capacity - len_;

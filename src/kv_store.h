@@ -56,8 +56,10 @@ public:
     size_t rows_per_step() const;
     // Rows evicted so far, per layer.
     uint64_t evictions() const { return evictions_; }
-    // Bytes held by the caches (rows, landmarks, attention mass, gate state).
-    virtual uint64_t bytes() const = 0;
+    // Bytes held by the caches (rows, landmarks, attention mass, salience).
+    uint64_t bytes() const { return bytes_for(config_, options_); }
+    // The same for a store of this shape, before making one (for memory budgets).
+    static uint64_t bytes_for(const ModelConfig& config, const KvStoreOptions& options);
 
     // Layer `layer`, n new tokens: appends their post-RoPE k, v ([n][kv_heads * head_dim]), then writes the
     // attention of q ([n][n_head * head_dim]) to out (same shape). Layers are called in order 0..n_layer-1
@@ -73,8 +75,9 @@ public:
     virtual void reset() = 0;
 
 protected:
-    explicit KvStore(const KvStoreOptions& options) : options_(options) {}
+    KvStore(const ModelConfig& config, const KvStoreOptions& options) : config_(config), options_(options) {}
 
+    ModelConfig config_;
     KvStoreOptions options_;
     size_t len_ = 0;
     uint64_t evictions_ = 0;

@@ -73,6 +73,14 @@ Transformer::Transformer(const Model& model, const TransformerOptions& options)
 
 Transformer::~Transformer() = default;
 
+uint64_t Transformer::scratch_bytes(const ModelConfig& c, int64_t n_batch) {
+    const int64_t widest = std::max({c.n_embd, c.n_ff, c.q_width()});
+    const int64_t floats_per_token = 4 * c.n_embd + 2 * c.q_width() + 2 * c.kv_width() + 2 * c.n_ff + c.rope_dim;
+    // the matmul keeps one 8-bit copy per activation type (q8_0, q8_K) with a float scale per 32 values
+    const int64_t quantized_per_token = 2 * (widest + widest / 32 * 4 + widest / 16 * 2);
+    return static_cast<uint64_t>(n_batch) * static_cast<uint64_t>(4 * floats_per_token + quantized_per_token);
+}
+
 int64_t Transformer::room() const {
     if (kv_->evicts()) return -1;
     return static_cast<int64_t>(kv_->capacity() - kv_->len());

@@ -56,6 +56,8 @@ public:
     size_t kv_len() const { return kv_->len(); }  // slots in use (< n_past once tokens were evicted)
     uint64_t kv_bytes() const { return kv_->bytes(); }
     uint64_t evictions() const { return kv_->evictions(); }
+    // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens.
+    static uint64_t scratch_bytes(const ModelConfig& config, int64_t n_batch);
     // How many more tokens fit; -1 when unbounded (a KV budget evicts).
     int64_t room() const;
 

@@ -72,6 +72,8 @@ public:
     TokenId unk() const { return vocab_.unk; }
     TokenId pad() const { return vocab_.pad; }
     bool add_bos() const { return vocab_.add_bos; }  // metadata, else llama.cpp's default for the model type
+    // Whether decode() drops one leading space of the first piece (SentencePiece's space prefix).
+    bool strips_leading_space() const { return vocab_.add_space_prefix; }
     // End of generation, as llama.cpp's llama_vocab_is_eog: EOS, EOT/EOM, FIM pad/repo/separator tokens and
     // tokens such as <|im_end|> or <|endoftext|>.
     bool is_eog(TokenId id) const;

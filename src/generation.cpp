@@ -1,0 +1,121 @@
+#include "src/generation.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "kernels/attention_error.h"
+#include "src/runtime_error.h"
+#include "src/stop_strings.h"
+#include "tokenizer/stream_decoder.h"
+
+namespace runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+Generator::Generator(Transformer& transformer, const tokenizer::Tokenizer& tokenizer, Sampler& sampler,
+                     GenerationOptions options)
+    : transformer_(transformer), tokenizer_(tokenizer), sampler_(sampler), options_(std::move(options)),
+      logits_(static_cast<size_t>(transformer.model().config().n_vocab)) {
+    const TransformerOptions& t = transformer.options();
+    if (options_.on_deadline == DeadlinePolicy::Degrade && !t.track_salience && t.attention != AttentionMode::Gated)
+        throw Error("--on-deadline degrade needs the transformer to track saliences (TransformerOptions::track_salience)");
+}
+
+GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const GenerationSink& sink) {
+    if (prompt.empty()) throw Error("empty prompt: give at least one token (BOS)");
+    const int64_t room = transformer_.room();
+    if (room >= 0 && static_cast<int64_t>(prompt.size()) > room)
+        throw Error(fmt::format("the prompt is {} tokens but the context has room for {} (context {}; raise -c)",
+                                prompt.size(), room, transformer_.options().n_ctx));
+    GenerationStats stats;
+    stats.prompt_tokens = prompt.size();
+    const Clock::time_point start = Clock::now();
+    transformer_.forward(prompt.data(), prompt.size(), logits_.data());
+    stats.prompt_ms = ms_since(start);
+    for (int32_t token : prompt) sampler_.accept(token);
+
+    tokenizer::StreamDecoder stream(tokenizer_);
+    StopStrings stop(options_.stop);
+    for (;;) {
+        const int32_t token = sampler_.sample(logits_.data());
+        sampler_.accept(token);
+        if (++stats.generated == 1) stats.first_token_ms = ms_since(start);
+        sink.token(token);
+        if (tokenizer_.is_eog(token)) {
+            stats.stop_reason = "eog";
+            break;
+        }
+        const StopStrings::Result ready = stop.feed(stream.push(token));
+        sink.text(ready.text);
+        if (ready.stopped) {
+            stats.stop_reason = "stop";
+            return stats;
+        }
+        if (options_.n_predict >= 0 && static_cast<int64_t>(stats.generated) >= options_.n_predict) {
+            stats.stop_reason = "n_predict";
+            break;
+        }
+        if (transformer_.room() == 0) {
+            stats.stop_reason = "context";
+            break;
+        }
+        const Clock::time_point step_start = Clock::now();
+        const bool more = decode(token, stats);
+        stats.decode_ms += ms_since(step_start);
+        if (!more) break;
+    }
+    const StopStrings::Result tail = stop.feed(stream.flush());
+    sink.text(tail.text);
+    if (!tail.stopped) sink.text(stop.finish());
+    return stats;
+}
+
+bool Generator::decode(int32_t token, GenerationStats& stats) {
+    AttendControl& control = transformer_.control();
+    for (;;) {
+        const bool timed = options_.deadline_ms > 0 && !(control.mode == AttentionMode::Gated && stats.degraded_top_k == 0);
+        const kernels::DeadlineTimer timer(Clock::now() + std::chrono::milliseconds(options_.deadline_ms));
+        control.deadline = timed ? &timer : nullptr;
+        try {
+            transformer_.forward(&token, 1, logits_.data());
+            control.deadline = nullptr;
+            ++stats.decode_steps;
+            return true;
+        } catch (const kernels::DeadlineExceeded& e) {
+            control.deadline = nullptr;
+            ++stats.deadline_misses;
+            if (options_.on_deadline == DeadlinePolicy::Stop) {
+                spdlog::warn("deadline of {} ms missed at {} after {} ms: stopping", options_.deadline_ms,
+                             e.checkpoint(), e.elapsed_ms());
+                stats.stop_reason = "deadline";
+                return false;
+            }
+            degrade(stats, e.checkpoint(), e.elapsed_ms());
+        }
+    }
+}
+
+void Generator::degrade(GenerationStats& stats, const char* checkpoint, uint64_t elapsed_ms) {
+    AttendControl& control = transformer_.control();
+    if (stats.degraded_top_k < 0) {
+        control.mode = AttentionMode::Gated;
+        stats.degraded_top_k = static_cast<int64_t>(options_.degrade_top_k);
+    } else {
+        stats.degraded_top_k /= 2;
+    }
+    control.gate_top_k = static_cast<size_t>(stats.degraded_top_k);
+    spdlog::warn("deadline of {} ms missed at {} after {} ms: degrading to gated attention with top-k {}{}",
+                 options_.deadline_ms, checkpoint, elapsed_ms, stats.degraded_top_k,
+                 stats.degraded_top_k == 0 ? " (the floor: steps now finish late instead of failing)" : "");
+}
+
+}  // namespace runtime
