@@ -33,7 +33,7 @@ struct RunOptions {
     std::string attention, kv_type, preset, on_deadline = "stop";
     size_t window = 0, block = 0, gate_top_k = 64;
     std::vector<std::string> stop;
-    int64_t deadline_ms = 0;
+    double deadline_ms = 0;
     CLI::App* app = nullptr;  // to tell given flags from defaults
 
     bool given(const char* name) const { return app->count(name) > 0; }
@@ -87,8 +87,9 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
                  runtime::peak_rss_bytes() / 1048576.0, t.kv_bytes() / 1048576.0, t.kv_len(),
                  t.options().kv_budget > 0 ? t.options().kv_budget : t.options().n_ctx,
                  t.options().sparse.kv_dtype == kernels::KvDtype::F16 ? "f16" : "f32", t.evictions());
-    spdlog::info("deadline misses {}{}; stop: {}", s.deadline_misses,
-                 s.degraded_top_k >= 0 ? fmt::format(" (degraded to gated top-k {})", s.degraded_top_k) : "",
+    spdlog::info("deadline misses {}{}{}; stop: {}", s.deadline_misses,
+                 s.deadline_misses > 0 ? fmt::format(" (last at {})", s.missed_checkpoint) : "",
+                 s.degraded_top_k >= 0 ? fmt::format(", degraded to gated top-k {}", s.degraded_top_k) : "",
                  s.stop_reason);
 }
 
@@ -201,7 +202,7 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("--preset", o->preset, "pi-zero-2w: window 64, block 32, 4 threads, KV budget for 400 MB RSS");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
     sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
-    sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline (0: none)")->check(CLI::NonNegativeNumber);
+    sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")->check(CLI::NonNegativeNumber);
     sub->add_option("--on-deadline", o->on_deadline, "stop | degrade")->capture_default_str();
     sub->add_flag("--warmup,!--no-warmup", o->warmup, "One synthetic step before the first token (default on)");
     commands.push_back({sub, [o] { return run(*o); }});

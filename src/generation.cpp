@@ -83,7 +83,8 @@ bool Generator::decode(int32_t token, GenerationStats& stats) {
     AttendControl& control = transformer_.control();
     for (;;) {
         const bool timed = options_.deadline_ms > 0 && !(control.mode == AttentionMode::Gated && stats.degraded_top_k == 0);
-        const kernels::DeadlineTimer timer(Clock::now() + std::chrono::milliseconds(options_.deadline_ms));
+        const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(options_.deadline_ms));
+        const kernels::DeadlineTimer timer(Clock::now() + budget);
         control.deadline = timed ? &timer : nullptr;
         try {
             transformer_.forward(&token, 1, logits_.data());
@@ -93,6 +94,7 @@ bool Generator::decode(int32_t token, GenerationStats& stats) {
         } catch (const kernels::DeadlineExceeded& e) {
             control.deadline = nullptr;
             ++stats.deadline_misses;
+            stats.missed_checkpoint = e.checkpoint();
             if (options_.on_deadline == DeadlinePolicy::Stop) {
                 spdlog::warn("deadline of {} ms missed at {} after {} ms: stopping", options_.deadline_ms,
                              e.checkpoint(), e.elapsed_ms());

@@ -31,7 +31,7 @@ enum class DeadlinePolicy { Stop, Degrade };
 struct GenerationOptions {
     int64_t n_predict = 128;         // tokens to generate; -1: until end of generation (or forever)
     std::vector<std::string> stop;   // stop strings
-    int64_t deadline_ms = 0;         // per decode step; 0: none
+    double deadline_ms = 0;          // per decode step; 0: none
     DeadlinePolicy on_deadline = DeadlinePolicy::Stop;
     size_t degrade_top_k = 32;       // gated top-k after the first miss
 };
@@ -44,6 +44,7 @@ struct GenerationStats {
     double decode_ms = 0;
     double first_token_ms = 0;       // from the start of the prompt to the first sampled token
     size_t deadline_misses = 0;
+    std::string missed_checkpoint;   // where the last miss was detected
     int64_t degraded_top_k = -1;     // the gated top-k the degrade policy ended at; -1: never degraded
     std::string stop_reason;         // "eog", "stop", "n_predict", "context", "deadline"
 };

@@ -1,0 +1,142 @@
+// `sparse-llm run` as a user runs it: the stories260K golden on stdout, flags that end generation, the
+// summary on stderr, and one clear error line (exit 1, nothing on stdout) for every kind of bad input.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "cli_runner.h"
+#include "shared_data.h"
+#include "src/synthetic_model.h"
+#include "temp_dir.h"
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string stories() { return test::shared_path("models/stories260K.gguf"); }
+
+void check_error(const std::vector<std::string>& args, const std::string& expected) {
+    const test::CliResult r = test::run_cli(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());  // nothing half-printed
+    CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains(expected));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+runtime::SyntheticModel::Tensor& tensor(runtime::SyntheticModel& m, const std::string& name) {
+    for (auto& t : m.tensors)
+        if (t.name == name) return t;
+    throw std::runtime_error("no tensor " + name);
+}
+
+}  // namespace
+
+TEST_CASE("run: greedy from BOS reproduces the stories260K 200-token golden, dense and with a covering window",
+          "[cli][run][golden]") {
+    SKIP_WITHOUT_SHARED();
+    const std::string text = read_file(test::shared_path("models/stories260K.greedy200.txt"));
+    const std::string ids = read_file(test::shared_path("models/stories260K.greedy200.ids"));
+    for (const std::vector<std::string>& attention : {std::vector<std::string>{"--attention", "dense"},
+                                                      std::vector<std::string>{"--attention", "sparse", "--window", "256"}}) {
+        std::vector<std::string> args{"run", stories(), "-n", "200", "--temp", "0", "-t", "1"};
+        args.insert(args.end(), attention.begin(), attention.end());
+        const test::CliResult r = test::run_cli(args);
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.out == text + "\n");
+        CHECK_THAT(r.err, Catch::Contains("generated: 200 tokens, 199 decode steps") && Catch::Contains("stop: n_predict"));
+        args.push_back("--ids");
+        CHECK(test::run_cli(args).out == ids);
+    }
+}
+
+TEST_CASE("run: the summary names load, prompt, generation, memory and deadlines", "[cli][run]") {
+    SKIP_WITHOUT_SHARED();
+    const test::CliResult r = test::run_cli({"run", "-m", stories(), "-p", "Once upon a time", "-n", "5", "--temp", "0.7",
+                                            "--seed", "3", "--kv-type", "f32", "--kv-budget", "300"});
+    REQUIRE(r.exit_code == 0);
+    for (const char* part : {"load ", "warm-up ", "prompt: 5 tokens", "first token after", "generated: 5 tokens",
+                             "GB/s of weights", "peak RSS", "KV cache", "of 300 slots, f32", "evictions 0",
+                             "deadline misses 0"})
+        CHECK_THAT(r.err, Catch::Contains(part));
+    const test::CliResult again = test::run_cli({"run", "-m", stories(), "-p", "Once upon a time", "-n", "5", "--temp",
+                                                "0.7", "--seed", "3", "--kv-type", "f32", "--kv-budget", "300", "--no-warmup"});
+    CHECK(again.out == r.out);  // same seed, same text; warm-up changes nothing
+    CHECK_THAT(again.err, Catch::Contains("warm-up 0.0 ms"));
+}
+
+TEST_CASE("run: --stop, --deadline-ms and -n -1 end generation as asked", "[cli][run]") {
+    SKIP_WITHOUT_SHARED();
+    const test::CliResult stop = test::run_cli({"run", stories(), "-t", "1", "--temp", "0", "--stop", "girl named"});
+    CHECK(stop.out == "Once upon a time, there was a little \n");
+    CHECK_THAT(stop.err, Catch::Contains("stop: stop"));
+
+    const test::CliResult missed = test::run_cli({"run", stories(), "--temp", "0", "--deadline-ms", "0.001"});
+    CHECK(missed.exit_code == 0);
+    CHECK_THAT(missed.err, Catch::Contains("deadline misses 1 (last at candidate_selection)") &&
+                               Catch::Contains("stop: deadline"));
+    const test::CliResult degraded = test::run_cli({"run", stories(), "--temp", "0", "-n", "12", "--deadline-ms",
+                                                   "0.001", "--on-deadline", "degrade", "--ids"});
+    CHECK(degraded.exit_code == 0);
+    CHECK_THAT(degraded.err, Catch::Contains("degraded to gated top-k 0") && Catch::Contains("stop: n_predict"));
+
+    const test::CliResult forever = test::run_cli({"run", stories(), "-t", "1", "--temp", "0", "-n", "-1", "-c", "40", "--ids"});
+    CHECK(forever.exit_code == 0);
+    CHECK_THAT(forever.err, Catch::Contains("generated: 40 tokens") && Catch::Contains("stop: context"));
+    const test::CliResult evicting = test::run_cli({"run", stories(), "-t", "1", "--temp", "0", "-n", "400", "--kv-budget",
+                                                   "150", "--window", "64", "--ids"});
+    CHECK(evicting.exit_code == 0);
+    CHECK_THAT(evicting.err, Catch::Contains("(150 of 150 slots, f16), evictions 250"));
+}
+
+TEST_CASE("run: chat and interactive modes wrap turns in ChatML", "[cli][run][chat]") {
+    SKIP_WITHOUT_SHARED();
+    const std::string model = test::shared_path("models/quant/bpe-smollm-Q8_0.gguf");
+    const test::CliResult chat = test::run_cli({"run", model, "-t", "1", "--chat", "-p", "Hi", "-n", "4", "--temp", "0", "--ids"});
+    CHECK(chat.exit_code == 0);
+    CHECK_THAT(chat.err, Catch::Contains("generated: 4 tokens"));
+    const test::CliResult interactive =
+        test::run_cli({"run", model, "-t", "1", "-i", "-n", "3", "--temp", "0", "--ids"}, "Hello\nAgain\n\n");
+    CHECK(interactive.exit_code == 0);
+    CHECK(std::count(interactive.out.begin(), interactive.out.end(), '\n') >= 2);  // one line per reply
+}
+
+TEST_CASE("run: the pi-zero-2w preset computes a KV budget under 400 MB and runs", "[cli][run][preset]") {
+    SKIP_WITHOUT_SHARED();
+    const test::CliResult r = test::run_cli({"run", stories(), "--preset", "pi-zero-2w", "-n", "8", "--temp", "0", "--verbose"});
+    REQUIRE(r.exit_code == 0);
+    // stories260K is tiny: the whole trained context (2048) fits the budget
+    CHECK_THAT(r.err, Catch::Contains("window 64, block 32, context 2048, KV budget 2048, 4 threads"));
+}
+
+TEST_CASE("run: bad input is one error line, exit 1, nothing on stdout", "[cli][run][errors]") {
+    check_error({"run", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf");
+    check_error({"run"}, "no model");
+    test::TempDir dir;
+    runtime::SyntheticModel missing{runtime::SyntheticModelSpec{}};
+    missing.tensors.pop_back();  // blk.1.ffn_down.weight
+    missing.write(dir.file("missing.gguf"));
+    check_error({"run", dir.file("missing.gguf")}, "missing tensor 'blk.1.ffn_down.weight'");
+    runtime::SyntheticModel shape{runtime::SyntheticModelSpec{}};
+    tensor(shape, "blk.0.attn_q.weight").shape = {64, 32};
+    shape.write(dir.file("shape.gguf"));
+    check_error({"run", dir.file("shape.gguf")}, "tensor 'blk.0.attn_q.weight' has shape [64, 32], expected [64, 64]");
+    runtime::SyntheticModelSpec gpt2;
+    gpt2.architecture = "gpt2";
+    runtime::SyntheticModel(gpt2).write(dir.file("gpt2.gguf"));
+    check_error({"run", dir.file("gpt2.gguf")}, "unsupported architecture 'gpt2'");
+
+    SKIP_WITHOUT_SHARED();
+    check_error({"run", stories(), "-c", "4", "-p", "Once upon a time there was"}, "the prompt is 7 tokens, longer than the context of 4");
+    check_error({"run", stories(), "--attention", "fancy"}, "unknown attention 'fancy'");
+    check_error({"run", stories(), "--kv-type", "q8"}, "unknown KV cache type 'q8'");
+    check_error({"run", stories(), "--preset", "pi-zero-3"}, "unknown preset 'pi-zero-3'");
+    check_error({"run", stories(), "--kv-budget", "100", "--window", "128"}, "KV budget 100 must exceed");
+    check_error({"run", stories(), "-p", "x", "-f", "/nonexistent"}, "-p or -f");
+    check_error({"run", stories(), "-f", "/nonexistent/prompt.txt"}, "cannot read prompt file");
+}
