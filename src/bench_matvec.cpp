@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "gguf/quant.h"
+#include "kernels/gemm_kernels.h"
 #include "kernels/matmul.h"
 #include "kernels/thread_pool.h"
 
@@ -117,6 +118,9 @@ MatvecBenchRow measure(gguf::GgmlType type, const MatvecShape& shape, const Cold
     return row;
 }
 
+// Which code path this build multiplies a type with.
+const char* kernel_name(gguf::GgmlType type) { return kernels::gemm_kernels(type)->simd_name; }
+
 }  // namespace
 
 const std::vector<MatvecShape>& smollm2_shapes() {
@@ -160,14 +164,14 @@ MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options) {
 std::string matvec_report_markdown(const MatvecBenchReport& report) {
     std::string out = "memory bandwidth (streaming read):";
     for (const BandwidthRow& b : report.bandwidth) out += fmt::format(" {:.1f} GB/s with {} thread(s);", b.gb_per_s, b.threads);
-    out += "\n\n| type | matrix | rows x cols | MB | threads | matvec µs | matvec GB/s |";
+    out += "\n\n| type | kernel | matrix | rows x cols | MB | threads | matvec µs | matvec GB/s |";
     for (int64_t n : report.options.batch_sizes) out += fmt::format(" matmul n={} GFLOP/s |", n);
-    out += "\n|---|---|---|---|---|---|---|";
+    out += "\n|---|---|---|---|---|---|---|---|";
     for (size_t i = 0; i < report.options.batch_sizes.size(); ++i) out += "---|";
     out += "\n";
     for (const MatvecBenchRow& r : report.rows) {
-        out += fmt::format("| {} | {} | {}x{} | {:.2f} | {} | {:.1f} | {:.1f} |", gguf::ggml_type_name(r.type),
-                           r.shape.name, r.shape.rows, r.shape.cols, static_cast<double>(r.weight_bytes) / 1e6,
+        out += fmt::format("| {} | {} | {} | {}x{} | {:.2f} | {} | {:.1f} | {:.1f} |", gguf::ggml_type_name(r.type),
+                           kernel_name(r.type), r.shape.name, r.shape.rows, r.shape.cols, static_cast<double>(r.weight_bytes) / 1e6,
                            r.threads, r.matvec_us, r.matvec_gb_per_s);
         for (double g : r.matmul_gflops) out += fmt::format(" {:.1f} |", g);
         out += "\n";
@@ -184,9 +188,9 @@ std::string matvec_report_json(const MatvecBenchReport& report) {
     out += "],\n  \"results\": [\n";
     for (size_t i = 0; i < report.rows.size(); ++i) {
         const MatvecBenchRow& r = report.rows[i];
-        out += fmt::format("    {{\"type\": \"{}\", \"matrix\": \"{}\", \"rows\": {}, \"cols\": {}, \"weight_bytes\": {}, "
-                           "\"threads\": {}, \"matvec_us\": {:.3f}, \"matvec_gb_per_s\": {:.3f}, \"matmul\": [",
-                           gguf::ggml_type_name(r.type), r.shape.name, r.shape.rows, r.shape.cols, r.weight_bytes,
+        out += fmt::format("    {{\"type\": \"{}\", \"kernel\": \"{}\", \"matrix\": \"{}\", \"rows\": {}, \"cols\": {}, "
+                           "\"weight_bytes\": {}, \"threads\": {}, \"matvec_us\": {:.3f}, \"matvec_gb_per_s\": {:.3f}, \"matmul\": [",
+                           gguf::ggml_type_name(r.type), kernel_name(r.type), r.shape.name, r.shape.rows, r.shape.cols, r.weight_bytes,
                            r.threads, r.matvec_us, r.matvec_gb_per_s);
         for (size_t k = 0; k < r.matmul_gflops.size(); ++k)
             out += fmt::format("{}{{\"tokens\": {}, \"gflops\": {:.3f}}}", k ? ", " : "", report.options.batch_sizes[k],
