@@ -1,6 +1,7 @@
 // `sparse-llm bench matvec`: quantized matvec / matmul speed per weight type at SmolLM2-135M's shapes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "apps/command.h"
@@ -15,9 +16,17 @@ struct BenchMatvecOptions {
     int repetitions = 5;
     size_t cold_mb = 256;
     std::string output = "md";
+    std::string model;
 };
 
 int run_bench_matvec(const BenchMatvecOptions& options) {
+    if (!options.model.empty()) {
+        const int64_t batch = *std::max_element(options.batch_sizes.begin(), options.batch_sizes.end());
+        const auto report = runtime::run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
+        fmt::print("{}", options.output == "json" ? runtime::model_weights_report_json(report)
+                                                  : runtime::model_weights_report_markdown(report));
+        return 0;
+    }
     runtime::MatvecBenchOptions bench;
     for (const std::string& name : options.types) {
         const auto type = gguf::ggml_type_from_name(name);
@@ -49,6 +58,9 @@ void add_bench_matvec_command(CLI::App& bench, CommandList& commands) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--cold-mb", options->cold_mb, "MB the weights cycle through, so they come from DRAM")
         ->capture_default_str()->check(CLI::Range(1, 1 << 16));
+    sub->add_option("-m,--model", options->model,
+                    "instead of the SmolLM2 shapes: every weight matrix of this GGUF once per token (decode bound), "
+                    "and once per batch of the largest -n (prefill)");
     sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
         ->capture_default_str();
     commands.push_back({sub, [options] { return run_bench_matvec(*options); }});

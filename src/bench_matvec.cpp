@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "gguf/gguf_file.h"
 #include "gguf/quant.h"
 #include "kernels/gemm_kernels.h"
 #include "kernels/matmul.h"
@@ -201,6 +202,81 @@ std::string matvec_report_json(const MatvecBenchReport& report) {
     for (size_t i = 0; i < report.skipped.size(); ++i) out += fmt::format("{}\"{}\"", i ? ", " : "", report.skipped[i]);
     out += "]\n}\n";
     return out;
+}
+
+namespace {
+
+// The matrices a token goes through: 2-D weights of the blocks and the output; token_embd only when tied.
+std::vector<kernels::Matrix> model_matrices(const gguf::File& file) {
+    const bool tied = file.find_tensor("output.weight") == nullptr;
+    std::vector<kernels::Matrix> matrices;
+    for (const gguf::TensorInfo& t : file.tensors()) {
+        if (t.n_dims != 2) continue;
+        if (t.name == "token_embd.weight" && !tied) continue;
+        if (!kernels::matmul_supports(t.type))
+            throw std::invalid_argument(fmt::format("bench matvec: tensor '{}' has type {}, which has no kernel",
+                                                    t.name, gguf::ggml_type_name(t.type)));
+        matrices.push_back({t.type, t.data, static_cast<int64_t>(t.ne[1]), static_cast<int64_t>(t.ne[0])});
+    }
+    if (matrices.empty()) throw std::invalid_argument("bench matvec: the model has no 2-D weights");
+    return matrices;
+}
+
+}  // namespace
+
+ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const std::vector<unsigned>& threads,
+                                                int64_t prefill_tokens, int repetitions) {
+    const gguf::File file = gguf::File::open(path);
+    const std::vector<kernels::Matrix> matrices = model_matrices(file);
+    int64_t max_rows = 0, max_cols = 0;
+    uint64_t bytes = 0;
+    for (const kernels::Matrix& m : matrices) {
+        max_rows = std::max(max_rows, m.rows);
+        max_cols = std::max(max_cols, m.cols);
+        bytes += m.row_bytes() * static_cast<uint64_t>(m.rows);
+    }
+    const std::vector<float> x = random_floats(static_cast<size_t>(prefill_tokens * max_cols), 3);
+    std::vector<float> y(static_cast<size_t>(prefill_tokens * max_rows));
+
+    ModelWeightsBenchReport report{path, prefill_tokens, {}};
+    for (unsigned n_threads : threads) {
+        kernels::ThreadPool pool(n_threads);
+        kernels::Matmul matmul(pool);
+        matmul.reserve(prefill_tokens, max_cols);
+        auto pass = [&](int64_t n_tokens) {
+            for (const kernels::Matrix& m : matrices) matmul.matmul(m, x.data(), n_tokens, y.data());
+        };
+        const double decode_s = median_seconds_per_call(repetitions, [&](size_t) { pass(1); });
+        const double prefill_s = median_seconds_per_call(repetitions, [&](size_t) { pass(prefill_tokens); });
+        report.rows.push_back({n_threads, matrices.size(), bytes, decode_s * 1e3, static_cast<double>(bytes) / decode_s / 1e9,
+                               static_cast<double>(prefill_tokens) / prefill_s});
+    }
+    return report;
+}
+
+std::string model_weights_report_markdown(const ModelWeightsBenchReport& report) {
+    std::string out = fmt::format("{}: every weight matrix once per token (an upper bound on decode speed)\n\n"
+                                  "| threads | matrices | MB | decode ms/token | GB/s | decode tok/s bound | prefill n={} tok/s bound |\n"
+                                  "|---|---|---|---|---|---|---|\n",
+                                  report.model, report.prefill_tokens);
+    for (const ModelWeightsBenchRow& r : report.rows)
+        out += fmt::format("| {} | {} | {:.1f} | {:.2f} | {:.1f} | {:.0f} | {:.0f} |\n", r.threads, r.matrices,
+                           static_cast<double>(r.weight_bytes) / 1e6, r.decode_ms, r.decode_gb_per_s, 1e3 / r.decode_ms,
+                           r.prefill_tok_per_s);
+    return out;
+}
+
+std::string model_weights_report_json(const ModelWeightsBenchReport& report) {
+    std::string out = fmt::format("{{\n  \"model\": \"{}\", \"prefill_tokens\": {},\n  \"results\": [\n", report.model,
+                                  report.prefill_tokens);
+    for (size_t i = 0; i < report.rows.size(); ++i) {
+        const ModelWeightsBenchRow& r = report.rows[i];
+        out += fmt::format("    {{\"threads\": {}, \"matrices\": {}, \"weight_bytes\": {}, \"decode_ms\": {:.4f}, "
+                           "\"decode_gb_per_s\": {:.3f}, \"prefill_tok_per_s\": {:.3f}}}{}\n",
+                           r.threads, r.matrices, r.weight_bytes, r.decode_ms, r.decode_gb_per_s, r.prefill_tok_per_s,
+                           i + 1 < report.rows.size() ? "," : "");
+    }
+    return out + "  ]\n}\n";
 }
 
 }  // namespace runtime

@@ -54,6 +54,29 @@ struct MatvecBenchReport {
 // Throws std::invalid_argument for a type without a kernel.
 MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options);
 
+// The weights of a whole model: every matrix a token goes through (each layer's projections and the output,
+// which is token_embd when the model ties them), multiplied in file order. Decode reads all of them once per
+// token, so this bounds decode speed from above (attention and the rest come on top).
+struct ModelWeightsBenchRow {
+    unsigned threads;
+    size_t matrices;
+    uint64_t weight_bytes;
+    double decode_ms;           // median time of one matvec through every matrix
+    double decode_gb_per_s;     // weight_bytes / decode time
+    double prefill_tok_per_s;   // batch of `prefill_tokens` through every matrix, tokens / time
+};
+
+struct ModelWeightsBenchReport {
+    std::string model;
+    int64_t prefill_tokens;
+    std::vector<ModelWeightsBenchRow> rows;
+};
+
+ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const std::vector<unsigned>& threads,
+                                                int64_t prefill_tokens, int repetitions);
+std::string model_weights_report_markdown(const ModelWeightsBenchReport& report);
+std::string model_weights_report_json(const ModelWeightsBenchReport& report);
+
 std::string matvec_report_markdown(const MatvecBenchReport& report);
 std::string matvec_report_json(const MatvecBenchReport& report);
 

@@ -3,6 +3,10 @@
 
 #include "cli_runner.h"
 #include "json_reader.h"
+#include "shared_data.h"
+
+#include <string>
+#include <utility>
 
 TEST_CASE("bench matvec: json report with bandwidth, every shape the type holds, and each batch size", "[bench]") {
     const auto result = test::run_cli({"bench", "matvec", "--types", "q4_0,q4_K", "-t", "1", "-n", "1,3", "-r", "1",
@@ -35,4 +39,28 @@ TEST_CASE("bench matvec: an unknown or unsupported type is one error line, exit 
     result = test::run_cli({"bench", "matvec", "--types", "iq4_nl"});
     CHECK(result.exit_code == 1);
     CHECK(result.err == "error: bench matvec: no kernel for type iq4_nl\n");
+}
+
+TEST_CASE("bench matvec --model: every matrix a token passes through, decode and prefill figures", "[bench][shared]") {
+    SKIP_WITHOUT_SHARED();
+    // 2 layers x 7 projections + the output (output.weight, or token_embd when tied)
+    for (const auto& [model, threads] : {std::pair<const char*, const char*>{"models/quant/tiny-Q4_K_M.gguf", "1"},
+                                         {"models/quant/tied-Q4_0-pure.gguf", "2"}}) {
+        INFO(model);
+        const auto result = test::run_cli({"bench", "matvec", "-m", test::shared_path(model), "-t", threads, "-n", "4",
+                                           "-r", "1", "-o", "json"});
+        REQUIRE(result.exit_code == 0);
+        const auto report = test::json::parse(result.out);
+        CHECK(report["prefill_tokens"].as_float() == 4.0);
+        REQUIRE(report["results"].size() == 1);
+        const auto& r = report["results"][0];
+        CHECK(r["threads"].as_float() == std::stod(threads));
+        CHECK(r["matrices"].as_float() == 15.0);
+        CHECK(r["weight_bytes"].as_float() > 0.0);
+        CHECK(r["decode_ms"].as_float() > 0.0);
+        CHECK(r["prefill_tok_per_s"].as_float() > 0.0);
+    }
+    const auto missing = test::run_cli({"bench", "matvec", "-m", "/nonexistent.gguf"});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.rfind("error: ", 0) == 0);
 }
