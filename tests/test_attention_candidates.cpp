@@ -123,7 +123,7 @@ TEST_CASE("candidates: edge-count table of spec 9.3 (estimate == closed form == 
     }
 }
 
-TEST_CASE("candidates: out-of-range globals are skipped; causal lists never look ahead", "[attention][candidates]") {
+TEST_CASE("candidates: out-of-range globals are skipped, and causal lists never look ahead", "[attention][candidates]") {
     const Lists l = build(3, 4, config_of(1, 2, {10, 3}, true));
     CHECK(l.tokens == std::vector<uint32_t>{2, 3, 1});  // window 2..3, global 3 duplicate, 10 out of range
     for (size_t i = 0; i < 300; ++i) {

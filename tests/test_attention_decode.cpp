@@ -156,7 +156,7 @@ TEST_CASE("attend_cached: batched prefill against a filled fp16 cache equals seq
         CHECK(batched.attention_mass()[s] == Approx(sequential.attention_mass()[s]).margin(1e-4));
 }
 
-TEST_CASE("attend_cached: dense path equals dense attention; gated all-true equals sparse", "[decode][prefill]") {
+TEST_CASE("attend_cached: dense path equals dense attention, and gated all-true equals sparse", "[decode][prefill]") {
     const size_t seq = 120;
     const Tensor3 q = seeded_tensor(1, seq, 2, 16), k = seeded_tensor(2, seq, 2, 16), v = seeded_tensor(3, seq, 2, 16);
     SparseAttention attention(small_config());
@@ -277,7 +277,7 @@ TEST_CASE("deadline: expired fails at candidate_selection, far is bit-identical"
     CHECK(max_abs_diff(attention.decode_batch_with_deadline(q, nk, nv, cache, far), attention.decode_batch(q, nk, nv, twin)) == 0.0f);
 }
 
-TEST_CASE("warm_up changes nothing observable; the Pi Zero 2W preset", "[decode][warmup]") {
+TEST_CASE("warm_up changes nothing observable, and the Pi Zero 2W preset", "[decode][warmup]") {
     const Tensor3 q = seeded_tensor(1, 90, 9, 64), k = seeded_tensor(2, 90, 3, 64), v = seeded_tensor(3, 90, 3, 64);
     SparseAttention attention(SparseAttentionConfig::pi_zero_2w());
     const Tensor3 before = attention.forward_gqa(q, k, v);

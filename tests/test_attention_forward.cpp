@@ -126,7 +126,7 @@ TEST_CASE("forward: bad input throws the typed error", "[attention][forward][err
     CHECK_THROWS_AS(attention.forward_gqa(a, test::attn::make_tensor(8, 2, 3), a), kernels::InvalidConfig);
 }
 
-TEST_CASE("forward_gqa: group 1 equals forward; q head h reads kv head h / group", "[attention][gqa]") {
+TEST_CASE("forward_gqa: group 1 equals forward, and q head h reads kv head h / group", "[attention][gqa]") {
     const auto [q, k, v] = test::attn::random_qkv(16, 4, 8);
     SparseAttention wide(window_only(16, 4, false));
     CHECK(max_abs_diff(wide.forward_gqa(q, k, v), wide.forward(q, k, v)) == 0.0f);
@@ -182,7 +182,7 @@ TEST_CASE("forward_flash: matches forward within 1e-4 and does not depend on the
     CHECK(max_abs_diff(single.forward_flash(one, one, one, 1), one) < 1e-6f);
 }
 
-TEST_CASE("forward_gated: all-true is forward bit for bit; all-false keeps window and globals", "[attention][gated]") {
+TEST_CASE("forward_gated: all-true is forward bit for bit, and all-false keeps window and globals", "[attention][gated]") {
     const auto [q, k, v] = test::attn::random_qkv(64, 2, 8);
     SparseAttention attention(SparseAttentionConfig{});
     CHECK(max_abs_diff(attention.forward_gated(q, k, v, std::vector<bool>(64, true)), attention.forward(q, k, v)) == 0.0f);

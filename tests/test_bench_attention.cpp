@@ -17,7 +17,7 @@ std::vector<std::string> with(std::vector<std::string> args, std::initializer_li
 
 }  // namespace
 
-TEST_CASE("bench attention: JSON rows carry every field; edges match spec 9.3", "[bench][cli]") {
+TEST_CASE("bench attention: JSON rows carry every field, and edges match spec 9.3", "[bench][cli]") {
     const auto result = test::run_cli(with(kSmall, {"--backends", "sparse,dense,gqa,decode,decode-dense", "-o", "json"}));
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
@@ -53,7 +53,7 @@ TEST_CASE("bench attention: JSON rows carry every field; edges match spec 9.3", 
     CHECK(sparse_speedup == Approx(dense_us / sparse_us).epsilon(1e-3));
 }
 
-TEST_CASE("bench attention: CSV and Markdown forms; dense beyond --dense-max is skipped", "[bench][cli]") {
+TEST_CASE("bench attention: CSV and Markdown forms, and dense beyond --dense-max is skipped", "[bench][cli]") {
     const auto csv = test::run_cli(with(kSmall, {"--backends", "dense,sparse", "--dense-max", "256", "-o", "csv"}));
     REQUIRE(csv.exit_code == 0);
     CHECK(csv.out.rfind("backend,seq,heads,kv_heads,dim,window,block,threads,ms,per_token_us,edges,speedup_vs_dense,"

@@ -76,7 +76,7 @@ TEST_CASE("fastgrnn: keep masks by quantile and top-k", "[fastgrnn]") {
     CHECK(kept(FastGrnnGate::keep_mask_top_k({nan, 0.2f, 0.5f}, 2)) == std::vector<size_t>{1, 2});
 }
 
-TEST_CASE("fastgrnn: from_weights validates shapes; step_with_hidden advances the state", "[fastgrnn]") {
+TEST_CASE("fastgrnn: from_weights validates shapes, and step_with_hidden advances the state", "[fastgrnn]") {
     auto make = [](size_t w_gate_len) {
         return FastGrnnGate::from_weights(4, 8, std::vector<float>(w_gate_len, 0.1f), std::vector<float>(64, 0.1f),
                                           std::vector<float>(32, 0.1f), std::vector<float>(64, 0.1f),

@@ -22,7 +22,7 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
 
 }  // namespace
 
-TEST_CASE("matmul: 1 to 4 threads give the same bits; matvec equals its token in a batch", "[matvec]") {
+TEST_CASE("matmul: 1 to 4 threads give the same bits, and matvec equals its token in a batch", "[matvec]") {
     // Enough rows for many tasks per matrix, not a multiple of any tile or thread count.
     const int64_t rows = 301, cols = 512, n_tokens = 9;
     for (const GgmlType type : {GgmlType::F16, GgmlType::Q4_0, GgmlType::Q5_1, GgmlType::Q8_0, GgmlType::Q4_K,

@@ -82,7 +82,7 @@ TEST_CASE("model: embedding rows are the dequantized token_embd rows llama.cpp s
     }
 }
 
-TEST_CASE("model: tied embeddings use token_embd as the output matrix; per-token bytes add up", "[model]") {
+TEST_CASE("model: tied embeddings use token_embd as the output matrix, and per-token bytes add up", "[model]") {
     SKIP_WITHOUT_SHARED();
     const runtime::Model tied = runtime::Model::open(test::shared_path("models/quant/bpe-smollm-Q8_0.gguf"));
     CHECK(tied.tied_embeddings());

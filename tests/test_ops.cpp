@@ -88,7 +88,7 @@ TEST_CASE("softmax: sums to one, matches exp(x - max) / sum, returns the max", "
     }
 }
 
-TEST_CASE("rope: angles are pos * base^(-2i/d); position 0 is the identity", "[ops]") {
+TEST_CASE("rope: angles are pos * base^(-2i/d), and position 0 is the identity", "[ops]") {
     const kernels::Rope rope(64, 100000.0f);
     std::vector<float> cos(32), sin(32);
     for (int64_t pos : {0, 1, 17, 4095}) {

@@ -81,7 +81,7 @@ TEST_CASE("quant: Q4_0 seed blocks (spec 10.2): 0x88 is all zero, 0xFF all 7, 0x
     for (const float v : dequantize_block(GgmlType::Q4_0, block)) CHECK(v == -4.0f);
 }
 
-TEST_CASE("quant: Q4_0 nibble order: element j is the low nibble of qs[j], j + 16 the high one", "[quant]") {
+TEST_CASE("quant: Q4_0 nibble order: element j is the low nibble of byte j, j + 16 the high one", "[quant]") {
     gguf::BlockQ4_0 block{};
     block.d = gguf::fp32_to_fp16(2.0f);
     for (int j = 0; j < 16; ++j) block.qs[j] = static_cast<uint8_t>(j | ((15 - j) << 4));

@@ -70,7 +70,7 @@ TEST_CASE("dither: splitmix64 and the xorshift64 stream follow spec 10.3", "[qua
     }
 }
 
-TEST_CASE("dither: noise is uniform on [-0.5, 0.5) with mean 0", "[quant][dither]") {
+TEST_CASE("dither: noise is uniform between -0.5 and 0.5 with mean 0", "[quant][dither]") {
     gguf::DitherStream noise(42);
     double sum = 0, sum_sq = 0;
     float lowest = 1, highest = -1;

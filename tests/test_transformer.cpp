@@ -99,7 +99,7 @@ TEST_CASE("transformer: sparse and gated equal dense while the context fits the 
     CHECK_FALSE(std::equal(dense.begin() + 17 * n_vocab, dense.end(), sparse.begin() + 17 * n_vocab));
 }
 
-TEST_CASE("transformer: gated keeping every slot is sparse; keeping none drops the log-stride tokens", "[transformer]") {
+TEST_CASE("transformer: gated keeping every slot is sparse, and keeping none drops the log-stride tokens", "[transformer]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
     const auto sparse = all_logits(m.model, options(AttentionMode::Sparse, 8), sequence);
@@ -134,7 +134,7 @@ TEST_CASE("transformer: thread count, batch size and prefill-vs-decode change no
     }
 }
 
-TEST_CASE("transformer: H2O keeps the cache within its budget far past it; positions keep counting", "[transformer][h2o]") {
+TEST_CASE("transformer: H2O keeps the cache within its budget far past it, and positions keep counting", "[transformer][h2o]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     auto o = options(AttentionMode::Sparse, 16);
     o.kv_budget = 40;
