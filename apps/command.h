@@ -14,6 +14,7 @@ using CommandList = std::vector<Command>;
 
 void add_info_command(CLI::App& parent, CommandList& commands);
 void add_bench_matvec_command(CLI::App& bench, CommandList& commands);
+void add_bench_dequant_command(CLI::App& bench, CommandList& commands);
 void add_quantize_command(CLI::App& parent, CommandList& commands);
 void add_bench_attention_command(CLI::App& bench, CommandList& commands);
 void add_run_command(CLI::App& parent, CommandList& commands);

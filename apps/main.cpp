@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     bench->require_subcommand(1);
     add_bench_matvec_command(*bench, commands);
     add_bench_attention_command(*bench, commands);
+    add_bench_dequant_command(*bench, commands);
 
     try {
         app.parse(argc, argv);

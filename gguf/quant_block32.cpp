@@ -66,13 +66,15 @@ inline float inverse_or_zero(float d) { return d != 0.0f ? 1.0f / d : 0.0f; }
 
 }  // namespace
 
-void dequantize_row_q4_0(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ4_0*>(src);
+void dequantize_row_q4_0(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ4_0*>(src);
     for (int64_t b = 0; b < n / kQK32; ++b, dst += kQK32) {
+        const uint8_t* qs = blocks[b].qs;
         const float d = fp16_to_fp32(blocks[b].d);
+#pragma GCC unroll 1  // left whole, the 16-step loop is vectorized; fully unrolled it is not
         for (int j = 0; j < kHalf; ++j) {
-            dst[j] = static_cast<float>((blocks[b].qs[j] & 0x0F) - 8) * d;
-            dst[j + kHalf] = static_cast<float>((blocks[b].qs[j] >> 4) - 8) * d;
+            dst[j] = static_cast<float>((qs[j] & 0x0F) - 8) * d;
+            dst[j + kHalf] = static_cast<float>((qs[j] >> 4) - 8) * d;
         }
     }
 }
@@ -91,14 +93,16 @@ void quantize_row_q4_0(const float* src, void* dst, int64_t n) {
     }
 }
 
-void dequantize_row_q4_1(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ4_1*>(src);
+void dequantize_row_q4_1(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ4_1*>(src);
     for (int64_t b = 0; b < n / kQK32; ++b, dst += kQK32) {
+        const uint8_t* qs = blocks[b].qs;
         const float d = fp16_to_fp32(blocks[b].d);
         const float m = fp16_to_fp32(blocks[b].m);
+#pragma GCC unroll 1
         for (int j = 0; j < kHalf; ++j) {
-            dst[j] = static_cast<float>(blocks[b].qs[j] & 0x0F) * d + m;
-            dst[j + kHalf] = static_cast<float>(blocks[b].qs[j] >> 4) * d + m;
+            dst[j] = static_cast<float>(qs[j] & 0x0F) * d + m;
+            dst[j + kHalf] = static_cast<float>(qs[j] >> 4) * d + m;
         }
     }
 }
@@ -119,8 +123,8 @@ void quantize_row_q4_1(const float* src, void* dst, int64_t n) {
     }
 }
 
-void dequantize_row_q5_0(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ5_0*>(src);
+void dequantize_row_q5_0(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ5_0*>(src);
     for (int64_t b = 0; b < n / kQK32; ++b, dst += kQK32) {
         const float d = fp16_to_fp32(blocks[b].d);
         const uint32_t qh = load_qh(blocks[b].qh);
@@ -145,8 +149,8 @@ void quantize_row_q5_0(const float* src, void* dst, int64_t n) {
     }
 }
 
-void dequantize_row_q5_1(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ5_1*>(src);
+void dequantize_row_q5_1(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ5_1*>(src);
     for (int64_t b = 0; b < n / kQK32; ++b, dst += kQK32) {
         const float d = fp16_to_fp32(blocks[b].d);
         const float m = fp16_to_fp32(blocks[b].m);
@@ -175,8 +179,8 @@ void quantize_row_q5_1(const float* src, void* dst, int64_t n) {
     }
 }
 
-void dequantize_row_q8_0(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ8_0*>(src);
+void dequantize_row_q8_0(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ8_0*>(src);
     for (int64_t b = 0; b < n / kQK32; ++b, dst += kQK32) {
         const float d = fp16_to_fp32(blocks[b].d);
         for (int j = 0; j < kQK32; ++j) dst[j] = static_cast<float>(blocks[b].qs[j]) * d;

@@ -65,8 +65,13 @@ inline void sub_block_scales_k4(float d, float dmin, const uint8_t* packed, floa
 void quantize_levels_k4(const float* x, int nmax, const MinSearch& search, uint8_t* L, uint8_t* packed_scales,
                         uint16_t* d, uint16_t* dmin);
 
-// Q2_K / Q3_K low bits: 256 two-bit values into 64 bytes, element 32 q + l (q < 4) in bits 2q of byte l of
-// each 128-element half.
+// Q2_K / Q3_K low bits: 256 two-bit values in 64 bytes; in each 128-element half, element 32 k + l (k < 4)
+// sits in bits 2k..2k+1 of byte l.
 void pack_2bit_k(const uint8_t* L, uint8_t* qs);
+inline void unpack_2bit_k(const uint8_t* qs, uint8_t* L) {
+    for (int half = 0; half < 2; ++half)
+        for (int k = 0; k < 4; ++k)
+            for (int l = 0; l < 32; ++l) L[128 * half + 32 * k + l] = (qs[32 * half + l] >> (2 * k)) & 3;
+}
 
 }  // namespace gguf::formats

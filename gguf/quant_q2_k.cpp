@@ -9,25 +9,18 @@
 
 namespace gguf::formats {
 
-void dequantize_row_q2_k(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ2_K*>(src);
+void dequantize_row_q2_k(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ2_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ2_K& block = blocks[b];
         const float d = fp16_to_fp32(block.d);
         const float dmin = fp16_to_fp32(block.dmin);
-        const uint8_t* q = block.qs;
-        int is = 0;
-        // Each 128-element half reads 32 bytes of qs four times, two bits further each time.
-        for (int half = 0; half < kQK_K; half += 128, q += 32) {
-            for (int shift = 0; shift < 8; shift += 2) {
-                for (int part = 0; part < 32; part += 16) {
-                    const uint8_t sc = block.scales[is++];
-                    const float dl = d * static_cast<float>(sc & 0xF);
-                    const float ml = dmin * static_cast<float>(sc >> 4);
-                    for (int l = 0; l < 16; ++l)
-                        *dst++ = dl * static_cast<float>((q[part + l] >> shift) & 3) - ml;
-                }
-            }
+        uint8_t q[kQK_K];
+        unpack_2bit_k(block.qs, q);
+        for (int j = 0; j < 16; ++j, dst += 16) {
+            const float dl = d * static_cast<float>(block.scales[j] & 0xF);
+            const float ml = dmin * static_cast<float>(block.scales[j] >> 4);
+            for (int l = 0; l < 16; ++l) dst[l] = dl * static_cast<float>(q[16 * j + l]) - ml;
         }
     }
 }

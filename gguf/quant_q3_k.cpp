@@ -20,25 +20,21 @@ int q3_k_scale(const uint8_t* scales, int j) {
 
 }  // namespace
 
-void dequantize_row_q3_k(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ3_K*>(src);
+void dequantize_row_q3_k(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ3_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ3_K& block = blocks[b];
         const float d_all = fp16_to_fp32(block.d);
-        const uint8_t* q = block.qs;
-        uint8_t high_bit = 1;
-        int is = 0;
-        for (int half = 0; half < kQK_K; half += 128, q += 32) {
-            for (int shift = 0; shift < 8; shift += 2, high_bit = static_cast<uint8_t>(high_bit << 1)) {
-                for (int part = 0; part < 32; part += 16) {
-                    const float dl = d_all * static_cast<float>(q3_k_scale(block.scales, is++));
-                    for (int l = 0; l < 16; ++l) {
-                        const int low = (q[part + l] >> shift) & 3;
-                        const int level = low - ((block.hmask[part + l] & high_bit) ? 0 : 4);
-                        *dst++ = dl * static_cast<float>(level);
-                    }
-                }
-            }
+        uint8_t low[kQK_K];
+        unpack_2bit_k(block.qs, low);
+        int8_t q[kQK_K];
+        // The high bit of element 32 k + l is bit k of hmask[l]; without it the level is 4 lower.
+        for (int k = 0; k < 8; ++k)
+            for (int l = 0; l < 32; ++l)
+                q[32 * k + l] = static_cast<int8_t>(low[32 * k + l] - 4 + 4 * ((block.hmask[l] >> k) & 1));
+        for (int j = 0; j < 16; ++j, dst += 16) {
+            const float dl = d_all * static_cast<float>(q3_k_scale(block.scales, j));
+            for (int l = 0; l < 16; ++l) dst[l] = dl * static_cast<float>(q[16 * j + l]);
         }
     }
 }

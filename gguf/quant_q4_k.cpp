@@ -7,8 +7,8 @@
 
 namespace gguf::formats {
 
-void dequantize_row_q4_k(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ4_K*>(src);
+void dequantize_row_q4_k(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ4_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ4_K& block = blocks[b];
         float scale[8], min[8];

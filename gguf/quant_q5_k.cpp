@@ -8,8 +8,8 @@
 
 namespace gguf::formats {
 
-void dequantize_row_q5_k(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ5_K*>(src);
+void dequantize_row_q5_k(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ5_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ5_K& block = blocks[b];
         float scale[8], min[8];

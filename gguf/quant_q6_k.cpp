@@ -12,27 +12,28 @@
 
 namespace gguf::formats {
 
-void dequantize_row_q6_k(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ6_K*>(src);
+void dequantize_row_q6_k(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ6_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b) {
         const BlockQ6_K& block = blocks[b];
-        const float d = fp16_to_fp32(block.d);
-        for (int half = 0; half < 2; ++half, dst += 128) {
+        int8_t q[kQK_K];
+        for (int half = 0; half < 2; ++half) {
             const uint8_t* ql = block.ql + 64 * half;
             const uint8_t* qh = block.qh + 32 * half;
-            const int8_t* sc = block.scales + 8 * half;
-            for (int l = 0; l < 32; ++l) {
-                const int is = l / 16;
-                const int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-                const int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-                const int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-                const int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-                // (d * sc) * q, in this order: d * (sc * q) rounds differently.
-                dst[l] = d * static_cast<float>(sc[is]) * static_cast<float>(q1);
-                dst[l + 32] = d * static_cast<float>(sc[is + 2]) * static_cast<float>(q2);
-                dst[l + 64] = d * static_cast<float>(sc[is + 4]) * static_cast<float>(q3);
-                dst[l + 96] = d * static_cast<float>(sc[is + 6]) * static_cast<float>(q4);
-            }
+            int8_t* out = q + 128 * half;
+            for (int l = 0; l < 32; ++l) out[l] = static_cast<int8_t>(((ql[l] & 0xF) | ((qh[l] & 3) << 4)) - 32);
+            for (int l = 0; l < 32; ++l)
+                out[l + 32] = static_cast<int8_t>(((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32);
+            for (int l = 0; l < 32; ++l)
+                out[l + 64] = static_cast<int8_t>(((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32);
+            for (int l = 0; l < 32; ++l)
+                out[l + 96] = static_cast<int8_t>(((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32);
+        }
+        const float d = fp16_to_fp32(block.d);
+        // Sub-block j covers elements 16 j ..; its scale is scales[j]. (d * sc) * q as ggml computes it.
+        for (int j = 0; j < 16; ++j, dst += 16) {
+            const float scale = d * static_cast<float>(block.scales[j]);
+            for (int l = 0; l < 16; ++l) dst[l] = scale * static_cast<float>(q[16 * j + l]);
         }
     }
 }

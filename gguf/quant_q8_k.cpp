@@ -9,8 +9,8 @@
 
 namespace gguf::formats {
 
-void dequantize_row_q8_k(const void* src, float* dst, int64_t n) {
-    const auto* blocks = static_cast<const BlockQ8_K*>(src);
+void dequantize_row_q8_k(const void* src, float* __restrict dst, int64_t n) {
+    const auto* __restrict blocks = static_cast<const BlockQ8_K*>(src);
     for (int64_t b = 0; b < n / kQK_K; ++b)
         for (int j = 0; j < kQK_K; ++j) *dst++ = blocks[b].d * static_cast<float>(blocks[b].qs[j]);
 }

@@ -69,6 +69,21 @@ TEST_CASE("quant: half-precision seed values (spec 10.2)", "[quant]") {
     CHECK(out[1] == -3.0f);
 }
 
+TEST_CASE("quant: F16 rows convert every half exactly (NaNs stay NaN)", "[quant]") {
+    std::vector<uint16_t> halves(0x10000);
+    for (uint32_t h = 0; h < 0x10000; ++h) halves[h] = static_cast<uint16_t>(h);
+    std::vector<float> out(halves.size());
+    gguf::dequantize_row(GgmlType::F16, halves.data(), out.data(), static_cast<int64_t>(out.size()));
+    int mismatches = 0;
+    for (uint32_t h = 0; h < 0x10000; ++h) {
+        const float expected = gguf::fp16_to_fp32(static_cast<uint16_t>(h));
+        const bool same = std::isnan(expected) ? std::isnan(out[h])
+                                               : gguf::float_bits(out[h]) == gguf::float_bits(expected);
+        mismatches += !same;
+    }
+    CHECK(mismatches == 0);
+}
+
 TEST_CASE("quant: Q4_0 seed blocks (spec 10.2): 0x88 is all zero, 0xFF all 7, 0x00 all -8", "[quant]") {
     gguf::BlockQ4_0 block{};
     block.d = gguf::fp32_to_fp16(1.0f);
