@@ -100,9 +100,9 @@ std::string dequant_report_json(const DequantBenchReport& report) {
     for (size_t i = 0; i < report.rows.size(); ++i) {
         const auto& r = report.rows[i];
         json += fmt::format(
-            "{}\n  {{\"type\": \"{}\", \"bits_per_weight\": {:.4f}, \"threads\": {}, \"ms\": {:.4f}, "
-            "\"read_gb_per_s\": {:.4f}, \"written_gb_per_s\": {:.4f}, \"total_gb_per_s\": {:.4f}, "
-            "\"gelem_per_s\": {:.4f}}}",
+            "{}\n  {{\"type\": \"{}\", \"bits_per_weight\": {:.6g}, \"threads\": {}, \"ms\": {:.6g}, "
+            "\"read_gb_per_s\": {:.6g}, \"written_gb_per_s\": {:.6g}, \"total_gb_per_s\": {:.6g}, "
+            "\"gelem_per_s\": {:.6g}}}",
             i ? "," : "", gguf::ggml_type_name(r.type), r.bits_per_weight, r.threads, r.ms, r.quantized_gb_per_s,
             r.float_gb_per_s, r.quantized_gb_per_s + r.float_gb_per_s, r.elements_per_ns);
     }
