@@ -34,7 +34,7 @@ TEST_CASE("bench dequant: JSON rows for every type and thread count, with each f
     }
 }
 
-TEST_CASE("bench dequant: markdown table; bad types and options are errors", "[bench]") {
+TEST_CASE("bench dequant: markdown table, and bad types and options are errors", "[bench]") {
     auto r = test::run_cli({"bench", "dequant", "--mb", "1", "-r", "1", "--types", "q4_0,q6_K"});
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("| type | bits/weight | threads |") && Catch::Contains("| q4_0 | 4.50 | 1 |") &&
