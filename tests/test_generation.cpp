@@ -115,7 +115,7 @@ TEST_CASE("stop strings: found across pieces, never printed even in part", "[gen
     CHECK(tail.finish() == "xy");
 }
 
-TEST_CASE("stream decoder: holds back cut UTF-8 characters; concatenation equals decode()", "[generation][stream]") {
+TEST_CASE("stream decoder: holds back cut UTF-8 characters, and concatenation equals decode()", "[generation][stream]") {
     CHECK(tokenizer::complete_utf8_prefix("abc") == 3);
     CHECK(tokenizer::complete_utf8_prefix("a\xC3") == 1);           // é cut after its lead byte
     CHECK(tokenizer::complete_utf8_prefix("a\xE2\x82") == 1);       // € cut after two of three bytes
