@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     add_bench_matvec_command(*bench, commands);
     add_bench_attention_command(*bench, commands);
     add_bench_dequant_command(*bench, commands);
+    add_bench_model_command(*bench, commands);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Speed of sparse-llm beside llama.cpp on the same GGUF, threads and test sizes, with the ratio.
+#
+# Usage: scripts/bench-vs-llamacpp.sh MODEL [-p 128] [-n 64] [-t 2] [-r 5] [-d 0] [-- extra `bench model` args]
+#   -d takes a comma list of depths (tokens already in the KV cache), e.g. -d 0,4096,8192.
+#
+# llama.cpp is, in order: $LLAMA_BENCH or `llama-bench` on PATH (any depth); else the oracle of ../shared/oracle
+# ($ORACLE_DIR/oracle, default /tmp/oracle; built with ../shared/oracle/build_oracle.sh when missing), which
+# measures depth 0 only; for depths > 0 without llama-bench, --build-llama-bench compiles it from the oracle's
+# bundled llama.cpp source into $LLAMA_BUILD_DIR (default /tmp/llama-build; takes a while on 2 cores).
+# Figures are medians over the repetitions. The machine should be otherwise idle: both sides spin threads.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SPARSE_LLM_SHARED_DIR:-$root/../shared}
+oracle_dir=${ORACLE_DIR:-/tmp/oracle}
+build_dir=${LLAMA_BUILD_DIR:-/tmp/llama-build}
+bin=${SPARSE_LLM_BIN:-$root/build/apps/sparse-llm}
+
+model=${1:?usage: scripts/bench-vs-llamacpp.sh MODEL [-p P] [-n N] [-t T] [-r R] [-d D,...] [--build-llama-bench] [-- args]}
+shift
+p=128 n=64 t=2 r=5 d=0 build_llama=0 extra=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        -p) p=$2; shift 2 ;;
+        -n) n=$2; shift 2 ;;
+        -t) t=$2; shift 2 ;;
+        -r) r=$2; shift 2 ;;
+        -d) d=$2; shift 2 ;;
+        --build-llama-bench) build_llama=1; shift ;;
+        --) shift; extra=("$@"); break ;;
+        *) echo "bench-vs-llamacpp: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+[ -x "$bin" ] || bash "$root/scripts/build.sh"
+llama_bench=${LLAMA_BENCH:-$(command -v llama-bench || true)}
+if [ -z "$llama_bench" ] && [ -x "$build_dir/bin/llama-bench" ]; then llama_bench=$build_dir/bin/llama-bench; fi
+if [ -z "$llama_bench" ] && [ "$build_llama" = 1 ]; then
+    [ -d "$oracle_dir/llama.cpp-src" ] || bash "$shared/oracle/build_oracle.sh"
+    cmake -S "$oracle_dir/llama.cpp-src" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF \
+        -DGGML_NATIVE=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF \
+        -DBUILD_SHARED_LIBS=OFF > /dev/null
+    cmake --build "$build_dir" --target llama-bench -j "$(nproc)" > /dev/null
+    llama_bench=$build_dir/bin/llama-bench
+fi
+
+ours=$(mktemp) theirs=$(mktemp)
+trap 'rm -f "$ours" "$theirs"' EXIT
+"$bin" bench model "$model" -p "$p" -n "$n" -t "$t" -r "$r" -d "$d" -o json "${extra[@]}" > "$ours"
+if [ -n "$llama_bench" ]; then
+    "$llama_bench" -m "$model" -p "$p" -n "$n" -t "$t" -r "$r" -d "$d" -o json > "$theirs"
+    source_name="llama-bench ($llama_bench)"
+else
+    [ -x "$oracle_dir/oracle" ] || bash "$shared/oracle/build_oracle.sh" > /dev/null
+    [ "$d" = 0 ] || echo "bench-vs-llamacpp: the oracle measures depth 0 only (pass --build-llama-bench)" >&2
+    "$oracle_dir/oracle" bench "$model" -p "$p" -n "$n" -t "$t" -r "$r" > "$theirs"
+    source_name="llama.cpp prebuilt libs via the oracle"
+fi
+
+python3 - "$ours" "$theirs" "$source_name" "$model" "$t" << 'PY'
+import json, statistics, sys
+ours, theirs, source, model, threads = sys.argv[1:]
+mine = json.load(open(ours))
+other = json.load(open(theirs))
+
+def key(row):
+    return (row["n_prompt"], row["n_gen"], row.get("n_depth", 0))
+
+def name(k):
+    test = f"pp{k[0]}" if k[0] else f"tg{k[1]}"
+    return f"{test} @ d{k[2]}" if k[2] else test
+
+theirs_by_key = {}
+if isinstance(other, list):  # llama-bench rows
+    for row in other:
+        theirs_by_key[key(row)] = statistics.median(row["samples_ts"])
+else:  # the oracle: one object with pp and tg medians at depth 0
+    theirs_by_key[(other["n_prompt"], 0, 0)] = other["pp_median"]
+    theirs_by_key[(0, other["n_gen"], 0)] = other["tg_median"]
+
+attention = mine[0]["attention"] if mine else "?"
+print(f"model {model}, {threads} threads; sparse-llm: {attention} attention, {mine[0]['kv_type']} KV; llama.cpp: {source}")
+print(f"{'test':<18} {'sparse-llm t/s':>15} {'llama.cpp t/s':>15} {'ratio':>7}")
+for row in mine:
+    k = key(row)
+    ours_ts = statistics.median(row["samples_ts"])
+    theirs_ts = theirs_by_key.get(k)
+    ratio = f"{ours_ts / theirs_ts:7.2f}" if theirs_ts else "      -"
+    theirs_text = f"{theirs_ts:15.1f}" if theirs_ts else f"{'-':>15}"
+    print(f"{name(k):<18} {ours_ts:15.1f} {theirs_text} {ratio}")
+PY
