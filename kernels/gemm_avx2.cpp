@@ -1,5 +1,5 @@
+#include "kernels/gemm_avx2.h"
 #include "kernels/gemm_kernels.h"
-#include "kernels/simd_avx2.h"
 
 namespace kernels {
 

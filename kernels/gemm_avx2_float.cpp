@@ -1,6 +1,6 @@
 // AVX2 kernels for float weights (F32, F16, BF16) against float activations: 8 columns per step, one fused
 // multiply-add accumulator per (row, token); a row tail shorter than 8 is summed in scalar after the lanes.
-#include "kernels/simd_avx2.h"
+#include "kernels/gemm_avx2.h"
 
 #if defined(KERNELS_AVX2)
 

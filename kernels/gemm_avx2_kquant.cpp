@@ -4,7 +4,7 @@
 // unpackers) and reused for every token of the tile. Per (row, token), 32 values at a time: maddubs(q, x)
 // gives 16 int16 sums of pairs, madd by the group scales 8 int32 lanes; after the super-block the bias and
 // min terms (madd of the 16 group values with the 16 bsums) are applied and the lanes go to float once.
-#include "kernels/simd_avx2.h"
+#include "kernels/gemm_avx2.h"
 
 #if defined(KERNELS_AVX2)
 

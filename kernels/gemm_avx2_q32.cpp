@@ -4,7 +4,7 @@
 // The 4- and 5-bit formats stay unsigned (u = w + offset, 0..31), which maddubs takes as they are:
 // sum (u - offset) x = sum u x - offset sum x, the second term once per token and block for all rows.
 // The "_1" formats add m * dx * sum(x) per block.
-#include "kernels/simd_avx2.h"
+#include "kernels/gemm_avx2.h"
 
 #if defined(KERNELS_AVX2)
 

@@ -1,4 +1,5 @@
-// AVX2 (+FMA, F16C) building blocks shared by the AVX2 kernels, and the row x token tiling they all use.
+// AVX2 (+FMA, F16C) building blocks of the AVX2 gemm kernels (gemm_avx2_*.cpp), and the row x token tiling
+// they all use.
 // Include only from files compiled with AVX2 (guarded by KERNELS_AVX2).
 #pragma once
 
