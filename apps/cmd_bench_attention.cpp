@@ -18,8 +18,8 @@ struct BenchAttentionOptions {
 int run_bench_attention(const BenchAttentionOptions& options) {
     const bool table = options.output == "md";
     if (table)
-        fmt::print(stderr, "attention kernels: {} SIMD, {} thread(s), best of {} runs\n", kernels::simd::isa_name(),
-                   options.bench.threads, options.bench.runs);
+        fmt::print(stderr, "attention kernels: {} SIMD, {} thread(s), {} clock, best of {} runs\n",
+                   kernels::simd::isa_name(), options.bench.threads, options.bench.clock, options.bench.runs);
     const auto rows = runtime::run_attention_bench(options.bench, [&](const runtime::AttentionBenchRow& row) {
         if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
     });
@@ -47,6 +47,9 @@ void add_bench_attention_command(CLI::App& bench, CommandList& commands) {
     sub->add_option("-t,--threads", b.threads, "Threads across heads")->capture_default_str();
     sub->add_option("--dense-max", b.dense_max, "Longest sequence for the dense forward")->capture_default_str();
     sub->add_option("--runs", b.runs, "Timed runs per measurement (best is reported)")->capture_default_str();
+    sub->add_option("--clock", b.clock, "wall, or cpu (thread CPU time, one thread) on a loaded machine")
+        ->check(CLI::IsMember({"wall", "cpu"}))
+        ->capture_default_str();
     sub->add_option("-o,--output", options->output, "Output format")
         ->check(CLI::IsMember({"md", "csv", "json"}))
         ->capture_default_str();

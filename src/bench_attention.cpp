@@ -1,6 +1,7 @@
 #include "src/bench_attention.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -47,23 +48,30 @@ double peak_rss_mb() {
     return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-// Best time in seconds of one call of fn over `runs` runs (after one untimed call).
+double thread_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double wall_seconds() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+
+// Best time in seconds of one call of fn: after one untimed call, `runs` runs of enough calls to fill
+// kMinRunSeconds each; the fastest single call wins (robust to preemption on a shared machine).
 // setup (untimed) runs before every call.
-double best_seconds(unsigned runs, const std::function<void()>& setup, const std::function<void()>& fn) {
+double best_seconds(unsigned runs, bool cpu_clock, const std::function<void()>& setup,
+                    const std::function<void()>& fn) {
+    const auto now = cpu_clock ? thread_cpu_seconds : wall_seconds;
     auto timed = [&] {
         setup();
-        const auto start = Clock::now();
+        const double start = now();
         fn();
-        return std::chrono::duration<double>(Clock::now() - start).count();
+        return now() - start;
     };
     const double first = timed();
-    const auto repeats = static_cast<unsigned>(std::clamp(kMinRunSeconds / std::max(first, 1e-9), 1.0, 1000.0));
+    const auto calls = static_cast<unsigned>(std::clamp(kMinRunSeconds / std::max(first, 1e-9), 1.0, 1000.0));
     double best = first;
-    for (unsigned r = 0; r < runs; ++r) {
-        double total = 0.0;
-        for (unsigned i = 0; i < repeats; ++i) total += timed();
-        best = std::min(best, total / repeats);
-    }
+    for (unsigned i = 0; i < runs * calls; ++i) best = std::min(best, timed());
     return best;
 }
 
@@ -105,7 +113,7 @@ public:
             row.edges = attention.estimate_gated_edges(
                 kernels::FastGrnnGate::keep_mask_top_k(gate.score_kv(in.k), kGateTopK));
         }
-        const double seconds = best_seconds(o_.runs, [] {}, run);
+        const double seconds = best_seconds(o_.runs, o_.clock == "cpu", [] {}, run);
         row.ms = seconds * 1e3;
         row.per_token_us = seconds * 1e6 / static_cast<double>(seq);
     }
@@ -142,7 +150,7 @@ private:
                 attention.attend_cached(q.row(s, 0), 1, o_.heads, cache, out.row_mut(0, 0), attend);
             }
         };
-        return best_seconds(o_.runs, refill, steps_to_seq) / static_cast<double>(steps);
+        return best_seconds(o_.runs, o_.clock == "cpu", refill, steps_to_seq) / static_cast<double>(steps);
     }
 
     void measure_decode(const std::string& backend, size_t seq, kernels::SparseAttention& attention,
@@ -179,6 +187,9 @@ void validate(const AttentionBenchOptions& o) {
         throw std::invalid_argument(fmt::format("--heads {} must be a positive multiple of --kv-heads {}", o.heads, o.kv_heads));
     if (o.dim == 0 || o.block == 0) throw std::invalid_argument("--dim and --block must be greater than zero");
     if (o.threads == 0 || o.runs == 0) throw std::invalid_argument("--threads and --runs must be at least 1");
+    if (o.clock != "wall" && o.clock != "cpu") throw std::invalid_argument("--clock must be wall or cpu");
+    if (o.clock == "cpu" && o.threads != 1)
+        throw std::invalid_argument("--clock cpu times the calling thread only: use it with --threads 1");
     for (size_t seq : o.seqs)
         if (seq == 0 || seq > (size_t{1} << 24)) throw std::invalid_argument(fmt::format("--seqs: {} is not in 1..2^24", seq));
 }

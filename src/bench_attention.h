@@ -11,7 +11,8 @@
 //   decode-f16   the same with KvCacheF16
 //   decode-dense the same over every slot (the runtime's --attention dense), f32 cache
 // speedup_vs_dense compares with `dense` (forward backends) or `decode-dense` (decode backends) at the same
-// seq, when that row was measured. Times are the best of --runs runs.
+// seq, when that row was measured. Times are the fastest single call over --runs runs (a run repeats
+// short kernels for at least 20 ms).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,9 @@ struct AttentionBenchOptions {
     unsigned threads = 1;
     size_t dense_max = 8192;  // dense forward is skipped above this length
     unsigned runs = 3;
+    // "wall" (steady clock) or "cpu": CPU time of the timing thread, for a shared, loaded machine where
+    // wall time mostly measures waiting for a core. cpu needs threads == 1 (workers' time is not seen).
+    std::string clock = "wall";
 };
 
 struct AttentionBenchRow {

@@ -61,7 +61,7 @@ TEST_CASE("bench attention: CSV and Markdown forms, and dense beyond --dense-max
     CHECK(csv.out.find("\nsparse,512,2,2,8,128,64,1,") != std::string::npos);
     CHECK(csv.out.find("\ndense,") == std::string::npos);
 
-    const auto md = test::run_cli(with(kSmall, {"--backends", "flash"}));
+    const auto md = test::run_cli(with(kSmall, {"--backends", "flash", "--clock", "cpu"}));
     REQUIRE(md.exit_code == 0);
     CHECK(md.out.rfind("| backend | seq |", 0) == 0);
     CHECK(md.out.find("| flash | 512 |") != std::string::npos);
@@ -74,6 +74,9 @@ TEST_CASE("bench attention: bad flags fail with one clear line", "[bench][cli]")
     const auto ratio = test::run_cli({"bench", "attention", "--seqs", "64", "--heads", "2", "--kv-heads", "3"});
     CHECK(ratio.exit_code == 1);
     CHECK(ratio.err.find("must be a positive multiple of --kv-heads") != std::string::npos);
+    const auto cpu_threads = test::run_cli({"bench", "attention", "--seqs", "64", "--clock", "cpu", "-t", "2"});
+    CHECK(cpu_threads.exit_code == 1);
+    CHECK(cpu_threads.err.find("--clock cpu") != std::string::npos);
     CHECK(test::run_cli(with(kSmall, {"-o", "xml"})).exit_code == 2);
     CHECK(test::run_cli(with(kSmall, {"--seqs", "abc"})).exit_code == 2);
 }
