@@ -52,9 +52,10 @@ void BasicKvCache<Row>::check_row_shapes(const Tensor3& k, const Tensor3& v, con
 
 template <typename Row>
 void BasicKvCache<Row>::write_row(size_t slot, const float* k_row, const float* v_row) {
-    const size_t n = kv_heads_ * dim_;
-    store(keys_.data() + slot * n, k_row, n);
-    store(values_.data() + slot * n, v_row, n);
+    for (size_t h = 0; h < kv_heads_; ++h) {
+        store(keys_.data() + (h * capacity_ + slot) * dim_, k_row + h * dim_, dim_);
+        store(values_.data() + (h * capacity_ + slot) * dim_, v_row + h * dim_, dim_);
+    }
     mass_[slot] = 0.0f;
     landmarks_.update(slot, k_row, v_row);
 }
@@ -94,12 +95,12 @@ void BasicKvCache<Row>::reset() {
 
 template <typename Row>
 float BasicKvCache<Row>::key(size_t slot, size_t head, size_t d) const {
-    return widen(keys_[(slot * kv_heads_ + head) * dim_ + d]);
+    return widen(keys_[(head * capacity_ + slot) * dim_ + d]);
 }
 
 template <typename Row>
 float BasicKvCache<Row>::value(size_t slot, size_t head, size_t d) const {
-    return widen(values_[(slot * kv_heads_ + head) * dim_ + d]);
+    return widen(values_[(head * capacity_ + slot) * dim_ + d]);
 }
 
 template <typename Row>
@@ -118,11 +119,13 @@ size_t BasicKvCache<Row>::choose_victim(const std::vector<float>& scores, const 
 // order (fp16 caches rebuild from the stored, rounded rows).
 template <typename Row>
 void BasicKvCache<Row>::remove_slot(size_t victim) {
-    const size_t n = kv_heads_ * dim_;
-    std::copy(keys_.begin() + static_cast<ptrdiff_t>((victim + 1) * n), keys_.begin() + static_cast<ptrdiff_t>(len_ * n),
-              keys_.begin() + static_cast<ptrdiff_t>(victim * n));
-    std::copy(values_.begin() + static_cast<ptrdiff_t>((victim + 1) * n),
-              values_.begin() + static_cast<ptrdiff_t>(len_ * n), values_.begin() + static_cast<ptrdiff_t>(victim * n));
+    for (size_t h = 0; h < kv_heads_; ++h) {
+        const auto first = static_cast<ptrdiff_t>((h * capacity_ + victim) * dim_);
+        const auto end = static_cast<ptrdiff_t>((h * capacity_ + len_) * dim_);
+        const auto d = static_cast<ptrdiff_t>(dim_);
+        std::copy(keys_.begin() + first + d, keys_.begin() + end, keys_.begin() + first);
+        std::copy(values_.begin() + first + d, values_.begin() + end, values_.begin() + first);
+    }
     std::copy(mass_.begin() + static_cast<ptrdiff_t>(victim + 1), mass_.begin() + static_cast<ptrdiff_t>(len_),
               mass_.begin() + static_cast<ptrdiff_t>(victim));
     --len_;
@@ -131,10 +134,11 @@ void BasicKvCache<Row>::remove_slot(size_t victim) {
     const size_t first_block = victim / landmarks_.block_size();
     landmarks_.reset_from_block(first_block);
     for (size_t slot = first_block * landmarks_.block_size(); slot < len_; ++slot) {
-        for (size_t e = 0; e < n; ++e) {
-            widened_k_[e] = widen(keys_[slot * n + e]);
-            widened_v_[e] = widen(values_[slot * n + e]);
-        }
+        for (size_t h = 0; h < kv_heads_; ++h)
+            for (size_t d = 0; d < dim_; ++d) {
+                widened_k_[h * dim_ + d] = key(slot, h, d);
+                widened_v_[h * dim_ + d] = value(slot, h, d);
+            }
         landmarks_.update(slot, widened_k_.data(), widened_v_.data());
     }
 }

@@ -1,5 +1,6 @@
-// KV caches for incremental decode (spec §5): a fixed-capacity store of post-RoPE K and V rows, slot-major
-// [capacity][kv_heads][dim], with incremental landmarks (block means) and H2O heavy-hitter eviction.
+// KV caches for incremental decode (spec §5): a fixed-capacity store of post-RoPE K and V rows, head-major
+// [kv_heads][capacity][dim] (one head's rows contiguous, so a decode streams them), with incremental
+// landmarks (block means) and H2O heavy-hitter eviction.
 //
 //   KvCache     f32 rows.
 //   KvCacheF16  fp16 rows (round-to-nearest-even on append, widened to f32 in the kernels); landmarks stay
@@ -70,7 +71,7 @@ public:
     size_t append_evicting(const float* k_row, const float* v_row, const H2oPolicy& policy);
     size_t append_evicting(const Tensor3& k1, const Tensor3& v1, const H2oPolicy& policy);
 
-    // Rows: slot s, kv head h at rows + (s * kv_heads + h) * dim.
+    // Rows: kv head h, slot s at rows + (h * capacity + s) * dim.
     const Row* key_rows() const { return keys_.data(); }
     const Row* value_rows() const { return values_.data(); }
     float key(size_t slot, size_t head, size_t d) const;    // widened to f32
@@ -87,7 +88,7 @@ private:
 
     size_t capacity_, kv_heads_, dim_;
     size_t len_ = 0;
-    std::vector<Row> keys_, values_;  // [capacity][kv_heads][dim]
+    std::vector<Row> keys_, values_;  // [kv_heads][capacity][dim]
     std::vector<float> mass_;         // [capacity]
     IncrementalLandmarks landmarks_;
     std::vector<float> widened_k_, widened_v_;  // one row each, for the landmark rebuild of fp16 rows

@@ -68,8 +68,8 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
             return;
         }
         const size_t kv = h / group;
-        const detail::RowSource<Row> tokens{cache.key_rows() + kv * dim, cache.value_rows() + kv * dim,
-                                            kv_heads * dim};
+        const detail::RowSource<Row> tokens{cache.key_rows() + kv * cache.capacity() * dim,
+                                            cache.value_rows() + kv * cache.capacity() * dim, dim};
         const detail::RowSource<float> blocks =
             use_landmarks ? detail::kv_head_source(&landmarks.keys(), &landmarks.values(), kv)
                           : detail::RowSource<float>{nullptr, nullptr, 0};
