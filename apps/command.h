@@ -13,6 +13,7 @@ struct Command {
 using CommandList = std::vector<Command>;
 
 void add_info_command(CLI::App& parent, CommandList& commands);
+void add_tokenize_commands(CLI::App& parent, CommandList& commands);  // tokenize, detokenize
 void add_bench_matvec_command(CLI::App& bench, CommandList& commands);
 void add_bench_dequant_command(CLI::App& bench, CommandList& commands);
 void add_quantize_command(CLI::App& parent, CommandList& commands);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <optional>
 
 #include "tokenizer/byte_encoding.h"
 #include "tokenizer/merge_queue.h"
@@ -25,59 +24,50 @@ bool comes_later(const Candidate& a, const Candidate& b) {
 
 }  // namespace
 
-BpeModel::BpeModel(const Vocab& vocab, const std::vector<std::string_view>& merges)
-    : pre_(vocab.pre), ignore_merges_(vocab.ignore_merges) {
-    for (size_t id = 0; id < vocab.size(); ++id) {
-        if (std::optional<std::string> bytes = decode_bytes(vocab.text[id]))
-            token_of_bytes_[*bytes] = static_cast<TokenId>(id);
-    }
-    byte_token_.fill(kNoToken);
-    char_token_.fill(kNoToken);
-    for (int b = 0; b < 256; ++b) {
-        const std::string byte(1, static_cast<char>(b));
-        if (auto it = token_of_bytes_.find(byte); it != token_of_bytes_.end()) byte_token_[b] = it->second;
-        char_token_[b] = vocab.find(byte);
-    }
-
-    byte_symbol_.fill(-1);
+BpeModel::BpeModel(const Vocab& vocab, const std::vector<std::string_view>& merges) : n_vocab_(vocab.size()) {
     merges_.reserve(merges.size());
+    std::string merged;
     for (size_t rank = 0; rank < merges.size(); ++rank) {
         const std::string_view merge = merges[rank];
         const size_t space = merge.find(' ', 1);
         if (space == std::string_view::npos) continue;
-        const std::optional<std::string> left = decode_bytes(merge.substr(0, space));
-        const std::optional<std::string> right = decode_bytes(merge.substr(space + 1));
-        if (!left || !right || left->empty() || right->empty()) continue;
-        const int32_t left_id = intern(*left);
-        const int32_t right_id = intern(*right);
-        const int32_t merged_id = intern(*left + *right);
+        const std::string_view left = merge.substr(0, space);
+        const std::string_view right = merge.substr(space + 1);
+        merged.assign(left).append(right);
+        const int32_t merged_id = intern(vocab, merged);
         // A repeated pair keeps its first (lowest) rank.
-        merges_.emplace(pair_key(left_id, right_id), Merge{static_cast<uint32_t>(rank), merged_id});
+        merges_.emplace(pair_key(intern(vocab, left), intern(vocab, right)), Merge{static_cast<uint32_t>(rank), merged_id});
+    }
+    for (int b = 0; b < 256; ++b) {
+        const std::string spelling = encode_bytes(std::string(1, static_cast<char>(b)));
+        const TokenId token = vocab.find(spelling);
+        const auto other = other_symbols_.find(spelling);
+        byte_symbol_[b] = token != kNoToken ? token : other != other_symbols_.end() ? other->second : -1;
+        char_token_[b] = vocab.find(std::string(1, static_cast<char>(b)));
     }
 }
 
-int32_t BpeModel::intern(const std::string& bytes) {
-    const auto [it, added] = symbol_ids_.emplace(bytes, static_cast<int32_t>(symbol_token_.size()));
-    if (!added) return it->second;
-    const auto token = token_of_bytes_.find(bytes);
-    symbol_token_.push_back(token == token_of_bytes_.end() ? kNoToken : token->second);
-    if (bytes.size() == 1) byte_symbol_[static_cast<uint8_t>(bytes[0])] = it->second;
+int32_t BpeModel::intern(const Vocab& vocab, std::string_view spelling) {
+    if (const TokenId token = vocab.find(spelling); token != kNoToken) return token;
+    const auto [it, added] =
+        other_symbols_.emplace(std::string(spelling), static_cast<int32_t>(n_vocab_ + other_symbols_.size()));
     return it->second;
 }
 
-void BpeModel::encode(std::string_view text, std::vector<TokenId>& out) const {
+void BpeModel::encode(std::string_view text, const Vocab& vocab, std::vector<TokenId>& out) const {
     const std::string clean = sanitize_utf8(text);
     Scratch scratch;
-    for (const TextSpan& word : pre_tokenize(pre_, clean))
-        encode_word(std::string_view(clean).substr(word.begin, word.end - word.begin), scratch, out);
+    for (const TextSpan& word : pre_tokenize(vocab.pre, clean))
+        encode_word(std::string_view(clean).substr(word.begin, word.end - word.begin), vocab, scratch, out);
 }
 
-void BpeModel::encode_word(std::string_view word, Scratch& scratch, std::vector<TokenId>& out) const {
+void BpeModel::encode_word(std::string_view word, const Vocab& vocab, Scratch& scratch,
+                           std::vector<TokenId>& out) const {
     if (word.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
         throw Error("text too long to tokenize: a single word of more than 2 GiB");
-    if (ignore_merges_) {
-        if (auto it = token_of_bytes_.find(std::string(word)); it != token_of_bytes_.end()) {
-            out.push_back(it->second);
+    if (vocab.ignore_merges) {
+        if (const TokenId token = vocab.find(encode_bytes(word)); token != kNoToken) {
+            out.push_back(token);
             return;
         }
     }
@@ -113,16 +103,16 @@ void BpeModel::queue_pair(Scratch& scratch, int32_t left, int32_t right) const {
     const int32_t left_id = scratch.symbols[left].id;
     const int32_t right_id = scratch.symbols[right].id;
     if (left_id < 0 || right_id < 0) return;
-    const auto it = merges_.find(pair_key(left_id, right_id));
-    if (it == merges_.end()) return;
-    push_candidate(scratch.queue, Candidate{it->second.rank, left, right, left_id, right_id, it->second.merged_id},
+    const Merge* merge = merges_.find(pair_key(left_id, right_id));
+    if (merge == nullptr) return;
+    push_candidate(scratch.queue, Candidate{merge->rank, left, right, left_id, right_id, merge->merged_id},
                    comes_later<Candidate>);
 }
 
 // A finished symbol is its token; one that is no token falls back, like llama.cpp, to the tokens whose text
 // is a single char of its spelling, dropping the chars that have none.
 void BpeModel::emit_symbol(std::string_view bytes, int32_t id, std::vector<TokenId>& out) const {
-    const TokenId token = id >= 0 ? symbol_token_[id] : byte_token_[static_cast<uint8_t>(bytes[0])];
+    const TokenId token = id >= 0 ? token_of_symbol(id) : kNoToken;
     if (token != kNoToken) {
         out.push_back(token);
         return;

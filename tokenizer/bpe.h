@@ -10,21 +10,22 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tokenizer/flat_map.h"
 #include "tokenizer/vocab.h"
 
 namespace tokenizer {
 
 class BpeModel {
 public:
-    // `merges` are "left right" in the byte spelling of byte_encoding.h; merges that spell no bytes are ignored.
+    // `merges` are "left right" in the byte spelling of byte_encoding.h, highest priority first.
     BpeModel(const Vocab& vocab, const std::vector<std::string_view>& merges);
 
     // Appends the tokens of `text` (any bytes; invalid UTF-8 is read as U+FFFD like llama.cpp does).
-    void encode(std::string_view text, std::vector<TokenId>& out) const;
+    void encode(std::string_view text, const Vocab& vocab, std::vector<TokenId>& out) const;
 
 private:
     struct Symbol {
-        int32_t id;      // interned symbol, or -1 for a byte that no merge uses
+        int32_t id;      // symbol id, or -1 for a byte that is neither a token nor in a merge
         int32_t prev;    // neighbours in the word, -1 at the ends
         int32_t next;
         uint32_t begin;  // bytes [begin, begin + size) of the word
@@ -47,20 +48,19 @@ private:
         std::vector<Candidate> queue;
     };
 
-    int32_t intern(const std::string& bytes);
-    void encode_word(std::string_view word, Scratch& scratch, std::vector<TokenId>& out) const;
+    int32_t intern(const Vocab& vocab, std::string_view spelling);
+    TokenId token_of_symbol(int32_t id) const { return static_cast<size_t>(id) < n_vocab_ ? id : kNoToken; }
+    void encode_word(std::string_view word, const Vocab& vocab, Scratch& scratch, std::vector<TokenId>& out) const;
     void queue_pair(Scratch& scratch, int32_t left, int32_t right) const;
     void emit_symbol(std::string_view bytes, int32_t id, std::vector<TokenId>& out) const;
 
-    PreTokenizer pre_;
-    bool ignore_merges_;
-    std::unordered_map<uint64_t, Merge> merges_;                 // (left id << 32 | right id) -> merge
-    std::unordered_map<std::string, int32_t> symbol_ids_;        // bytes -> interned id
-    std::vector<TokenId> symbol_token_;                          // interned id -> token spelling it, or none
-    std::array<int32_t, 256> byte_symbol_{};                     // byte -> interned id, or -1
-    std::array<TokenId, 256> byte_token_{};                      // byte -> token spelling it, or none
-    std::array<TokenId, 256> char_token_{};                      // char -> token whose text is that one char
-    std::unordered_map<std::string, TokenId> token_of_bytes_;    // bytes -> token spelling them
+    // Symbols are the strings that merges read and write, in the byte spelling. A symbol that is a token's
+    // text has that token's id; the others get ids from n_vocab_ on.
+    size_t n_vocab_;
+    std::unordered_map<std::string, int32_t> other_symbols_;  // spelling -> id, for symbols that are no token
+    FlatMap<uint64_t, Merge> merges_;                         // (left id << 32 | right id) -> merge
+    std::array<int32_t, 256> byte_symbol_{};                  // byte -> symbol id, or -1
+    std::array<TokenId, 256> char_token_{};                   // char -> token whose text is that one char
 };
 
 }  // namespace tokenizer

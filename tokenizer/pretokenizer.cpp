@@ -227,53 +227,67 @@ bool is_punctuation_or_ascii_symbol(const Piece& p, size_t i) {
     return p.has(i, kPunctuation) || (c < 0x80 && kSymbols.find(static_cast<char>(c)) != std::string_view::npos);
 }
 
-// A bracket expression of literal code points and ranges, as std::wregex reads "[...]" in llama.cpp, where
-// every non-ASCII whitespace code point has been replaced by U+000B (which no class here contains).
+// A bracket expression of code points and ranges, as std::wregex reads "[...]" in llama.cpp, where every
+// non-ASCII whitespace code point has been replaced by U+000B (which no class here contains).
 class CharClass {
 public:
-    explicit CharClass(std::string_view utf8) {
-        std::vector<uint32_t> cps;
-        for (size_t pos = 0; pos < utf8.size();) cps.push_back(decode_utf8(utf8, pos));
-        for (size_t i = 0; i < cps.size(); ++i) {
-            const bool is_range = i + 2 < cps.size() && cps[i + 1] == '-';
-            ranges_.emplace_back(cps[i], is_range ? cps[i + 2] : cps[i]);
-            if (is_range) i += 2;
-        }
-        std::sort(ranges_.begin(), ranges_.end());
-        // Merge overlapping ranges so that the range starting last at or before c is the only candidate.
-        std::vector<std::pair<uint32_t, uint32_t>> merged;
-        for (const auto& r : ranges_) {
-            if (!merged.empty() && r.first <= merged.back().second)
-                merged.back().second = std::max(merged.back().second, r.second);
+    using CodepointRange = std::pair<uint32_t, uint32_t>;  // [first, last]
+
+    explicit CharClass(std::vector<CodepointRange> ranges) {
+        // Sorted and merged, so the range starting last at or before c is the only candidate.
+        std::sort(ranges.begin(), ranges.end());
+        for (const auto& r : ranges) {
+            if (!ranges_.empty() && r.first <= ranges_.back().second + 1)
+                ranges_.back().second = std::max(ranges_.back().second, r.second);
             else
-                merged.push_back(r);
+                ranges_.push_back(r);
         }
-        ranges_ = std::move(merged);
     }
 
     bool contains(const Piece& p, size_t i) const {
         const uint32_t c = p.cp(i);
         if (c >= 0x80 && p.has(i, kWhitespace)) return false;
-        const auto it = std::upper_bound(ranges_.begin(), ranges_.end(), std::make_pair(c, Piece::kNone));
+        const auto it = std::upper_bound(ranges_.begin(), ranges_.end(), CodepointRange{c, Piece::kNone});
         return it != ranges_.begin() && c <= std::prev(it)->second;
     }
 
 private:
-    std::vector<std::pair<uint32_t, uint32_t>> ranges_;  // [first, last], sorted
+    std::vector<CodepointRange> ranges_;
 };
 
-// The classes of deepseek-llm's and deepseek-coder's pre-tokenizer regexes, verbatim.
+// The classes of deepseek-llm's and deepseek-coder's regexes in llama.cpp, as code points: the regex source
+// holds characters that Unicode normalization would change (U+1F7D, U+1FD3, U+1FDB, U+2126, U+212A).
+// [A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-Ֆ...] (Latin, Greek, Cyrillic, Armenian, ... letters)
 const CharClass& deepseek_letters() {
-    static const CharClass c(
-        u8"A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-𐓻𐲀-𐲲𐳀-𐳲𑢠-𑣟𞤀-𞥃");
+    static const CharClass c({
+        {0x41, 0x5A}, {0x61, 0x7A}, {0xB5, 0xB5}, {0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x1BA}, {0x1BC, 0x1BF},
+        {0x1C4, 0x293}, {0x295, 0x2AF}, {0x370, 0x373}, {0x376, 0x377}, {0x37B, 0x37D}, {0x37F, 0x37F},
+        {0x386, 0x386}, {0x388, 0x38A}, {0x38C, 0x38C}, {0x38E, 0x3A1}, {0x3A3, 0x3F5}, {0x3F7, 0x481},
+        {0x48A, 0x52F}, {0x531, 0x556}, {0x10A0, 0x10C5}, {0x13A0, 0x13F5}, {0x13F8, 0x13FD}, {0x1C90, 0x1CBA},
+        {0x1CBD, 0x1CBF}, {0x1D00, 0x1D2B}, {0x1D6B, 0x1D77}, {0x1D79, 0x1D9A}, {0x1E00, 0x1F15},
+        {0x1F18, 0x1F1D}, {0x1F20, 0x1F45}, {0x1F48, 0x1F4D}, {0x1F50, 0x1F57}, {0x1F59, 0x1F59},
+        {0x1F5B, 0x1F5B}, {0x1F5D, 0x1F5D}, {0x1F5F, 0x1F7D}, {0x1F80, 0x1FB4}, {0x1FB6, 0x1FBC},
+        {0x1FBE, 0x1FBE}, {0x1FC2, 0x1FC4}, {0x1FC6, 0x1FCC}, {0x1FD0, 0x1FD3}, {0x1FD6, 0x1FDB},
+        {0x1FE0, 0x1FEC}, {0x1FF2, 0x1FF4}, {0x1FF6, 0x1FFC}, {0x2102, 0x2102}, {0x2107, 0x2107},
+        {0x210A, 0x2113}, {0x2115, 0x2115}, {0x2119, 0x211D}, {0x2124, 0x2124}, {0x2126, 0x2126},
+        {0x2128, 0x2128}, {0x212A, 0x212D}, {0x212F, 0x2134}, {0x2139, 0x2139}, {0x213C, 0x213F},
+        {0x2145, 0x2149}, {0x214E, 0x214E}, {0x2183, 0x2184}, {0x2C00, 0x2C7B}, {0x2C7E, 0x2CE4},
+        {0x2CEB, 0x2CEE}, {0x2CF2, 0x2CF3}, {0xA640, 0xA66D}, {0xA680, 0xA69B}, {0xA722, 0xA76F},
+        {0xA771, 0xA787}, {0xA78B, 0xA78E}, {0xAB70, 0xABBF}, {0xFB00, 0xFB06}, {0xFB13, 0xFB17},
+        {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A}, {0x10400, 0x1044F}, {0x104B0, 0x104D3}, {0x104D8, 0x104FB},
+        {0x10C80, 0x10CB2}, {0x10CC0, 0x10CF2}, {0x118A0, 0x118DF}, {0x1E900, 0x1E943},
+    });
     return c;
 }
+// [!-/:-~！-／：-～‘-‟　-。]
 const CharClass& deepseek_punctuation() {
-    static const CharClass c(u8"!-/:-~！-／：-～‘-‟　-。");
+    static const CharClass c(
+        {{0x21, 0x2F}, {0x3A, 0x7E}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFF5E}, {0x2018, 0x201F}, {0x3000, 0x3002}});
     return c;
 }
+// [一-龥ࠀ-一가-퟿]
 const CharClass& deepseek_cjk() {
-    static const CharClass c(u8"一-龥ࠀ-一가-퟿");
+    static const CharClass c({{0x4E00, 0x9FA5}, {0x800, 0x4E00}, {0xAC00, 0xD7FF}});
     return c;
 }
 

@@ -4,7 +4,10 @@
 //   for (id : generated) fputs(stream.push(id).c_str(), stdout);   // complete characters only
 //   fputs(stream.flush().c_str(), stdout);                          // whatever is left (e.g. a cut character)
 //
-// The concatenated output equals tok.decode(ids) — the pieces, the first one without its leading space when
+// A token's bytes may end inside a character (byte-level BPE and <0xNN> byte tokens split them); the decoder
+// holds such a partial character until the tokens that complete it arrive. The output is always valid UTF-8:
+// bytes that cannot belong to a character (invalid, overlong, surrogate) come out as U+FFFD. For valid text
+// the concatenated output equals tok.decode(ids) — the pieces, the first one without its leading space when
 // the vocabulary adds a space prefix — except that vocabularies with clean_spaces get their pieces as they
 // are (llama.cpp's streaming prints pieces too; its clean-up only runs on whole texts).
 #pragma once
@@ -19,15 +22,16 @@ class StreamDecoder {
 public:
     explicit StreamDecoder(const Tokenizer& tokenizer) : tokenizer_(tokenizer) {}
 
-    // The bytes that are ready after this token: all but a trailing incomplete UTF-8 sequence, which waits for
-    // the next token. Throws tokenizer::Error for an id outside the vocabulary.
+    // The text completed by this token, possibly empty. Control tokens add nothing.
+    // Throws tokenizer::Error for an id outside the vocabulary.
     std::string push(TokenId id);
-    // The bytes still held back; the next push starts a new text (and strips its first space again).
+    // Ends the text: a held partial character comes out as one U+FFFD; the next push starts a new text (and
+    // strips its first space again).
     std::string flush();
 
 private:
     const Tokenizer& tokenizer_;
-    std::string held_;
+    std::string held_;  // bytes of a partial character
     bool at_start_ = true;
 };
 

@@ -80,7 +80,7 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool add_special, 
         }
         const std::string_view fragment = text.substr(f.begin, f.end - f.begin);
         if (bpe_) {
-            bpe_->encode(fragment, out);
+            bpe_->encode(fragment, vocab_, out);
         } else {
             const std::string prefix = vocab_.add_space_prefix && after_special ? " " : "";
             spm_->encode(replace_all(prefix + std::string(fragment), " ", kSpmSpace), vocab_, out);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tokenizer/chat_template.h"
+#include "tokenizer/tokenizer_error.h"
 #include "tokenizer/vocab.h"
 
 namespace gguf {

@@ -71,10 +71,6 @@ uint16_t attr_of_token_type(int64_t type) {
     }
 }
 
-bool is_one_of(std::string_view text, std::initializer_list<std::string_view> candidates) {
-    return std::find(candidates.begin(), candidates.end(), text) != candidates.end();
-}
-
 void set_model_defaults(Vocab& v, const gguf::File& file) {
     const std::string_view model = file.get_string("tokenizer.ggml.model");
     if (model == "llama") {
@@ -135,7 +131,7 @@ void read_tokens(Vocab& v, const gguf::File& file) {
         v.attr[i] = attr_of_token_type(types[i]);
     }
     v.id_of_text.reserve(n);
-    for (size_t i = 0; i < n; ++i) v.id_of_text[v.text[i]] = static_cast<TokenId>(i);  // a repeated text: last wins
+    for (size_t i = 0; i < n; ++i) v.id_of_text.set(v.text[i], static_cast<TokenId>(i));  // a repeated text: last wins
 }
 
 // A special id from its key; defaults that fall outside the vocabulary are dropped, and so are bad keys.
@@ -186,12 +182,10 @@ void detect_special_ids_by_text(Vocab& v) {
         {&v.fim_sep, {"<|file_sep|>"}},
     };
     for (const Rule& rule : rules) {
-        if (*rule.id != kNoToken) continue;
-        // The lowest id among the matches (llama.cpp takes whichever its hash map yields first).
-        for (size_t i = 0; i < v.size() && *rule.id == kNoToken; ++i) {
-            if (!is_one_of(v.text[i], rule.texts)) continue;
-            *rule.id = static_cast<TokenId>(i);
-            v.attr[i] |= kAttrControl;
+        // The first text of the list the vocabulary has (llama.cpp takes whichever its hash map yields first).
+        for (auto text = rule.texts.begin(); text != rule.texts.end() && *rule.id == kNoToken; ++text) {
+            *rule.id = v.find(*text);
+            if (*rule.id != kNoToken) v.attr[*rule.id] |= kAttrControl;
         }
     }
 }
@@ -201,14 +195,14 @@ void collect_eog(Vocab& v) {
     std::vector<TokenId> eog;
     for (TokenId id : {v.fim_pad, v.fim_rep, v.fim_sep, v.eos, v.eot, v.eom})
         if (id != kNoToken) eog.push_back(id);
-    for (size_t i = 0; i < v.size(); ++i) {
-        if (!is_one_of(v.text[i], {"<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>",
-                                   "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>",
-                                   "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>", "<end_of_utterance>", "<eos>",
-                                   "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~["}))
-            continue;
-        eog.push_back(static_cast<TokenId>(i));
-        v.attr[i] |= kAttrControl;
+    for (std::string_view text : {"<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>",
+                                  "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>",
+                                  "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>", "<end_of_utterance>", "<eos>",
+                                  "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~["}) {
+        const TokenId id = v.find(text);
+        if (id == kNoToken) continue;
+        eog.push_back(id);
+        v.attr[id] |= kAttrControl;
     }
     std::sort(eog.begin(), eog.end());
     eog.erase(std::unique(eog.begin(), eog.end()), eog.end());

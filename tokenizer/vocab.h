@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "tokenizer/flat_map.h"
 #include "tokenizer/pretokenizer.h"
 
 namespace gguf {
@@ -45,7 +45,7 @@ struct Vocab {
     std::vector<std::string> text;   // per token id
     std::vector<float> score;        // SPM merge priority
     std::vector<uint16_t> attr;      // TokenAttr bits
-    std::unordered_map<std::string_view, TokenId> id_of_text;  // views into `text`
+    FlatMap<std::string_view, TokenId> id_of_text;  // views into `text`
 
     TokenId bos = kNoToken, eos = kNoToken, unk = kNoToken, pad = kNoToken;
     TokenId eot = kNoToken, eom = kNoToken;
@@ -63,8 +63,8 @@ struct Vocab {
     size_t size() const { return text.size(); }
     bool has(uint32_t id) const { return id < text.size(); }
     TokenId find(std::string_view token_text) const {
-        const auto it = id_of_text.find(token_text);
-        return it == id_of_text.end() ? kNoToken : it->second;
+        const TokenId* id = id_of_text.find(token_text);
+        return id ? *id : kNoToken;
     }
 };
 
