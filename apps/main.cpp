@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     add_bench_attention_command(*bench, commands);
     add_bench_dequant_command(*bench, commands);
     add_bench_model_command(*bench, commands);
+    add_bench_tokenizer_command(*bench, commands);
 
     try {
         app.parse(argc, argv);

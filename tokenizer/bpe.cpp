@@ -16,11 +16,8 @@ uint64_t pair_key(int32_t left, int32_t right) {
     return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
 }
 
-// Orders the heap so that the lowest rank, then the leftmost pair, comes out first.
-template <typename Candidate>
-bool comes_later(const Candidate& a, const Candidate& b) {
-    return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
-}
+// Orders the heap so that the smallest key (lowest rank, then leftmost pair) comes out first.
+constexpr auto comes_later = [](uint64_t a, uint64_t b) { return a > b; };
 
 }  // namespace
 
@@ -77,36 +74,42 @@ void BpeModel::encode_word(std::string_view word, const Vocab& vocab, Scratch& s
     const auto n = static_cast<int32_t>(word.size());
     for (int32_t i = 0; i < n; ++i)
         symbols.push_back({byte_symbol_[static_cast<uint8_t>(word[i])], i - 1, i + 1 < n ? i + 1 : -1,
-                           static_cast<uint32_t>(i), 1});
-    scratch.queue.clear();
-    for (int32_t i = 1; i < n; ++i) queue_pair(scratch, i - 1, i);
-
+                           static_cast<uint32_t>(i), 1, kNoMerge, -1});
     auto& queue = scratch.queue;
-    while (!queue.empty()) {
-        const Candidate c = pop_best_candidate(queue, comes_later<Candidate>);
-        const Symbol& left = symbols[c.left];
-        const Symbol& right = symbols[c.right];
-        if (left.size == 0 || right.size == 0 || left.id != c.left_id || right.id != c.right_id) continue;
+    queue.clear();
+    for (int32_t i = 0; i + 1 < n; ++i) queue_pair(scratch, i, false);
+    std::make_heap(queue.begin(), queue.end(), comes_later);
 
-        merge_with_next(symbols, c.left);
-        symbols[c.left].id = c.merged_id;
-        queue_pair(scratch, symbols[c.left].prev, c.left);
-        queue_pair(scratch, c.left, symbols[c.left].next);
+    while (!queue.empty()) {
+        const Candidate c = pop_best_candidate(queue, comes_later);
+        const auto left = static_cast<int32_t>(c & 0xFFFFFFFFu);
+        Symbol& l = symbols[left];
+        if (l.size == 0 || l.pair_rank != c >> 32) continue;
+
+        const int32_t merged = l.pair_merged;
+        merge_with_next(symbols, left);
+        l.id = merged;
+        if (l.prev >= 0) queue_pair(scratch, l.prev);
+        queue_pair(scratch, left);
     }
 
     for (int32_t i = 0; i >= 0 && i < n; i = symbols[i].next)
         emit_symbol(word.substr(symbols[i].begin, symbols[i].size), symbols[i].id, out);
 }
 
-void BpeModel::queue_pair(Scratch& scratch, int32_t left, int32_t right) const {
-    if (left < 0 || right < 0) return;
-    const int32_t left_id = scratch.symbols[left].id;
-    const int32_t right_id = scratch.symbols[right].id;
-    if (left_id < 0 || right_id < 0) return;
-    const Merge* merge = merges_.find(pair_key(left_id, right_id));
+void BpeModel::queue_pair(Scratch& scratch, int32_t left, bool heapify) const {
+    Symbol& l = scratch.symbols[left];
+    l.pair_rank = kNoMerge;
+    if (l.next < 0 || l.id < 0 || scratch.symbols[l.next].id < 0) return;
+    const Merge* merge = merges_.find(pair_key(l.id, scratch.symbols[l.next].id));
     if (merge == nullptr) return;
-    push_candidate(scratch.queue, Candidate{merge->rank, left, right, left_id, right_id, merge->merged_id},
-                   comes_later<Candidate>);
+    l.pair_rank = merge->rank;
+    l.pair_merged = merge->merged_id;
+    const Candidate c = (static_cast<uint64_t>(merge->rank) << 32) | static_cast<uint32_t>(left);
+    if (heapify)
+        push_candidate(scratch.queue, c, comes_later);
+    else
+        scratch.queue.push_back(c);
 }
 
 // A finished symbol is its token; one that is no token falls back, like llama.cpp, to the tokens whose text

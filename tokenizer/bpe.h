@@ -25,20 +25,18 @@ public:
 
 private:
     struct Symbol {
-        int32_t id;      // symbol id, or -1 for a byte that is neither a token nor in a merge
-        int32_t prev;    // neighbours in the word, -1 at the ends
+        int32_t id;           // symbol id, or -1 for a byte that is neither a token nor in a merge
+        int32_t prev;         // neighbours in the word, -1 at the ends
         int32_t next;
-        uint32_t begin;  // bytes [begin, begin + size) of the word
-        uint32_t size;   // 0 once merged into its left neighbour
+        uint32_t begin;       // bytes [begin, begin + size) of the word
+        uint32_t size;        // 0 once merged into its left neighbour
+        uint32_t pair_rank;   // rank of the merge with the next symbol, kNoMerge if none
+        int32_t pair_merged;  // the symbol that merge makes
     };
-    struct Candidate {
-        uint32_t rank;
-        int32_t left;  // symbol indices
-        int32_t right;
-        int32_t left_id;  // the symbols' ids when the pair was queued; stale once either changed
-        int32_t right_id;
-        int32_t merged_id;
-    };
+    static constexpr uint32_t kNoMerge = UINT32_MAX;
+    // A queued pair: rank << 32 | index of its left symbol, so the smallest key is the merge to do next (lowest
+    // rank, leftmost). Stale once the left symbol's pair_rank no longer says that rank.
+    using Candidate = uint64_t;
     struct Merge {
         uint32_t rank;
         int32_t merged_id;
@@ -51,7 +49,9 @@ private:
     int32_t intern(const Vocab& vocab, std::string_view spelling);
     TokenId token_of_symbol(int32_t id) const { return static_cast<size_t>(id) < n_vocab_ ? id : kNoToken; }
     void encode_word(std::string_view word, const Vocab& vocab, Scratch& scratch, std::vector<TokenId>& out) const;
-    void queue_pair(Scratch& scratch, int32_t left, int32_t right) const;
+    // Finds the merge of symbols[left] and the symbol after it, records it in the left symbol and, if there is
+    // one, queues it (`heapify`: keep the queue a heap; off while filling it for make_heap).
+    void queue_pair(Scratch& scratch, int32_t left, bool heapify = true) const;
     void emit_symbol(std::string_view bytes, int32_t id, std::vector<TokenId>& out) const;
 
     // Symbols are the strings that merges read and write, in the byte spelling. A symbol that is a token's

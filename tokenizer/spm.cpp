@@ -1,6 +1,7 @@
 #include "tokenizer/spm.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -13,10 +14,15 @@ namespace tokenizer {
 
 namespace {
 
-// Orders the heap so that the highest score, then the leftmost pair, comes out first.
-template <typename Candidate>
-bool comes_later(const Candidate& a, const Candidate& b) {
-    return a.score < b.score || (a.score == b.score && a.left > b.left);
+// Orders the heap so that the smallest key (highest score, then leftmost pair) comes out first.
+constexpr auto comes_later = [](uint64_t a, uint64_t b) { return a > b; };
+
+// A score as an unsigned key that is smaller for a higher score.
+uint32_t score_key(float score) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &score, sizeof bits);
+    const uint32_t ascending = (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+    return ~ascending;
 }
 
 }  // namespace
@@ -38,21 +44,21 @@ void SpmModel::encode(std::string_view text, const Vocab& vocab, std::vector<Tok
         const auto size = static_cast<uint32_t>(
             std::min(utf8_sequence_length(static_cast<uint8_t>(text[pos])), text.size() - pos));
         const auto index = static_cast<int32_t>(symbols.size());
-        symbols.push_back({index - 1, pos + size < text.size() ? index + 1 : -1, pos, size});
+        symbols.push_back({index - 1, pos + size < text.size() ? index + 1 : -1, pos, size, kNoPair});
         pos += size;
     }
 
     std::vector<Candidate> queue;
-    for (int32_t i = 1; i < static_cast<int32_t>(symbols.size()); ++i) queue_pair(text, vocab, symbols, i - 1, i, queue);
+    for (int32_t i = 0; i + 1 < static_cast<int32_t>(symbols.size()); ++i) queue_pair(text, vocab, symbols, i, queue, false);
+    std::make_heap(queue.begin(), queue.end(), comes_later);
     while (!queue.empty()) {
-        const Candidate c = pop_best_candidate(queue, comes_later<Candidate>);
-        const Symbol& left = symbols[c.left];
-        const Symbol& right = symbols[c.right];
-        if (left.size == 0 || right.size == 0 || left.size + right.size != c.size) continue;
+        const Candidate c = pop_best_candidate(queue, comes_later);
+        const auto left = static_cast<int32_t>(c & 0xFFFFFFFFu);
+        if (symbols[left].size == 0 || symbols[left].pair_key != c >> 32) continue;
 
-        merge_with_next(symbols, c.left);
-        queue_pair(text, vocab, symbols, symbols[c.left].prev, c.left, queue);
-        queue_pair(text, vocab, symbols, c.left, symbols[c.left].next, queue);
+        merge_with_next(symbols, left);
+        if (symbols[left].prev >= 0) queue_pair(text, vocab, symbols, symbols[left].prev, queue);
+        queue_pair(text, vocab, symbols, left, queue);
     }
 
     for (int32_t i = symbols.empty() ? -1 : 0; i >= 0; i = symbols[i].next) {
@@ -71,14 +77,19 @@ void SpmModel::encode(std::string_view text, const Vocab& vocab, std::vector<Tok
     }
 }
 
-void SpmModel::queue_pair(std::string_view text, const Vocab& vocab, const std::vector<Symbol>& symbols,
-                          int32_t left, int32_t right, std::vector<Candidate>& queue) const {
-    if (left < 0 || right < 0) return;
-    const uint32_t begin = symbols[left].begin;
-    const uint32_t size = symbols[left].size + symbols[right].size;
-    const TokenId id = vocab.find(text.substr(begin, size));
+void SpmModel::queue_pair(std::string_view text, const Vocab& vocab, std::vector<Symbol>& symbols, int32_t left,
+                          std::vector<Candidate>& queue, bool heapify) const {
+    Symbol& l = symbols[left];
+    l.pair_key = kNoPair;
+    if (l.next < 0) return;
+    const TokenId id = vocab.find(text.substr(l.begin, l.size + symbols[l.next].size));
     if (id == kNoToken) return;
-    push_candidate(queue, Candidate{vocab.score[id], left, right, size}, comes_later<Candidate>);
+    l.pair_key = score_key(vocab.score[id]);
+    const Candidate c = (static_cast<uint64_t>(l.pair_key) << 32) | static_cast<uint32_t>(left);
+    if (heapify)
+        push_candidate(queue, c, comes_later);
+    else
+        queue.push_back(c);
 }
 
 }  // namespace tokenizer
