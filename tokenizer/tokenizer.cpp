@@ -117,11 +117,6 @@ const std::string& Tokenizer::token_text(TokenId id) const {
 
 bool Tokenizer::is_eog(TokenId id) const { return std::binary_search(vocab_.eog.begin(), vocab_.eog.end(), id); }
 
-bool Tokenizer::is_control(TokenId id) const {
-    check_id(id);
-    return (vocab_.attr[id] & kAttrControl) != 0;
-}
-
 void Tokenizer::check_id(TokenId id) const {
     if (id < 0 || !vocab_.has(static_cast<uint32_t>(id)))
         throw Error(fmt::format("token id {} is out of range (vocabulary of {} tokens)", id, vocab_.size()));

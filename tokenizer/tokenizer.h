@@ -10,13 +10,16 @@
 // Llama-3, Qwen2, DeepSeek, Falcon, MPT, ...; the pre-tokenizer comes from tokenizer.ggml.pre) and
 // SentencePiece-style BPE (tokenizer.ggml.model = llama: Llama-2, TinyLlama, stories, Phi-3).
 //
-// Round trips (decode(encode(t, false))), for any bytes t:
-// - byte-level BPE: clean_up_spaces(sanitize_utf8(t)) when the vocabulary cleans spaces (GPT-2, StarCoder,
-//   MPT, ...), sanitize_utf8(t) when it does not (SmolLM2, Qwen2, DeepSeek); sanitize_utf8(t) == t for valid
-//   UTF-8.
-// - SentencePiece: t with every U+2581 "▁" read as a space (encode adds a leading space and writes spaces as
-//   ▁; decode undoes both), unless merges spell a control token's text (e.g. "<s>"), which decodes to nothing.
-//   With BOS, decode gives " " + that, as llama.cpp's llama_detokenize does.
+// Round trips, decode(encode(t, false)):
+// - byte-level BPE, any bytes t: sanitize_utf8(t) (== t for valid UTF-8), less the bytes whose one-byte
+//   spelling the vocabulary lacks (StarCoder's, and so SmolLM2's test model's, lacks 0xF1), then
+//   clean_up_spaces if the vocabulary cleans spaces (GPT-2, StarCoder, MPT; not SmolLM2, Qwen2, DeepSeek).
+//   All as llama.cpp.
+// - SentencePiece, valid UTF-8 t: t with every U+2581 "▁" read as a space (encode adds a leading space and
+//   writes spaces as ▁; decode undoes both); with BOS, " " + that, as llama.cpp's llama_detokenize gives it.
+//   Any bytes t: the same once U+2581 and space are read as one (a space right after a truncated UTF-8 lead
+//   byte falls back to the bytes of ▁). Text that merges into a control token's text (e.g. "<s>") would
+//   decode to nothing; no such case in the fuzzed vocabularies.
 // A Tokenizer is immutable after construction; its const methods may be called from several threads.
 #pragma once
 
@@ -79,7 +82,6 @@ public:
     // tokens such as <|im_end|> or <|endoftext|>.
     bool is_eog(TokenId id) const;
     const std::vector<TokenId>& eog_ids() const { return vocab_.eog; }
-    bool is_control(TokenId id) const;
 
     // The prompt text of a chat: see ChatTemplate. Encode it with parse_special = true.
     std::string apply_chat_template(const std::vector<ChatMessage>& messages, bool add_assistant_prompt) const {
