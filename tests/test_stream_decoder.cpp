@@ -62,7 +62,7 @@ TEST_CASE("stream decoder: the pieces of a byte-level BPE encoding stream back t
     CHECK(held_a_partial_character);  // the emoji and CJK characters are split over byte-level tokens
 }
 
-TEST_CASE("stream decoder: the first piece loses its leading space as in decode(); flush starts a new text",
+TEST_CASE("stream decoder: the first piece loses its leading space as in decode(), flush starts a new text",
           "[tokenizer][stream]") {
     SKIP_WITHOUT_SHARED();
     const Tokenizer tok = Tokenizer::from_gguf(gguf::File::open(test::shared_path("models/stories260K.gguf")));
