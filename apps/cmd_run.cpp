@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "apps/command.h"
+#include "apps/runtime_flags.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
 #include "src/runtime_error.h"
@@ -24,14 +25,12 @@ using Clock = std::chrono::steady_clock;
 struct RunOptions {
     std::string model, model_flag, prompt, prompt_file;
     int64_t n_predict = 128;
-    int64_t n_ctx = 0, kv_budget = 0;
-    unsigned threads = 0;
-    int64_t batch = 512;
+    int64_t n_ctx = 0;
+    RuntimeFlags runtime;
     runtime::SamplerParams sampler;
     int64_t seed = -1;
     bool chat = false, interactive = false, verbose = false, ids = false, warmup = true;
-    std::string attention, kv_type, preset, on_deadline = "stop";
-    size_t window = 0, block = 0, gate_top_k = 64;
+    std::string on_deadline = "stop";
     std::vector<std::string> stop;
     double deadline_ms = 0;
     CLI::App* app = nullptr;  // to tell given flags from defaults
@@ -42,17 +41,8 @@ struct RunOptions {
 double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
 runtime::RunConfig run_config(const RunOptions& o) {
-    runtime::RunConfig c;
-    c.preset = o.preset;
+    runtime::RunConfig c = run_config(*o.app, o.runtime);
     if (o.given("-c")) c.n_ctx = o.n_ctx;
-    if (o.given("-t")) c.n_threads = o.threads;
-    c.n_batch = o.batch;
-    if (o.given("--attention")) c.attention = runtime::parse_attention_mode(o.attention);
-    if (o.given("--window")) c.window = o.window;
-    if (o.given("--block")) c.block = o.block;
-    if (o.given("--kv-type")) c.kv_type = runtime::parse_kv_type(o.kv_type);
-    if (o.given("--kv-budget")) c.kv_budget = o.kv_budget;
-    c.gate_top_k = o.gate_top_k;
     c.track_salience = runtime::parse_deadline_policy(o.on_deadline) == runtime::DeadlinePolicy::Degrade;
     return c;
 }
@@ -181,8 +171,7 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("-n,--n-predict", o->n_predict, "Tokens to generate; -1: until end of generation (or forever)")
         ->capture_default_str();
     sub->add_option("-c,--ctx-size", o->n_ctx, "Context (KV slots per layer); default min(trained context, 4096)");
-    sub->add_option("-t,--threads", o->threads, "Threads; default: physical cores")->check(CLI::PositiveNumber);
-    sub->add_option("-b,--batch-size", o->batch, "Prompt tokens per forward step")->capture_default_str()->check(CLI::PositiveNumber);
+    add_runtime_flags(*sub, o->runtime);
     sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str();
     sub->add_option("--top-k", o->sampler.top_k, "Top-k; 0 = off")->capture_default_str();
     sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str();
@@ -193,13 +182,6 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's ChatML template");
     sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p: system prompt)");
     sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
-    sub->add_option("--attention", o->attention, "dense | sparse | gated (default sparse)");
-    sub->add_option("--window", o->window, "Sparse attention local window (default 128)");
-    sub->add_option("--block", o->block, "Landmark block size (default 64)")->check(CLI::PositiveNumber);
-    sub->add_option("--gate-top-k", o->gate_top_k, "Gated attention: salient tokens kept")->capture_default_str();
-    sub->add_option("--kv-budget", o->kv_budget, "KV slots per layer with H2O eviction (0: none)")->check(CLI::NonNegativeNumber);
-    sub->add_option("--kv-type", o->kv_type, "KV cache f16 | f32 (default f16)");
-    sub->add_option("--preset", o->preset, "pi-zero-2w: window 64, block 32, 4 threads, KV budget for 400 MB RSS");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
     sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
     sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")->check(CLI::NonNegativeNumber);

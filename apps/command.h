@@ -22,3 +22,4 @@ void add_run_command(CLI::App& parent, CommandList& commands);
 void add_make_model_command(CLI::App& parent, CommandList& commands);
 void add_bench_model_command(CLI::App& bench, CommandList& commands);
 void add_bench_tokenizer_command(CLI::App& bench, CommandList& commands);
+void add_perplexity_command(CLI::App& parent, CommandList& commands);

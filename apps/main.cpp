@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     add_run_command(app, commands);
     add_make_model_command(app, commands);
     add_tokenize_commands(app, commands);
+    add_perplexity_command(app, commands);
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks: dequantize, attention kernels, whole models");
     bench->require_subcommand(1);
