@@ -13,6 +13,7 @@ namespace {
 struct BenchAttentionOptions {
     runtime::AttentionBenchOptions bench;
     std::string output = "md";
+    std::string plot;  // SVG file, when asked
 };
 
 int run_bench_attention(const BenchAttentionOptions& options) {
@@ -24,6 +25,7 @@ int run_bench_attention(const BenchAttentionOptions& options) {
         if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
     });
     fmt::print("{}", runtime::format_attention_bench(rows, options.output));
+    if (!options.plot.empty()) runtime::write_text_file(options.plot, runtime::render_svg(runtime::plot_attention_bench(rows)));
     return 0;
 }
 
@@ -53,5 +55,6 @@ void add_bench_attention_command(CLI::App& bench, CommandList& commands) {
     sub->add_option("-o,--output", options->output, "Output format")
         ->check(CLI::IsMember({"md", "csv", "json"}))
         ->capture_default_str();
+    sub->add_option("--plot", options->plot, "Also draw per-token cost against length, one line per backend (SVG file)");
     commands.push_back({sub, [options] { return run_bench_attention(*options); }});
 }

@@ -234,6 +234,22 @@ std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& 
     return rows;
 }
 
+SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
+    SvgPlot plot;
+    plot.y_label = "µs per token";
+    plot.x_label = "sequence length";
+    plot.log_y = true;
+    for (const AttentionBenchRow& r : rows) {
+        if (plot.title.empty())
+            plot.title = fmt::format("Attention per token: {} heads of {}, window {}, block {}, {} thread(s)", r.heads,
+                                     r.dim, r.window, r.block, r.threads);
+        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const PlotSeries& s) { return s.name == r.backend; });
+        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), PlotSeries{r.backend, {}});
+        series->points.emplace_back(static_cast<double>(r.seq), r.per_token_us);
+    }
+    return plot;
+}
+
 std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format) {
     std::string out;
     auto speedup = [](const AttentionBenchRow& r, const char* missing) {

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "src/svg_plot.h"
+
 namespace runtime {
 
 struct AttentionBenchOptions {
@@ -56,6 +58,9 @@ const std::vector<std::string>& attention_bench_backends();
 // Throws std::invalid_argument for unknown backends or impossible shapes. on_row is called as rows finish.
 std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& options,
                                                    const std::function<void(const AttentionBenchRow&)>& on_row = {});
+
+// Per-token cost against sequence length, one line per backend (log-log: the costs span decades).
+SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
 
 // "md" (a Markdown table), "csv" or "json" (one array of row objects).
 std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format);
