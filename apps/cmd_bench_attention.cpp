@@ -53,7 +53,7 @@ void add_bench_attention_command(CLI::App& bench, CommandList& commands) {
         ->check(CLI::IsMember({"wall", "cpu"}))
         ->capture_default_str();
     sub->add_option("-o,--output", options->output, "Output format")
-        ->check(CLI::IsMember({"md", "csv", "json"}))
+        ->check(CLI::IsMember({"md", "csv", "json", "jsonl"}))
         ->capture_default_str();
     sub->add_option("--plot", options->plot, "Also draw per-token cost against length, one line per backend (SVG file)");
     commands.push_back({sub, [options] { return run_bench_attention(*options); }});

@@ -15,6 +15,7 @@
 #include "kernels/dense_attention.h"
 #include "kernels/fastgrnn_gate.h"
 #include "kernels/sparse_attention.h"
+#include "src/bench_table.h"
 
 namespace runtime {
 namespace {
@@ -194,8 +195,6 @@ void validate(const AttentionBenchOptions& o) {
         if (seq == 0 || seq > (size_t{1} << 24)) throw std::invalid_argument(fmt::format("--seqs: {} is not in 1..2^24", seq));
 }
 
-std::string json_number(double x) { return fmt::format("{:.6g}", x); }
-
 }  // namespace
 
 const std::vector<std::string>& attention_bench_backends() {
@@ -251,40 +250,18 @@ SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
 }
 
 std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format) {
-    std::string out;
-    auto speedup = [](const AttentionBenchRow& r, const char* missing) {
-        return r.speedup_vs_dense ? fmt::format("{:.2f}", *r.speedup_vs_dense) : std::string(missing);
-    };
-    if (format == "json") {
-        out += "[";
-        for (size_t i = 0; i < rows.size(); ++i) {
-            const AttentionBenchRow& r = rows[i];
-            out += fmt::format(
-                "{}\n  {{\"backend\": \"{}\", \"seq\": {}, \"heads\": {}, \"kv_heads\": {}, \"dim\": {}, \"window\": {}, "
-                "\"block\": {}, \"threads\": {}, \"ms\": {}, \"per_token_us\": {}, \"edges\": {}, "
-                "\"speedup_vs_dense\": {}, \"peak_rss_mb\": {}}}",
-                i ? "," : "", r.backend, r.seq, r.heads, r.kv_heads, r.dim, r.window, r.block, r.threads,
-                json_number(r.ms), json_number(r.per_token_us), r.edges,
-                r.speedup_vs_dense ? json_number(*r.speedup_vs_dense) : "null", json_number(r.peak_rss_mb));
-        }
-        out += "\n]\n";
-    } else if (format == "csv") {
-        out += "backend,seq,heads,kv_heads,dim,window,block,threads,ms,per_token_us,edges,speedup_vs_dense,peak_rss_mb\n";
-        for (const AttentionBenchRow& r : rows)
-            out += fmt::format("{},{},{},{},{},{},{},{},{:.4f},{:.3f},{},{},{:.1f}\n", r.backend, r.seq, r.heads,
-                               r.kv_heads, r.dim, r.window, r.block, r.threads, r.ms, r.per_token_us, r.edges,
-                               speedup(r, ""), r.peak_rss_mb);
-    } else if (format == "md") {
-        out += "| backend | seq | heads | kv | dim | window | block | threads | ms | µs/token | edges | × dense | peak RSS MB |\n";
-        out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-        for (const AttentionBenchRow& r : rows)
-            out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {:.3f} | {:.2f} | {} | {} | {:.1f} |\n",
-                               r.backend, r.seq, r.heads, r.kv_heads, r.dim, r.window, r.block, r.threads, r.ms,
-                               r.per_token_us, r.edges, speedup(r, "–"), r.peak_rss_mb);
-    } else {
-        throw std::invalid_argument("unknown output format '" + format + "' (md, csv, json)");
-    }
-    return out;
+    BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"}, {"dim", "dim"},
+                      {"window", "window"}, {"block", "block"}, {"threads", "threads"}, {"ms", "ms"},
+                      {"per_token_us", "µs/token"}, {"edges", "edges"}, {"speedup_vs_dense", "× dense"},
+                      {"peak_rss_mb", "peak RSS MB"}});
+    const auto count = [](size_t n) { return BenchCell::unsigned_integer(n); };
+    for (const AttentionBenchRow& r : rows)
+        table.add_row({BenchCell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
+                       count(r.window), count(r.block), count(r.threads), BenchCell::number(r.ms, 4, 3),
+                       BenchCell::number(r.per_token_us, 3, 2), count(r.edges),
+                       r.speedup_vs_dense ? BenchCell::number(*r.speedup_vs_dense, 2, 2) : BenchCell::null(),
+                       BenchCell::number(r.peak_rss_mb, 1, 1)});
+    return table.format(format);
 }
 
 }  // namespace runtime

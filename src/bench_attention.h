@@ -62,7 +62,7 @@ std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& 
 // Per-token cost against sequence length, one line per backend (log-log: the costs span decades).
 SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
 
-// "md" (a Markdown table), "csv" or "json" (one array of row objects).
+// "md" (a Markdown table), "csv", "json" (one array of row objects) or "jsonl" (one object per line).
 std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format);
 
 }  // namespace runtime
