@@ -130,17 +130,32 @@ void BasicKvCache<Row>::remove_slot(size_t victim) {
               mass_.begin() + static_cast<ptrdiff_t>(victim));
     --len_;
     mass_[len_] = 0.0f;
+    rebuild_landmarks_from(victim);
+}
+
+// Recomputes the landmarks of the block holding `slot` and every later one from the stored rows, in slot
+// order (as appends would have).
+template <typename Row>
+void BasicKvCache<Row>::rebuild_landmarks_from(size_t slot) {
     if (landmarks_.block_size() == 0) return;
-    const size_t first_block = victim / landmarks_.block_size();
+    const size_t first_block = slot / landmarks_.block_size();
     landmarks_.reset_from_block(first_block);
-    for (size_t slot = first_block * landmarks_.block_size(); slot < len_; ++slot) {
+    for (size_t s = first_block * landmarks_.block_size(); s < len_; ++s) {
         for (size_t h = 0; h < kv_heads_; ++h)
             for (size_t d = 0; d < dim_; ++d) {
-                widened_k_[h * dim_ + d] = key(slot, h, d);
-                widened_v_[h * dim_ + d] = value(slot, h, d);
+                widened_k_[h * dim_ + d] = key(s, h, d);
+                widened_v_[h * dim_ + d] = value(s, h, d);
             }
-        landmarks_.update(slot, widened_k_.data(), widened_v_.data());
+        landmarks_.update(s, widened_k_.data(), widened_v_.data());
     }
+}
+
+template <typename Row>
+void BasicKvCache<Row>::truncate(size_t new_len) {
+    if (new_len >= len_) return;
+    std::fill(mass_.begin() + static_cast<ptrdiff_t>(new_len), mass_.begin() + static_cast<ptrdiff_t>(len_), 0.0f);
+    len_ = new_len;
+    rebuild_landmarks_from(new_len);
 }
 
 template <typename Row>

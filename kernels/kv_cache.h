@@ -58,6 +58,10 @@ public:
     void append_all(const Tensor3& k, const Tensor3& v);
     // Empties the cache (memory kept).
     void reset();
+    // Drops the rows from slot new_len on (a rejected draft, a rolled-back batch); no-op when new_len >= len.
+    // Landmarks of the blocks those rows touched are rebuilt from the stored rows (fp16 caches: from the
+    // rounded values, so those block means can differ from the incremental ones by fp16 rounding).
+    void truncate(size_t new_len);
 
     // H2O as the crate does it (spec §5.3): when not full, a plain append (scores ignored). When full,
     // attention_scores must have len() entries; the victim is the unprotected slot with the smallest score
@@ -85,6 +89,7 @@ private:
     void write_row(size_t slot, const float* k_row, const float* v_row);
     size_t choose_victim(const std::vector<float>& scores, const std::vector<size_t>& globals, size_t window) const;
     void remove_slot(size_t victim);
+    void rebuild_landmarks_from(size_t slot);
 
     size_t capacity_, kv_heads_, dim_;
     size_t len_ = 0;

@@ -152,3 +152,29 @@ TEST_CASE("h2o: eviction after compaction rebuilds landmarks as a fresh cache wo
                                            std::vector<float>(31), {0}, 4),
                     kernels::InvalidConfig);
 }
+
+TEST_CASE("kv cache: truncate drops the last rows as if they had never been appended", "[kvcache]") {
+    const Tensor3 k = test::attn::seeded_tensor(2, 50, 2, 8), v = test::attn::seeded_tensor(3, 50, 2, 8);
+    kernels::SparseAttentionConfig config;
+    config.window = 8;
+    config.block_size = 4;
+    kernels::SparseAttention attention(config);
+    KvCache cache(64, 2, 8, 4), fresh(64, 2, 8, 4);
+    KvCacheF16 half(64, 2, 8, 4);
+    cache.append_all(k, v);
+    half.append_all(k, v);
+    fresh.append_all(test::attn::rows_of(k, 0, 37), test::attn::rows_of(v, 0, 37));
+    cache.truncate(37);
+    half.truncate(37);
+    cache.truncate(40);  // longer than len: nothing happens
+    REQUIRE(cache.len() == 37);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), fresh.landmarks().values()) == 0.0f);
+    CHECK(test::attn::max_abs_diff(half.landmarks().keys(), fresh.landmarks().keys()) < 1e-3f);
+    for (size_t s = 37; s < 50; ++s) CHECK(cache.attention_mass()[s] == 0.0f);
+    const Tensor3 q = test::attn::seeded_tensor(1, 1, 2, 8);
+    CHECK(test::attn::max_abs_diff(attention.decode_step(q, cache), attention.decode_step(q, fresh)) == 0.0f);
+    cache.try_append(test::attn::row_of(k, 37), test::attn::row_of(v, 37));
+    fresh.try_append(test::attn::row_of(k, 37), test::attn::row_of(v, 37));
+    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
+}
