@@ -69,13 +69,12 @@ void Sampler::apply_penalty(float* logits) {
 const std::vector<Sampler::Candidate>& Sampler::filter(float* logits) {
     apply_penalty(logits);
     candidates_.clear();
-    for (int64_t i = 0; i < n_vocab_; ++i) candidates_.push_back({static_cast<int32_t>(i), logits[i], 0.0f});
-
     if (params_.greedy()) {
-        keep_top_k(1);
-        candidates_[0].p = 1.0f;
+        const int32_t best = argmax(logits, n_vocab_);
+        candidates_.push_back({best, logits[best], 1.0f});
         return candidates_;
     }
+    for (int64_t i = 0; i < n_vocab_; ++i) candidates_.push_back({static_cast<int32_t>(i), logits[i], 0.0f});
     if (params_.top_k > 0) keep_top_k(static_cast<size_t>(params_.top_k));
     else std::sort(candidates_.begin(), candidates_.end(), better);
     if (params_.top_p < 1.0f) keep_top_p();
