@@ -64,6 +64,12 @@ std::vector<int32_t> prompt_tokens(const tokenizer::Tokenizer& tok, const std::s
     return ids;
 }
 
+// One line of stdin after a "> " on stderr; false at the end of input or on an empty line.
+bool read_user_turn(std::string& line) {
+    std::fputs("> ", stderr);
+    return std::getline(std::cin, line) && !line.empty();
+}
+
 void print_summary(const runtime::Transformer& t, const runtime::GenerationStats& s, double load_ms, double warmup_ms) {
     const runtime::Model& m = t.model();
     const double decode_tps = s.decode_ms > 0 ? s.decode_steps * 1000.0 / s.decode_ms : 0.0;
@@ -141,7 +147,7 @@ int run(RunOptions& o) {
             stats = chat.reply(prompt, sink);
         } else {
             std::string line;
-            while (std::fprintf(stderr, "> "), std::getline(std::cin, line) && !line.empty()) {
+            while (read_user_turn(line)) {
                 first_id = true;
                 stats = chat.reply(line, sink);
                 std::fputs("\n", stdout);

@@ -89,6 +89,8 @@ public:
         const auto l = static_cast<size_t>(layer);
         Cache& cache = caches_[l];
         const size_t window = attention_.config().window;
+        if (control.mode == AttentionMode::Gated && !options_.track_salience)
+            throw Error("gated attention needs salience tracking (KvStoreOptions::track_salience)");
         if (options_.track_salience) salience_.begin_step(l);
         for (size_t done = 0; done < n;) {
             const size_t next_slot = cache.is_full() ? cache.capacity() - 1 : cache.len();
@@ -101,10 +103,8 @@ public:
             options.path = fits_window || control.mode == AttentionMode::Dense ? kernels::CachePath::Dense
                            : control.mode == AttentionMode::Gated             ? kernels::CachePath::Gated
                                                                               : kernels::CachePath::Sparse;
-            if (options.path == kernels::CachePath::Gated) {
-                if (!options_.track_salience) throw Error("gated attention needs salience tracking (KvStoreOptions)");
+            if (options.path == kernels::CachePath::Gated)
                 options.keep_mask = &salience_.keep_mask(l, cache.len(), control.gate_top_k);
-            }
             attention_.attend_cached(q + done * q_width_, chunk, n_head_, cache, out + done * q_width_, options);
             done += chunk;
         }

@@ -67,7 +67,8 @@ public:
     // Runs n tokens at positions n_past() .. n_past() + n - 1 and writes the logits of the last one
     // (n_vocab floats), or of every one (n x n_vocab) when all_logits. Throws runtime::Error for a token id
     // outside the vocabulary or a batch that does not fit the context. With a deadline (timer in control())
-    // it may throw kernels::DeadlineExceeded; the step is then rolled back (caches and n_past as before).
+    // it may throw kernels::DeadlineExceeded; the step is then rolled back (caches and n_past as before, but
+    // for H2O victims already evicted), as after any other failure.
     void forward(const int32_t* tokens, size_t n, float* logits, bool all_logits = false);
 
     // Empties the caches: the next token is at position 0.
