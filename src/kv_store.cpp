@@ -115,23 +115,10 @@ public:
         std::fill(appended_.begin(), appended_.end(), 0);
     }
 
-    // The kernel caches cannot drop rows yet, so a layer is rebuilt from its first len - appended rows.
     void rollback() override {
         for (size_t l = 0; l < caches_.size(); ++l) {
             if (appended_[l] == 0) continue;
-            Cache& cache = caches_[l];
-            const size_t keep = cache.len() - appended_[l];
-            std::vector<float> keys(keep * kv_width_), values(keep * kv_width_), mass(cache.attention_mass());
-            for (size_t slot = 0; slot < keep; ++slot)
-                for (size_t e = 0; e < kv_width_; ++e) {
-                    keys[slot * kv_width_ + e] = cache.key(slot, e / cache.dim(), e % cache.dim());
-                    values[slot * kv_width_ + e] = cache.value(slot, e / cache.dim(), e % cache.dim());
-                }
-            cache.reset();
-            for (size_t slot = 0; slot < keep; ++slot) {
-                cache.append_row(keys.data() + slot * kv_width_, values.data() + slot * kv_width_);
-                cache.add_attention_mass(slot, mass[slot]);
-            }
+            caches_[l].truncate(caches_[l].len() - appended_[l]);
             if (options_.track_salience) salience_.restore_step(l);
             appended_[l] = 0;
         }
