@@ -1,59 +1,108 @@
-// `sparse-llm bench model MODEL`: whole-model prompt and generation speed, llama-bench style.
+// `sparse-llm bench model MODEL`: whole-model prompt and generation speed, llama-bench style, across depths,
+// attention backends and thread counts (src/model_bench.h). Results on stdout, a progress line on stderr
+// once the run takes longer than a second.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/runtime_flags.h"
 #include "src/model_bench.h"
-#include "src/run_config.h"
+#include "src/model_info.h"
 
 namespace {
 
-struct BenchModelOptions {
-    std::string model, output = "md", attention = "sparse", kv_type = "f16";
+using Clock = std::chrono::steady_clock;
+
+struct BenchModelFlags {
+    std::string model, output = "md", plot;
     std::vector<int64_t> n_prompt{512}, n_gen{128}, depth{0};
-    unsigned threads = 0;
+    std::vector<std::string> attention{"sparse"};
+    std::vector<unsigned> threads;
     int64_t batch = 512;
     int repetitions = 5;
-    size_t window = 0, block = 0;
+    CacheFlags cache;
     CLI::App* app = nullptr;
 };
 
-int run_bench_model(const BenchModelOptions& o) {
-    const runtime::Model model = runtime::Model::open(o.model);
-    runtime::RunConfig config;
-    if (o.app->count("-t") > 0) config.n_threads = o.threads;
-    config.n_batch = o.batch;
-    config.attention = runtime::parse_attention_mode(o.attention);
-    config.kv_type = runtime::parse_kv_type(o.kv_type);
-    if (o.app->count("--window") > 0) config.window = o.window;
-    if (o.app->count("--block") > 0) config.block = o.block;
+// What runs, on stderr once the run has taken a second: one line redrawn in place on a terminal, else a line
+// every few seconds.
+class ProgressLine {
+public:
+    void update(const std::string& step) {
+        const Clock::time_point now = Clock::now();
+        if (now - start_ < std::chrono::seconds(1)) return;
+        if (terminal_) {
+            fmt::print(stderr, "\rbench model: {:<70}", step);
+        } else if (now - last_ >= std::chrono::seconds(5)) {
+            fmt::print(stderr, "bench model: {}\n", step);
+            last_ = now;
+        }
+        std::fflush(stderr);
+        shown_ = true;
+    }
+    void finish() {
+        if (shown_ && terminal_) fmt::print(stderr, "\rbench model: done{:<70}\n", "");
+    }
+
+private:
+    Clock::time_point start_ = Clock::now(), last_ = start_ - std::chrono::hours(1);
+    bool terminal_ = isatty(fileno(stderr)) != 0;
+    bool shown_ = false;
+};
+
+int run_bench_model(const BenchModelFlags& f) {
+    const runtime::Model model = runtime::Model::open(f.model);
+    runtime::RunConfig config = run_config(*f.app, f.cache);
+    config.n_batch = f.batch;
     runtime::ModelBenchParams params;
-    params.n_prompt = o.n_prompt;
-    params.n_gen = o.n_gen;
-    params.depth = o.depth;
-    params.repetitions = o.repetitions;
+    params.n_prompt = f.n_prompt;
+    params.n_gen = f.n_gen;
+    params.depth = f.depth;
+    params.repetitions = f.repetitions;
+    params.threads = f.threads;
+    params.attention.clear();
+    for (const std::string& name : f.attention) params.attention.push_back(runtime::parse_attention_mode(name));
     params.options = runtime::transformer_options(config, model);
-    const runtime::ModelBenchReport report = runtime::run_model_bench(model, o.model, params);
-    fmt::print("{}", o.output == "json" ? runtime::model_bench_json(report) : runtime::model_bench_markdown(report));
+    const runtime::TokenizerSummary tok = runtime::describe_model(model.file()).tokenizer;
+    if (tok.add_bos.value_or(false) && tok.bos) params.bos = static_cast<int32_t>(*tok.bos);
+
+    ProgressLine progress;
+    const runtime::ModelBenchReport report =
+        runtime::run_model_bench(model, f.model, params, [&](const std::string& step) { progress.update(step); });
+    progress.finish();
+    fmt::print("{}", runtime::model_bench_table(report).format(f.output));
+    if (!f.plot.empty()) runtime::write_text_file(f.plot, runtime::render_svg(runtime::plot_model_bench(report)));
     return 0;
 }
 
 }  // namespace
 
 void add_bench_model_command(CLI::App& bench, CommandList& commands) {
-    auto o = std::make_shared<BenchModelOptions>();
+    auto f = std::make_shared<BenchModelFlags>();
     CLI::App* sub = bench.add_subcommand("model", "Prompt (pp) and generation (tg) tokens/s of a model, llama-bench style");
-    o->app = sub;
-    sub->add_option("model", o->model, "GGUF model")->required();
-    sub->add_option("-p,--n-prompt", o->n_prompt, "Prompt lengths")->delimiter(',')->capture_default_str();
-    sub->add_option("-n,--n-gen", o->n_gen, "Generated tokens")->delimiter(',')->capture_default_str();
-    sub->add_option("-d,--n-depth", o->depth, "Tokens already in the cache")->delimiter(',')->capture_default_str();
-    sub->add_option("-t,--threads", o->threads, "Threads; default: physical cores")->check(CLI::PositiveNumber);
-    sub->add_option("-b,--batch-size", o->batch, "Prompt tokens per forward step")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("-r,--repetitions", o->repetitions, "Timed runs per test")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("-o,--output", o->output, "md or json")->check(CLI::IsMember({"md", "json"}))->capture_default_str();
-    sub->add_option("--attention", o->attention, "dense | sparse | gated")->capture_default_str();
-    sub->add_option("--kv-type", o->kv_type, "f16 | f32")->capture_default_str();
-    sub->add_option("--window", o->window, "Sparse attention local window (default 128)");
-    sub->add_option("--block", o->block, "Landmark block size (default 64)")->check(CLI::PositiveNumber);
-    commands.push_back({sub, [o] { return run_bench_model(*o); }});
+    f->app = sub;
+    sub->add_option("model", f->model, "GGUF model")->required();
+    sub->add_option("-p,--n-prompt", f->n_prompt, "Prompt lengths, comma-separated")->delimiter(',')->check(CLI::NonNegativeNumber)->capture_default_str();
+    sub->add_option("-n,--n-gen", f->n_gen, "Generated tokens, comma-separated")->delimiter(',')->check(CLI::NonNegativeNumber)->capture_default_str();
+    sub->add_option("-d,--n-depth", f->depth, "Tokens already in the cache, comma-separated")->delimiter(',')->check(CLI::NonNegativeNumber)->capture_default_str();
+    sub->add_option("-t,--threads", f->threads, "Thread counts, comma-separated; default: physical cores")
+        ->delimiter(',')
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--attention", f->attention, "Attention backends, comma-separated: dense, sparse, gated")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"dense", "sparse", "gated"}))
+        ->capture_default_str();
+    sub->add_option("-b,--batch-size", f->batch, "Prompt tokens per forward step")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("-r,--repetitions", f->repetitions, "Timed runs per test")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("-o,--output", f->output, "md, csv, json or jsonl")
+        ->check(CLI::IsMember({"md", "csv", "json", "jsonl"}))
+        ->capture_default_str();
+    sub->add_option("--plot", f->plot, "Also draw ms per token against sequence length (SVG file)");
+    add_cache_flags(*sub, f->cache);
+    commands.push_back({sub, [f] { return run_bench_model(*f); }});
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Speed of sparse-llm beside llama.cpp on the same GGUF, threads and test sizes, with the ratio.
 #
-# Usage: scripts/bench-vs-llamacpp.sh MODEL [-p 128] [-n 64] [-t 2] [-r 5] [-d 0] [-- extra `bench model` args]
-#   -d takes a comma list of depths (tokens already in the KV cache), e.g. -d 0,4096,8192.
+# Usage: scripts/bench-vs-llamacpp.sh MODEL [-p 128] [-n 64] [-t 2] [-r 5] [-d 0] [--attention sparse]
+#                                    [-- extra `bench model` args]
+#   -t, -d and --attention take comma lists: thread counts, depths (tokens already in the KV cache, e.g.
+#   -d 0,4096,8192) and our attention backends (dense,sparse,gated); every row of ours is shown beside
+#   llama.cpp's for the same test, depth and threads.
 #
 # llama.cpp is, in order: $LLAMA_BENCH or `llama-bench` on PATH (any depth); else the oracle of ../shared/oracle
 # ($ORACLE_DIR/oracle, default /tmp/oracle; built with ../shared/oracle/build_oracle.sh when missing), which
@@ -18,7 +21,7 @@ bin=${SPARSE_LLM_BIN:-$root/build/apps/sparse-llm}
 
 model=${1:?usage: scripts/bench-vs-llamacpp.sh MODEL [-p P] [-n N] [-t T] [-r R] [-d D,...] [--build-llama-bench] [-- args]}
 shift
-p=128 n=64 t=2 r=5 d=0 build_llama=0 extra=()
+p=128 n=64 t=2 r=5 d=0 attention=sparse build_llama=0 extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         -p) p=$2; shift 2 ;;
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
         -t) t=$2; shift 2 ;;
         -r) r=$2; shift 2 ;;
         -d) d=$2; shift 2 ;;
+        --attention) attention=$2; shift 2 ;;
         --build-llama-bench) build_llama=1; shift ;;
         --) shift; extra=("$@"); break ;;
         *) echo "bench-vs-llamacpp: unknown argument $1" >&2; exit 2 ;;
@@ -46,46 +50,49 @@ fi
 
 ours=$(mktemp) theirs=$(mktemp)
 trap 'rm -f "$ours" "$theirs"' EXIT
-"$bin" bench model "$model" -p "$p" -n "$n" -t "$t" -r "$r" -d "$d" -o json "${extra[@]}" > "$ours"
+"$bin" bench model "$model" -p "$p" -n "$n" -t "$t" -r "$r" -d "$d" --attention "$attention" -o json "${extra[@]}" > "$ours"
 if [ -n "$llama_bench" ]; then
-    "$llama_bench" -m "$model" -p "$p" -n "$n" -t "$t" -r "$r" -d "$d" -o json > "$theirs"
+    "$llama_bench" -m "$model" -p "$p" -n "$n" -t "$t" -r "$r" -d "$d" -o jsonl > "$theirs"
     source_name="llama-bench ($llama_bench)"
 else
     [ -x "$oracle_dir/oracle" ] || bash "$shared/oracle/build_oracle.sh" > /dev/null
     [ "$d" = 0 ] || echo "bench-vs-llamacpp: the oracle measures depth 0 only (pass --build-llama-bench)" >&2
-    "$oracle_dir/oracle" bench "$model" -p "$p" -n "$n" -t "$t" -r "$r" > "$theirs"
+    for threads in ${t//,/ }; do
+        "$oracle_dir/oracle" bench "$model" -p "$p" -n "$n" -t "$threads" -r "$r" >> "$theirs"
+    done
     source_name="llama.cpp prebuilt libs via the oracle"
 fi
 
-python3 - "$ours" "$theirs" "$source_name" "$model" "$t" << 'PY'
+python3 - "$ours" "$theirs" "$source_name" "$model" << 'PY'
 import json, statistics, sys
-ours, theirs, source, model, threads = sys.argv[1:]
+ours, theirs, source, model = sys.argv[1:]
 mine = json.load(open(ours))
-other = json.load(open(theirs))
+other = [json.loads(line) for line in open(theirs) if line.strip()]
 
 def key(row):
-    return (row["n_prompt"], row["n_gen"], row.get("n_depth", 0))
+    return (row["n_prompt"], row["n_gen"], row.get("n_depth", 0), row["n_threads"])
 
 def name(k):
     test = f"pp{k[0]}" if k[0] else f"tg{k[1]}"
     return f"{test} @ d{k[2]}" if k[2] else test
 
 theirs_by_key = {}
-if isinstance(other, list):  # llama-bench rows
-    for row in other:
+for row in other:  # JSON lines
+    if "samples_ts" in row:  # llama-bench rows
         theirs_by_key[key(row)] = statistics.median(row["samples_ts"])
-else:  # the oracle: one object with pp and tg medians at depth 0
-    theirs_by_key[(other["n_prompt"], 0, 0)] = other["pp_median"]
-    theirs_by_key[(0, other["n_gen"], 0)] = other["tg_median"]
+    else:  # the oracle: pp and tg medians at depth 0 for one thread count
+        theirs_by_key[(row["n_prompt"], 0, 0, row["threads"])] = row["pp_median"]
+        theirs_by_key[(0, row["n_gen"], 0, row["threads"])] = row["tg_median"]
 
-attention = mine[0]["attention"] if mine else "?"
-print(f"model {model}, {threads} threads; sparse-llm: {attention} attention, {mine[0]['kv_type']} KV; llama.cpp: {source}")
-print(f"{'test':<18} {'sparse-llm t/s':>15} {'llama.cpp t/s':>15} {'ratio':>7}")
+print(f"model {model} ({mine[0]['model_type']}), {mine[0]['kv_type']} KV; llama.cpp: {source}; medians of the runs")
+print("| test | attention | threads | sparse-llm t/s | llama.cpp t/s | ratio | peak RSS MiB | KV MiB |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for row in mine:
     k = key(row)
     ours_ts = statistics.median(row["samples_ts"])
     theirs_ts = theirs_by_key.get(k)
-    ratio = f"{ours_ts / theirs_ts:7.2f}" if theirs_ts else "      -"
-    theirs_text = f"{theirs_ts:15.1f}" if theirs_ts else f"{'-':>15}"
-    print(f"{name(k):<18} {ours_ts:15.1f} {theirs_text} {ratio}")
+    ratio = f"{ours_ts / theirs_ts:.2f}" if theirs_ts else "-"
+    theirs_text = f"{theirs_ts:.1f}" if theirs_ts else "-"
+    print(f"| {name(k)} | {row['attention']} | {row['n_threads']} | {ours_ts:.1f} | {theirs_text} | {ratio} "
+          f"| {row['peak_rss_mb']:.1f} | {row['kv_bytes'] / 2**20:.2f} |")
 PY

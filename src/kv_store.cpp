@@ -132,6 +132,22 @@ public:
         len_ = 0;
     }
 
+    std::unique_ptr<KvStore> snapshot() const override { return std::make_unique<LayeredKvStore>(*this); }
+
+    void restore(const KvStore& saved) override {
+        const auto* from = dynamic_cast<const LayeredKvStore*>(&saved);
+        const bool same_shape = from && from->caches_.size() == caches_.size() && from->kv_width_ == kv_width_ &&
+                                from->options_.capacity == options_.capacity && from->options_.evict == options_.evict &&
+                                from->options_.block_size == options_.block_size &&
+                                from->options_.track_salience == options_.track_salience;
+        if (!same_shape) throw Error("KV cache: the saved state is of a cache of another shape");
+        caches_ = from->caches_;
+        appended_ = from->appended_;
+        salience_ = from->salience_;
+        len_ = from->len_;
+        evictions_ = from->evictions_;
+    }
+
 private:
     void append(size_t layer, const float* k, const float* v) {
         Cache& cache = caches_[layer];

@@ -74,6 +74,12 @@ public:
     virtual void rollback() = 0;
     virtual void reset() = 0;
 
+    // A copy of every layer's cache (rows, landmarks, attention mass, saliences), only to restore() later.
+    virtual std::unique_ptr<KvStore> snapshot() const = 0;
+    // Makes this store hold what `saved` holds: a snapshot of a store of the same model and options, perhaps
+    // another transformer's. Copies into the existing buffers. Throws runtime::Error for another shape.
+    virtual void restore(const KvStore& saved) = 0;
+
 protected:
     KvStore(const ModelConfig& config, const KvStoreOptions& options) : config_(config), options_(options) {}
 

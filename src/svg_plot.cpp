@@ -67,8 +67,10 @@ std::vector<double> log_ticks(double lo, double hi) {
     return ticks;
 }
 
-// Log x over the points' range; ticks at the points' own x values when they are few (sweeps), else 1-2-5.
+// Log x over the points' range; ticks at the points' own x values when they are few (sweeps), else 1-2-5,
+// leaving out any tick too close to the previous one for its label.
 Axis x_axis(const std::vector<double>& xs) {
+    constexpr double kMinTickGap = 48;  // user units between labelled x ticks
     Axis a;
     a.log = true;
     a.lo = xs.front();
@@ -77,7 +79,8 @@ Axis x_axis(const std::vector<double>& xs) {
         a.lo /= 2;
         a.hi *= 2;
     }
-    a.ticks = xs.size() <= kMaxTicks ? xs : log_ticks(a.lo, a.hi);
+    for (double t : xs.size() <= kMaxTicks ? xs : log_ticks(a.lo, a.hi))
+        if (a.ticks.empty() || (a.unit(t) - a.unit(a.ticks.back())) * kPlotWidth >= kMinTickGap) a.ticks.push_back(t);
     return a;
 }
 

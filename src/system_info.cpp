@@ -49,6 +49,13 @@ unsigned physical_cores() {
 
 uint64_t current_rss_bytes() { return status_kb("VmRSS:"); }
 
+bool reset_peak_rss() {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    clear.close();
+    return static_cast<bool>(clear);
+}
+
 uint64_t peak_rss_bytes() {
     if (const uint64_t hwm = status_kb("VmHWM:")) return hwm;
     rusage usage{};

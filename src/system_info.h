@@ -14,5 +14,8 @@ unsigned physical_cores();
 uint64_t peak_rss_bytes();
 // Resident set size now (VmRSS), 0 when unknown.
 uint64_t current_rss_bytes();
+// Lowers the peak to the current RSS (Linux >= 4.0: "5" to /proc/self/clear_refs), so that peak_rss_bytes()
+// measures from here on. False when the system does not allow it (the peak then stays the process's).
+bool reset_peak_rss();
 
 }  // namespace runtime

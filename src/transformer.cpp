@@ -73,6 +73,13 @@ Transformer::Transformer(const Model& model, const TransformerOptions& options)
 
 Transformer::~Transformer() = default;
 
+uint64_t Transformer::kv_bytes_for(const ModelConfig& config, const TransformerOptions& options, int64_t tokens) {
+    KvStoreOptions kv = kv_options(options);
+    const int64_t slots = options.kv_budget > 0 ? std::min(tokens, options.kv_budget) : tokens;
+    kv.capacity = static_cast<size_t>(std::max<int64_t>(slots, 0));
+    return KvStore::bytes_for(config, kv);
+}
+
 uint64_t Transformer::scratch_bytes(const ModelConfig& c, int64_t n_batch) {
     const int64_t widest = std::max({c.n_embd, c.n_ff, c.q_width()});
     const int64_t floats_per_token = 4 * c.n_embd + 2 * c.q_width() + 2 * c.kv_width() + 2 * c.n_ff + c.rope_dim;
@@ -172,6 +179,13 @@ void Transformer::check_deadline(const char* checkpoint) const {
 void Transformer::reset() {
     kv_->reset();
     n_past_ = 0;
+}
+
+Transformer::State Transformer::save_state() const { return {kv_->snapshot(), n_past_}; }
+
+void Transformer::restore_state(const State& state) {
+    kv_->restore(*state.kv);
+    n_past_ = state.n_past;
 }
 
 void Transformer::warm_up() {

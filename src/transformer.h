@@ -56,6 +56,8 @@ public:
     size_t kv_len() const { return kv_->len(); }  // slots in use (< n_past once tokens were evicted)
     uint64_t kv_bytes() const { return kv_->bytes(); }
     uint64_t evictions() const { return kv_->evictions(); }
+    // Bytes the caches of these options hold for a sequence of `tokens` (at most the KV budget's slots).
+    static uint64_t kv_bytes_for(const ModelConfig& config, const TransformerOptions& options, int64_t tokens);
     // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens.
     static uint64_t scratch_bytes(const ModelConfig& config, int64_t n_batch);
     // How many more tokens fit; -1 when unbounded (a KV budget evicts).
@@ -73,6 +75,16 @@ public:
 
     // Empties the caches: the next token is at position 0.
     void reset();
+
+    // The caches and the position counter, to come back to: a benchmark fills a depth once and starts every
+    // run from it. A state fits any transformer of the same model and cache options (threads may differ).
+    struct State {
+        std::unique_ptr<KvStore> kv;
+        int64_t n_past = 0;
+    };
+    State save_state() const;
+    // Throws runtime::Error for the state of a differently shaped cache.
+    void restore_state(const State& state);
     // One synthetic token through every layer (and the attention kernel's own warm-up), then reset: touches
     // every weight page and fills the caches. Requires n_past() == 0.
     void warm_up();
