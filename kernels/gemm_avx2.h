@@ -38,15 +38,6 @@ inline __m256i dot_i8(__m256i w, __m256i x) {
 
 inline float half_to_float(uint16_t h) { return _cvtsh_ss(h); }
 
-// Byte j of the result is 0xFF where bit j of bits is set, else 0.
-inline __m256i bits_to_bytes(uint32_t bits) {
-    const __m256i spread = _mm256_shuffle_epi8(
-        _mm256_set1_epi32(static_cast<int>(bits)),
-        _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
-    const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
-    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
-}
-
 // Decode reads each weight once, tile by tile: RM rows of a few hundred bytes each, too short as streams for
 // the hardware prefetcher. So while a tile computes, its kernel asks for the same bytes of the next tile's
 // rows (RM rows further on); a prefetch past the end of the matrix is harmless.

@@ -9,9 +9,12 @@
 namespace kernels {
 namespace {
 
-// Rows per task: about this many weight bytes, so a task's rows stay in L1/L2 while its tokens stream past.
+// Rows per task. Prefill: about kTaskBytes of weights, so a task's rows stay in L1/L2 while its tokens stream
+// past. Decode streams each weight once: long contiguous runs keep the prefetchers ahead, so each thread gets
+// about one run per matrix.
 constexpr size_t kTaskBytes = 16 * 1024;
-constexpr int64_t kRowGranule = 4;
+constexpr int64_t kDecodeTokens = 1;
+constexpr int64_t kRowGranule = 8;  // the 32-element kernels' tile
 
 const GemmKernels& kernels_for(const Matrix& w) {
     const GemmKernels* k = gemm_kernels(w.type);
@@ -21,9 +24,11 @@ const GemmKernels& kernels_for(const Matrix& w) {
     return *k;
 }
 
-int64_t rows_per_task(size_t row_bytes) {
-    const auto rows = static_cast<int64_t>(kTaskBytes / std::max<size_t>(row_bytes, 1));
-    return std::max<int64_t>(kRowGranule, rows / kRowGranule * kRowGranule);
+int64_t rows_per_task(const Matrix& w, size_t row_bytes, int64_t n_tokens, unsigned n_threads) {
+    const int64_t rows = n_tokens <= kDecodeTokens
+                             ? (w.rows + n_threads - 1) / n_threads
+                             : static_cast<int64_t>(kTaskBytes / std::max<size_t>(row_bytes, 1));
+    return std::max<int64_t>(kRowGranule, (rows + kRowGranule - 1) / kRowGranule * kRowGranule);
 }
 
 }  // namespace
@@ -86,7 +91,7 @@ void Matmul::matmul_shared(const float* x, int64_t n_tokens, std::initializer_li
         const ActivationView*& view = prepared[static_cast<int>(k.activation)];
         if (!view) view = &prepare(k.activation, x, n_tokens, cols);
         jobs[p] = {k.simd, GemmTask{static_cast<const uint8_t*>(w.data), row_bytes, view, list[p].y, w.rows},
-                   rows_per_task(row_bytes), n_tasks};
+                   rows_per_task(w, row_bytes, n_tokens, pool_.size()), n_tasks};
         n_tasks += (w.rows + jobs[p].rows_per_task - 1) / jobs[p].rows_per_task;
     }
 
