@@ -56,7 +56,7 @@ inline int32_t hsum_i32(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
-void quantize_row_q8_0_avx2(const float* x, int8_t* qs, float* d, int64_t n) {
+void quantize_row_q8_0_avx2(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n) {
     const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
     for (int64_t b = 0; b < n / kQ8_0Block; ++b, x += kQ8_0Block, qs += kQ8_0Block) {
         __m256 v[4];
@@ -69,6 +69,7 @@ void quantize_row_q8_0_avx2(const float* x, int8_t* qs, float* d, int64_t n) {
         __m256i q[4];
         for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(round_half_away(_mm256_mul_ps(v[i], inverse)));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs), pack_i32_to_i8(q));
+        bsums[b] = static_cast<int16_t>(hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]))));
     }
 }
 
@@ -112,13 +113,18 @@ int block_of(ActivationType type) { return type == ActivationType::Q8_K ? kQ8_KB
 
 }  // namespace
 
-void quantize_row_q8_0_scalar(const float* x, int8_t* qs, float* d, int64_t n) {
+void quantize_row_q8_0_scalar(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n) {
     for (int64_t b = 0; b < n / kQ8_0Block; ++b, x += kQ8_0Block, qs += kQ8_0Block) {
         float amax = 0.0f;
         for (int j = 0; j < kQ8_0Block; ++j) amax = std::max(amax, std::fabs(x[j]));
         d[b] = q8_0_scale(amax);
         const float inverse = q8_0_inverse_scale(amax);
-        for (int j = 0; j < kQ8_0Block; ++j) qs[j] = static_cast<int8_t>(std::roundf(x[j] * inverse));
+        int sum = 0;
+        for (int j = 0; j < kQ8_0Block; ++j) {
+            qs[j] = static_cast<int8_t>(std::roundf(x[j] * inverse));
+            sum += qs[j];
+        }
+        bsums[b] = static_cast<int16_t>(sum);
     }
 }
 
@@ -150,11 +156,11 @@ void quantize_row_q8_K_scalar(const float* x, int8_t* qs, float* d, int16_t* bsu
     }
 }
 
-void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int64_t n) {
+void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n) {
 #if defined(__AVX2__)
-    quantize_row_q8_0_avx2(x, qs, d, n);
+    quantize_row_q8_0_avx2(x, qs, d, bsums, n);
 #else
-    quantize_row_q8_0_scalar(x, qs, d, n);
+    quantize_row_q8_0_scalar(x, qs, d, bsums, n);
 #endif
 }
 
@@ -200,7 +206,7 @@ void QuantizedActivations::quantize_token(const float* x, int64_t t) {
     if (type_ == ActivationType::Q8_K)
         quantize_row_q8_K(x + t * cols, qs_ + t * cols, d_ + t * blocks, bsums_ + t * (cols / kQ8_KGroup), cols);
     else
-        quantize_row_q8_0(x + t * cols, qs_ + t * cols, d_ + t * blocks, cols);
+        quantize_row_q8_0(x + t * cols, qs_ + t * cols, d_ + t * blocks, bsums_ + t * blocks, cols);
 }
 
 }  // namespace kernels

@@ -4,7 +4,8 @@
 //
 // Quantization follows llama.cpp's quantize_row_q8_0_ref and quantize_row_q8_K_ref value for value:
 //   q8_0: d = amax / 127, q = roundf(x * (1 / d)) (halves away from zero); d is kept as f16, as in the
-//         block, so the scale used by the dot product is exactly the file format's.
+//         block, so the scale used by the dot product is exactly the file format's. bsums = sums of the 32 q
+//         of each block (what the unsigned weight formats' offsets and minimums multiply).
 //   q8_K: the element of largest magnitude, max, sets iscale = -127 / max; q = min(127, nearest(iscale * x))
 //         (halves to even); d = 1 / iscale (so d is negative for a positive max); bsums = sums of 16 q.
 //         An all-zero block gives d = 0, q = 0, bsums = 0.
@@ -31,21 +32,23 @@ struct ActivationView {
     const float* f32 = nullptr;     // F32: n_tokens x cols
     const int8_t* qs = nullptr;     // Q8_*: n_tokens x cols quantized values
     const float* d = nullptr;       // Q8_*: n_tokens x cols/block scales
-    const int16_t* bsums = nullptr; // Q8_K: n_tokens x cols/16 sums of 16 values
+    const int16_t* bsums = nullptr; // Q8_K: n_tokens x cols/16 sums of 16 values; Q8_0: cols/32 sums of 32
 
     const float* f32_row(int64_t t) const { return f32 + t * cols; }
     const int8_t* qs_row(int64_t t) const { return qs + t * cols; }
     const float* d_row(int64_t t) const {
         return d + t * (cols / (type == ActivationType::Q8_K ? kQ8_KBlock : kQ8_0Block));
     }
-    const int16_t* bsums_row(int64_t t) const { return bsums + t * (cols / kQ8_KGroup); }
+    const int16_t* bsums_row(int64_t t) const {
+        return bsums + t * (cols / (type == ActivationType::Q8_K ? kQ8_KGroup : kQ8_0Block));
+    }
 };
 
-// One token row: n values of x into qs/d (and bsums for q8_K). n must be a multiple of the block.
-void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int64_t n);
+// One token row: n values of x into qs, d and bsums. n must be a multiple of the block.
+void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 // The plain C++ versions; identical results (the ones above may use SIMD).
-void quantize_row_q8_0_scalar(const float* x, int8_t* qs, float* d, int64_t n);
+void quantize_row_q8_0_scalar(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 void quantize_row_q8_K_scalar(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 
 // Owns quantized activations of one type; the storage grows to the largest shape seen and is reused.

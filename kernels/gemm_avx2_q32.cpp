@@ -8,7 +8,7 @@
 // a tile that runs past the last row repeats that row and drops the copies.
 //
 // The 4- and 5-bit formats stay unsigned (u = w + offset, 0..31), which maddubs takes as they are:
-// sum (u - offset) x = sum u x - offset sum x, the second term once per token and block for all rows.
+// sum (u - offset) x = sum u x - offset sum x, the second term from the activations' block sums (bsums).
 // The "_1" formats add m * dx * sum(x) per block.
 #include "kernels/gemm_avx2.h"
 
@@ -145,15 +145,6 @@ inline __m256i reduce_rows(__m256i p01, __m256i p23, __m256i p45, __m256i p67) {
     return _mm256_hadd_epi32(_mm256_hadd_epi32(p01, p23), _mm256_hadd_epi32(p45, p67));
 }
 
-// kXFactor * sum of a token's 32 block values, in every lane.
-template <int kXFactor>
-inline __m256i x_term(__m256i x_lo, __m256i x_hi) {
-    const __m256i factor = _mm256_set1_epi8(kXFactor);
-    const __m256i partial = dot_u8_halves(factor, factor, x_lo, x_hi);
-    const __m256i half = _mm256_hadd_epi32(partial, partial);
-    return _mm256_hadd_epi32(half, half);
-}
-
 // The f16 in the low (kHigh: high) half of each int32 lane, as floats.
 template <bool kHigh>
 inline __m256 halves_to_floats(__m256i lanes) {
@@ -181,9 +172,11 @@ struct Q32Kernel {
 
         const int8_t* xqs[RN];
         const float* xds[RN];
+        const int16_t* xsums[RN];
         for (int j = 0; j < RN; ++j) {
             xqs[j] = x.qs_row(t + j);
             xds[j] = x.d_row(t + j);
+            xsums[j] = x.bsums_row(t + j);
         }
         // While this tile computes, the next one's bytes (the rows are contiguous) are fetched, spread evenly
         // over the blocks: rows of a few hundred bytes are too short for the hardware prefetcher.
@@ -214,11 +207,11 @@ struct Q32Kernel {
                 __m256i sums = reduce_rows(dot_pair<F>(lo[0], hi[0], x_lo, x_hi), dot_pair<F>(lo[1], hi[1], x_lo, x_hi),
                                            dot_pair<F>(lo[2], hi[2], x_lo, x_hi), dot_pair<F>(lo[3], hi[3], x_lo, x_hi));
                 const __m256 dx = _mm256_set1_ps(xds[j][b]);
-                if constexpr (F::kXFactor != 0 && !F::kHasMin) sums = _mm256_sub_epi32(sums, x_term<F::kXFactor>(x_lo, x_hi));
+                const __m256i x_term = _mm256_set1_epi32(F::kXFactor * xsums[j][b]);
+                if constexpr (F::kXFactor != 0 && !F::kHasMin) sums = _mm256_sub_epi32(sums, x_term);
                 acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(dw, dx), _mm256_cvtepi32_ps(sums), acc[j]);
                 if constexpr (F::kHasMin) {
-                    const __m256 x_sum = _mm256_cvtepi32_ps(x_term<F::kXFactor>(x_lo, x_hi));
-                    acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(mw, dx), x_sum, acc[j]);
+                    acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(mw, dx), _mm256_cvtepi32_ps(x_term), acc[j]);
                 }
             }
         }

@@ -29,22 +29,26 @@ std::vector<float> hazardous_values(int64_t n) {
 
 }  // namespace
 
-TEST_CASE("q8_0 activations: halves round away from zero, d = amax / 127 kept as f16", "[matvec][activations]") {
+TEST_CASE("q8_0 activations: halves round away from zero, d = amax / 127 kept as f16, block sums", "[matvec][activations]") {
     const float x[32] = {127.0f, 2.5f, -2.5f, 0.5f, -0.5f, 1.5f, -126.5f, 0.49999997f};
     const int8_t expected[8] = {127, 3, -3, 1, -1, 2, -127, 0};
     for (auto quantize : {kernels::quantize_row_q8_0, kernels::quantize_row_q8_0_scalar}) {
         int8_t qs[32];
         float d;
-        quantize(x, qs, &d, 32);
+        int16_t sum;
+        quantize(x, qs, &d, &sum, 32);
         CHECK(d == 1.0f);
+        CHECK(sum == 127 + 3 - 3 + 1 - 1 + 2 - 127);
         for (int i = 0; i < 8; ++i) CHECK(qs[i] == expected[i]);
         for (int i = 8; i < 32; ++i) CHECK(qs[i] == 0);
     }
     const float zeros[32] = {};
     int8_t qs[32];
     float d = -1.0f;
-    kernels::quantize_row_q8_0(zeros, qs, &d, 32);
+    int16_t sum = -1;
+    kernels::quantize_row_q8_0(zeros, qs, &d, &sum, 32);
     CHECK(d == 0.0f);
+    CHECK(sum == 0);
     for (int8_t q : qs) CHECK(q == 0);
 }
 
@@ -56,11 +60,15 @@ TEST_CASE("q8_0 activations equal llama.cpp's quantize_row_q8_0_ref (via gguf/qu
     for (auto quantize : {kernels::quantize_row_q8_0, kernels::quantize_row_q8_0_scalar}) {
         std::vector<int8_t> qs(n);
         std::vector<float> d(n / 32);
-        quantize(x.data(), qs.data(), d.data(), n);
+        std::vector<int16_t> sums(n / 32);
+        quantize(x.data(), qs.data(), d.data(), sums.data(), n);
         for (int64_t b = 0; b < n / 32; ++b) {
             INFO("block " << b);
             REQUIRE(d[b] == gguf::fp16_to_fp32(reference[b].d));
             REQUIRE(std::memcmp(qs.data() + 32 * b, reference[b].qs, 32) == 0);
+            int expected_sum = 0;
+            for (int8_t q : reference[b].qs) expected_sum += q;
+            REQUIRE(sums[b] == expected_sum);
         }
     }
 }
@@ -124,7 +132,8 @@ TEST_CASE("q8 activations: a NaN is passed over when finding the scale, by every
     }
     for (auto quantize : {kernels::quantize_row_q8_0, kernels::quantize_row_q8_0_scalar}) {
         float d[8];
-        quantize(x.data(), qs, d, 256);
+        int16_t sums[8];
+        quantize(x.data(), qs, d, sums, 256);
         CHECK(std::isfinite(d[0]));
         CHECK(d[6] == gguf::fp16_to_fp32(gguf::fp32_to_fp16(50.0f / 127.0f)));
         CHECK(qs[200] == 127);
@@ -145,8 +154,9 @@ TEST_CASE("quantized activations: several tokens, each row as quantized alone, a
             std::vector<float> d(cols / 32);
             std::vector<int16_t> bsums(cols / 16);
             if (type == kernels::ActivationType::Q8_0) {
-                kernels::quantize_row_q8_0(x.data() + t * cols, qs.data(), d.data(), cols);
+                kernels::quantize_row_q8_0(x.data() + t * cols, qs.data(), d.data(), bsums.data(), cols);
                 CHECK(std::memcmp(view.d_row(t), d.data(), sizeof(float) * cols / 32) == 0);
+                CHECK(std::memcmp(view.bsums_row(t), bsums.data(), sizeof(int16_t) * cols / 32) == 0);
             } else {
                 kernels::quantize_row_q8_K(x.data() + t * cols, qs.data(), d.data(), bsums.data(), cols);
                 CHECK(reinterpret_cast<uintptr_t>(view.bsums_row(t)) % 32 == 0);
