@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <vector>
 
 #include "gguf/quant_blocks.h"
 
@@ -159,17 +160,47 @@ inline __m256 halves_to_floats(__m256i lanes) {
 template <class F>
 struct Q32Kernel {
     using Block = typename F::Block;
-    static_assert(offsetof(Block, d) == 0 && sizeof(Block) >= 4, "d (and m) are gathered as one int32 per row");
+    static_assert(offsetof(Block, d) == 0 && sizeof(Block) >= 4, "d (and m) are loaded as one int32 per row");
     static constexpr int64_t kPrefetchTiles = 3;
 
-    // Rows r..r+7 (clamped to last_row) for tokens t..t+RN-1; results for rows past last_row are dropped.
+    // A tile's rows r..r+7, clamped to last_row (results for the copies are dropped).
+    struct Tile {
+        const uint8_t* rows[kTileRows];
+        int64_t r;
+        int n_rows;
+
+        Tile(const GemmTask& task, int64_t first, int64_t last_row) : r(first) {
+            for (int i = 0; i < kTileRows; ++i) rows[i] = task.w + std::min(first + i, last_row) * task.row_bytes;
+            n_rows = static_cast<int>(std::min<int64_t>(kTileRows, last_row + 1 - first));
+        }
+        // The d (and m) fields of block b of the 8 rows, in lane order.
+        __m256i scale_fields(size_t block_offset) const {
+            int fields[kTileRows];
+            for (int k = 0; k < kTileRows; ++k) std::memcpy(&fields[k], rows[kLaneRow[k]] + block_offset, 4);
+            return _mm256_setr_epi32(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
+                                     fields[7]);
+        }
+    };
+
+    // dw (and mw) of block b for all 8 rows: read from the blocks, or from `cached` (16 floats per block).
+    static void block_scales(const Tile& tile, int64_t b, const float* cached, __m256& dw, __m256& mw) {
+        if (cached) {
+            dw = _mm256_loadu_ps(cached + 16 * b);
+            mw = _mm256_loadu_ps(cached + 16 * b + 8);
+            return;
+        }
+        const __m256i fields = tile.scale_fields(static_cast<size_t>(b) * sizeof(Block));
+        dw = halves_to_floats<false>(fields);
+        mw = F::kHasMin ? halves_to_floats<true>(fields) : _mm256_setzero_ps();
+    }
+
+    // The tile's rows for tokens t..t+RN-1. With `prefetch`, the bytes of the tile kPrefetchTiles further on
+    // (rows are contiguous) are fetched meanwhile, spread evenly over the blocks: rows of a few hundred bytes
+    // are too short for the hardware prefetcher.
     template <int RN>
-    static void tile(const GemmTask& task, int64_t r, int64_t last_row, int64_t t) {
+    static void strip(const GemmTask& task, const Tile& tile, int64_t t, const float* cached_scales, bool prefetch) {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 32;
-        const uint8_t* rows[kTileRows];
-        for (int i = 0; i < kTileRows; ++i) rows[i] = task.w + std::min(r + i, last_row) * task.row_bytes;
-
         const int8_t* xqs[RN];
         const float* xds[RN];
         const int16_t* xsums[RN];
@@ -178,10 +209,9 @@ struct Q32Kernel {
             xds[j] = x.d_row(t + j);
             xsums[j] = x.bsums_row(t + j);
         }
-        // While this tile computes, the next one's bytes (the rows are contiguous) are fetched, spread evenly
-        // over the blocks: rows of a few hundred bytes are too short for the hardware prefetcher.
-        const uint8_t* ahead = task.w + (r + kPrefetchTiles * kTileRows) * task.row_bytes;
-        const int64_t prefetch_lines = (kTileRows * static_cast<int64_t>(task.row_bytes) / 64 + n_blocks) / n_blocks;
+        const uint8_t* ahead = task.w + (tile.r + kPrefetchTiles * kTileRows) * task.row_bytes;
+        const int64_t prefetch_lines =
+            prefetch ? (kTileRows * static_cast<int64_t>(task.row_bytes) / 64 + n_blocks) / n_blocks : 0;
         __m256 acc[RN];
         for (auto& a : acc) a = _mm256_setzero_ps();
         for (int64_t b = 0; b < n_blocks; ++b) {
@@ -189,17 +219,11 @@ struct Q32Kernel {
             for (int64_t l = 0; l < prefetch_lines; ++l)
                 _mm_prefetch(reinterpret_cast<const char*>(ahead + (b * prefetch_lines + l) * 64), _MM_HINT_T0);
             __m256i lo[4], hi[4];
-            for (int p = 0; p < 4; ++p) {
-                const uint8_t* block_a = rows[2 * p] + block_offset;
-                const uint8_t* block_b = rows[2 * p + 1] + block_offset;
-                F::pair(*reinterpret_cast<const Block*>(block_a), *reinterpret_cast<const Block*>(block_b), lo[p], hi[p]);
-            }
-            int fields[kTileRows];
-            for (int k = 0; k < kTileRows; ++k) std::memcpy(&fields[k], rows[kLaneRow[k]] + block_offset, 4);
-            const __m256i scale_fields = _mm256_setr_epi32(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]);
-            const __m256 dw = halves_to_floats<false>(scale_fields);
-            __m256 mw = _mm256_setzero_ps();
-            if constexpr (F::kHasMin) mw = halves_to_floats<true>(scale_fields);
+            for (int p = 0; p < 4; ++p)
+                F::pair(*reinterpret_cast<const Block*>(tile.rows[2 * p] + block_offset),
+                        *reinterpret_cast<const Block*>(tile.rows[2 * p + 1] + block_offset), lo[p], hi[p]);
+            __m256 dw, mw;
+            block_scales(tile, b, cached_scales, dw, mw);
             for (int j = 0; j < RN; ++j) {
                 const int8_t* xq = xqs[j] + 32 * b;
                 const __m256i x_lo = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(xq)));
@@ -210,29 +234,43 @@ struct Q32Kernel {
                 const __m256i x_term = _mm256_set1_epi32(F::kXFactor * xsums[j][b]);
                 if constexpr (F::kXFactor != 0 && !F::kHasMin) sums = _mm256_sub_epi32(sums, x_term);
                 acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(dw, dx), _mm256_cvtepi32_ps(sums), acc[j]);
-                if constexpr (F::kHasMin) {
+                if constexpr (F::kHasMin)
                     acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(mw, dx), _mm256_cvtepi32_ps(x_term), acc[j]);
-                }
             }
         }
-        const int n_rows = static_cast<int>(std::min<int64_t>(kTileRows, last_row + 1 - r));
         for (int j = 0; j < RN; ++j) {
             alignas(32) float sums[kTileRows];
             _mm256_store_ps(sums, acc[j]);
-            float* y = task.y + (t + j) * task.y_stride + r;
+            float* y = task.y + (t + j) * task.y_stride + tile.r;
             for (int k = 0; k < kTileRows; ++k)
-                if (kLaneRow[k] < n_rows) y[kLaneRow[k]] = sums[k];
+                if (kLaneRow[k] < tile.n_rows) y[kLaneRow[k]] = sums[k];
         }
     }
 
+    // Decode: one pass per tile. Prefill: per tile, the scales are converted once and its rows (a few KB,
+    // in L1) meet every token strip of 4 (then single tokens) in turn.
     static void rows(const GemmTask& task, int64_t row_begin, int64_t row_end) {
-        constexpr int kStrip = 4;  // tokens per tile in prefill
+        constexpr int kStrip = 4;
         const int64_t n_tokens = task.x->n_tokens;
-        int64_t t = 0;
-        for (; t + kStrip <= n_tokens; t += kStrip)
-            for (int64_t r = row_begin; r < row_end; r += kTileRows) tile<kStrip>(task, r, row_end - 1, t);
-        for (; t < n_tokens; ++t)
-            for (int64_t r = row_begin; r < row_end; r += kTileRows) tile<1>(task, r, row_end - 1, t);
+        const int64_t n_blocks = task.x->cols / 32;
+        thread_local std::vector<float> scales;  // grows once per thread to the widest matrix
+        for (int64_t r = row_begin; r < row_end; r += kTileRows) {
+            const Tile tile(task, r, row_end - 1);
+            if (n_tokens == 1) {
+                strip<1>(task, tile, 0, nullptr, true);
+                continue;
+            }
+            if (scales.size() < static_cast<size_t>(16 * n_blocks)) scales.resize(static_cast<size_t>(16 * n_blocks));
+            for (int64_t b = 0; b < n_blocks; ++b) {
+                __m256 dw, mw;
+                block_scales(tile, b, nullptr, dw, mw);
+                _mm256_storeu_ps(scales.data() + 16 * b, dw);
+                _mm256_storeu_ps(scales.data() + 16 * b + 8, mw);
+            }
+            int64_t t = 0;
+            for (; t + kStrip <= n_tokens; t += kStrip) strip<kStrip>(task, tile, t, scales.data(), t == 0);
+            for (; t < n_tokens; ++t) strip<1>(task, tile, t, scales.data(), false);
+        }
     }
 };
 
