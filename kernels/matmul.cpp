@@ -13,7 +13,6 @@ namespace {
 // past. Decode streams each weight once: long contiguous runs keep the prefetchers ahead, so each thread gets
 // about one run per matrix.
 constexpr size_t kTaskBytes = 16 * 1024;
-constexpr int64_t kDecodeTokens = 1;
 constexpr int64_t kRowGranule = 8;  // the 32-element kernels' tile
 
 const GemmKernels& kernels_for(const Matrix& w) {
@@ -25,7 +24,7 @@ const GemmKernels& kernels_for(const Matrix& w) {
 }
 
 int64_t rows_per_task(const Matrix& w, size_t row_bytes, int64_t n_tokens, unsigned n_threads) {
-    const int64_t rows = n_tokens <= kDecodeTokens
+    const int64_t rows = n_tokens == 1
                              ? (w.rows + n_threads - 1) / n_threads
                              : static_cast<int64_t>(kTaskBytes / std::max<size_t>(row_bytes, 1));
     return std::max<int64_t>(kRowGranule, (rows + kRowGranule - 1) / kRowGranule * kRowGranule);

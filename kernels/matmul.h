@@ -21,9 +21,11 @@
 // time to make even the first call allocation-free). A Matmul, like its pool, serves one caller at a time;
 // outputs must not overlap x or each other.
 //
-// Speed: decode is bound by reading the weights; the kernels prefetch the next rows and keep per-block work
-// small. Prefill reuses each unpacked weight block across a tile of tokens (4 rows x 4 tokens for the
-// 32-element formats, 1 row x 16 tokens for the K-quants, 3 x 4 for float weights).
+// Speed: decode is bound by reading the weights; each thread streams one contiguous run of every matrix, the
+// kernels prefetch ahead and keep per-block work small (the 32-element formats reduce the integer sums of 8
+// rows to one vector, so one float multiply-add serves 8 rows). Prefill reuses each unpacked weight block
+// across a tile of tokens (8 rows x 4 tokens for the 32-element formats, 1 row x 16 tokens for the K-quants,
+// 3 x 4 for float weights).
 //
 // Embedding lookup is not a matmul: the runtime fetches one row of token_embd with gguf::dequantize_row
 // (gguf/quant.h) at data + token * row_bytes.
