@@ -6,6 +6,7 @@
 
 #include "gguf/fp16.h"
 #include "kernels/attention_error.h"
+#include "kernels/simd.h"
 
 namespace kernels {
 namespace {
@@ -16,9 +17,7 @@ const char* cache_name() {
 }
 
 inline void store(float* out, const float* in, size_t n) { std::copy(in, in + n, out); }
-inline void store(uint16_t* out, const float* in, size_t n) {
-    for (size_t i = 0; i < n; ++i) out[i] = gguf::fp32_to_fp16(in[i]);
-}
+inline void store(uint16_t* out, const float* in, size_t n) { simd::to_half(in, n, out); }
 inline float widen(float x) { return x; }
 inline float widen(uint16_t h) { return gguf::fp16_to_fp32(h); }
 

@@ -42,6 +42,8 @@
     float exp_shifted_sum(float* x, size_t n, float shift);                                                    \
     /* x[d] *= factor */                                                                                       \
     void scale(float* x, size_t n, float factor);                                                              \
+    /* out[d] = x[d] as fp16, exactly gguf::fp32_to_fp16 (ties to even; NaN -> quiet NaN of its sign) */        \
+    void to_half(const float* x, size_t n, uint16_t* out);                                                     \
     /* e^x as the vector paths compute it */                                                                   \
     float exp1(float x);                                                                                       \
     const char* isa_name();

@@ -252,6 +252,17 @@ void scale(float* x, size_t n, float factor) {
     for (; i < n; ++i) x[i] *= factor;
 }
 
+void to_half(const float* x, size_t n, uint16_t* out) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        const __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+        if (!_mm256_testz_ps(nan, nan)) break;  // the hardware keeps NaN payloads: the rest goes the scalar way
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
+    }
+    for (; i < n; ++i) out[i] = gguf::fp32_to_fp16(x[i]);
+}
+
 float exp1(float x) { return _mm256_cvtss_f32(exp8(_mm256_set1_ps(x))); }
 
 const char* isa_name() { return "avx2"; }

@@ -212,6 +212,16 @@ void scale(float* x, size_t n, float factor) {
     for (; i < n; ++i) x[i] *= factor;
 }
 
+void to_half(const float* x, size_t n, uint16_t* out) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float32x4_t v = vld1q_f32(x + i);
+        if (vminvq_u32(vceqq_f32(v, v)) == 0) break;  // a NaN: its payload is kept by the hardware, not by us
+        vst1_u16(out + i, vreinterpret_u16_f16(vcvt_f16_f32(v)));
+    }
+    for (; i < n; ++i) out[i] = gguf::fp32_to_fp16(x[i]);
+}
+
 float exp1(float x) { return vgetq_lane_f32(exp4(vdupq_n_f32(x)), 0); }
 
 const char* isa_name() { return "neon"; }

@@ -74,6 +74,10 @@ void scale(float* x, size_t n, float factor) {
     for (size_t i = 0; i < n; ++i) x[i] *= factor;
 }
 
+void to_half(const float* x, size_t n, uint16_t* out) {
+    for (size_t i = 0; i < n; ++i) out[i] = gguf::fp32_to_fp16(x[i]);
+}
+
 float exp1(float x) { return std::exp(x); }
 
 const char* isa_name() { return "scalar"; }

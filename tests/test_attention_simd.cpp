@@ -80,3 +80,28 @@ TEST_CASE("simd: exp, max, shifted exp-sum and scale", "[attention][simd]") {
         for (size_t i = 0; i < n; ++i) CHECK(x[i] == Approx(3.0f * y[i]).epsilon(1e-6));
     }
 }
+
+TEST_CASE("simd: fp16 rounding equals gguf::fp32_to_fp16 bit for bit, NaN and tails included", "[attention][simd]") {
+    INFO("isa " << kernels::simd::isa_name());
+    test::attn::SplitMix64 rng(5);
+    std::vector<float> x;
+    for (int i = 0; i < 4096; ++i) {  // every exponent a half can hold and beyond, random significands
+        const float scale = std::ldexp(1.0f, static_cast<int>(rng.next() % 60) - 30);
+        x.push_back(rng.next_f32() * scale);
+    }
+    const float inf = std::numeric_limits<float>::infinity();
+    for (float special : {0.0f, -0.0f, 65504.0f, 65520.0f, -65520.0f, inf, -inf, 1.0f + std::ldexp(1.0f, -11),
+                          1.0f + 3 * std::ldexp(1.0f, -11), std::ldexp(1.0f, -24), std::ldexp(1.0f, -25),
+                          std::ldexp(3.0f, -26), 6.1e-5f})
+        x.push_back(special);
+    const size_t without_nan = x.size();
+    x.push_back(std::numeric_limits<float>::quiet_NaN());
+    x.push_back(-std::numeric_limits<float>::quiet_NaN());
+    for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{9}, without_nan, x.size()}) {
+        INFO("n " << n);
+        std::vector<uint16_t> simd(n), scalar(n);
+        kernels::simd::to_half(x.data(), n, simd.data());
+        for (size_t i = 0; i < n; ++i) scalar[i] = gguf::fp32_to_fp16(x[i]);
+        CHECK(simd == scalar);
+    }
+}
