@@ -111,7 +111,7 @@ struct Q8_0 {
     }
 };
 
-// 8 int32 lanes, sums of 4 adjacent products: unsigned u (< 128) times signed x, or signed w times signed x.
+// 8 int32 lanes, sums of 4 adjacent products of unsigned u (< 128) and signed x. Exact.
 inline __m256i dot_u8(__m256i u, __m256i x) {
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, x);
