@@ -69,7 +69,8 @@ void quantize_row_q8_0_avx2(const float* x, int8_t* qs, float* d, int16_t* bsums
         __m256i q[4];
         for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(round_half_away(_mm256_mul_ps(v[i], inverse)));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs), pack_i32_to_i8(q));
-        bsums[b] = static_cast<int16_t>(hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]))));
+        const __m256i sum = _mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]));
+        bsums[b] = static_cast<int16_t>(hsum_i32(sum));
     }
 }
 

@@ -28,6 +28,11 @@ constexpr int kTileRows = 8;
 // Lane k of a reduced vector holds the sum of tile row kLaneRow[k] (see reduce_rows).
 constexpr int kLaneRow[kTileRows] = {0, 2, 4, 6, 1, 3, 5, 7};
 
+// 16 bytes at p in both 128-bit lanes.
+inline __m256i broadcast16(const int8_t* p) {
+    return _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
 inline __m256i load_pair(const uint8_t* a, const uint8_t* b) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a))),
                                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)), 1);
@@ -55,7 +60,8 @@ inline void five_bit_pair(const uint8_t* qs_a, const uint8_t* qh_a, const uint8_
     uint32_t bits_a, bits_b;
     std::memcpy(&bits_a, qh_a, 4);
     std::memcpy(&bits_b, qh_b, 4);
-    const __m256i qh = _mm256_set_m128i(_mm_set1_epi32(static_cast<int>(bits_b)), _mm_set1_epi32(static_cast<int>(bits_a)));
+    const __m256i qh =
+        _mm256_set_m128i(_mm_set1_epi32(static_cast<int>(bits_b)), _mm_set1_epi32(static_cast<int>(bits_a)));
     const __m256i low_bytes = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,  //
                                                0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
     const __m256i high_bytes = _mm256_add_epi8(low_bytes, _mm256_set1_epi8(2));
@@ -74,7 +80,7 @@ struct Q4_0 {
 
 struct Q4_1 {
     using Block = gguf::BlockQ4_1;
-    static_assert(offsetof(Block, m) == 2, "m is gathered with d");
+    static_assert(offsetof(Block, m) == 2, "m is loaded with d");
     static constexpr bool kSigned = false, kHasMin = true;
     static constexpr int kXFactor = 1;
     static void pair(const Block& a, const Block& b, __m256i& lo, __m256i& hi) { nibble_pair(a.qs, b.qs, lo, hi); }
@@ -91,7 +97,7 @@ struct Q5_0 {
 
 struct Q5_1 {
     using Block = gguf::BlockQ5_1;
-    static_assert(offsetof(Block, m) == 2, "m is gathered with d");
+    static_assert(offsetof(Block, m) == 2, "m is loaded with d");
     static constexpr bool kSigned = false, kHasMin = true;
     static constexpr int kXFactor = 1;
     static void pair(const Block& a, const Block& b, __m256i& lo, __m256i& hi) {
@@ -182,13 +188,8 @@ struct Q32Kernel {
         }
     };
 
-    // dw (and mw) of block b for all 8 rows: read from the blocks, or from `cached` (16 floats per block).
-    static void block_scales(const Tile& tile, int64_t b, const float* cached, __m256& dw, __m256& mw) {
-        if (cached) {
-            dw = _mm256_loadu_ps(cached + 16 * b);
-            mw = _mm256_loadu_ps(cached + 16 * b + 8);
-            return;
-        }
+    // dw (and mw) of block b for all 8 rows, converted from the blocks.
+    static void block_scales(const Tile& tile, int64_t b, __m256& dw, __m256& mw) {
         const __m256i fields = tile.scale_fields(static_cast<size_t>(b) * sizeof(Block));
         dw = halves_to_floats<false>(fields);
         mw = F::kHasMin ? halves_to_floats<true>(fields) : _mm256_setzero_ps();
@@ -222,14 +223,20 @@ struct Q32Kernel {
             for (int p = 0; p < 4; ++p)
                 F::pair(*reinterpret_cast<const Block*>(tile.rows[2 * p] + block_offset),
                         *reinterpret_cast<const Block*>(tile.rows[2 * p + 1] + block_offset), lo[p], hi[p]);
-            __m256 dw, mw;
-            block_scales(tile, b, cached_scales, dw, mw);
+            __m256 dw, mw;  // from the tile's converted scales (16 floats per block) when there are some
+            if (cached_scales) {
+                dw = _mm256_loadu_ps(cached_scales + 16 * b);
+                mw = _mm256_loadu_ps(cached_scales + 16 * b + 8);
+            } else {
+                block_scales(tile, b, dw, mw);
+            }
             for (int j = 0; j < RN; ++j) {
                 const int8_t* xq = xqs[j] + 32 * b;
-                const __m256i x_lo = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(xq)));
-                const __m256i x_hi = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(xq + 16)));
+                const __m256i x_lo = broadcast16(xq);
+                const __m256i x_hi = broadcast16(xq + 16);
                 __m256i sums = reduce_rows(dot_pair<F>(lo[0], hi[0], x_lo, x_hi), dot_pair<F>(lo[1], hi[1], x_lo, x_hi),
-                                           dot_pair<F>(lo[2], hi[2], x_lo, x_hi), dot_pair<F>(lo[3], hi[3], x_lo, x_hi));
+                                           dot_pair<F>(lo[2], hi[2], x_lo, x_hi),
+                                           dot_pair<F>(lo[3], hi[3], x_lo, x_hi));
                 const __m256 dx = _mm256_set1_ps(xds[j][b]);
                 const __m256i x_term = _mm256_set1_epi32(F::kXFactor * xsums[j][b]);
                 if constexpr (F::kXFactor != 0 && !F::kHasMin) sums = _mm256_sub_epi32(sums, x_term);
@@ -263,7 +270,7 @@ struct Q32Kernel {
             if (scales.size() < static_cast<size_t>(16 * n_blocks)) scales.resize(static_cast<size_t>(16 * n_blocks));
             for (int64_t b = 0; b < n_blocks; ++b) {
                 __m256 dw, mw;
-                block_scales(tile, b, nullptr, dw, mw);
+                block_scales(tile, b, dw, mw);
                 _mm256_storeu_ps(scales.data() + 16 * b, dw);
                 _mm256_storeu_ps(scales.data() + 16 * b + 8, mw);
             }

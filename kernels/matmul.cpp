@@ -23,9 +23,9 @@ const GemmKernels& kernels_for(const Matrix& w) {
     return *k;
 }
 
-int64_t rows_per_task(const Matrix& w, size_t row_bytes, int64_t n_tokens, unsigned n_threads) {
+int64_t rows_per_task(int64_t n_rows, size_t row_bytes, int64_t n_tokens, unsigned n_threads) {
     const int64_t rows = n_tokens == 1
-                             ? (w.rows + n_threads - 1) / n_threads
+                             ? (n_rows + n_threads - 1) / n_threads
                              : static_cast<int64_t>(kTaskBytes / std::max<size_t>(row_bytes, 1));
     return std::max<int64_t>(kRowGranule, (rows + kRowGranule - 1) / kRowGranule * kRowGranule);
 }
@@ -90,7 +90,7 @@ void Matmul::matmul_shared(const float* x, int64_t n_tokens, std::initializer_li
         const ActivationView*& view = prepared[static_cast<int>(k.activation)];
         if (!view) view = &prepare(k.activation, x, n_tokens, cols);
         jobs[p] = {k.simd, GemmTask{static_cast<const uint8_t*>(w.data), row_bytes, view, list[p].y, w.rows},
-                   rows_per_task(w, row_bytes, n_tokens, pool_.size()), n_tasks};
+                   rows_per_task(w.rows, row_bytes, n_tokens, pool_.size()), n_tasks};
         n_tasks += (w.rows + jobs[p].rows_per_task - 1) / jobs[p].rows_per_task;
     }
 

@@ -16,4 +16,5 @@ run_suite() {
 run_suite build
 # -O1 -g1 (line tables for the reports) compiles twice as fast as -O2 -g; assertions stay on.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite build-asan -DSPARSE_LLM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
+    run_suite build-asan -DSPARSE_LLM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"

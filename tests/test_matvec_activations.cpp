@@ -29,7 +29,8 @@ std::vector<float> hazardous_values(int64_t n) {
 
 }  // namespace
 
-TEST_CASE("q8_0 activations: halves round away from zero, d = amax / 127 kept as f16, block sums", "[matvec][activations]") {
+TEST_CASE("q8_0 activations: halves round away from zero, d = amax / 127 kept as f16, block sums",
+          "[matvec][activations]") {
     const float x[32] = {127.0f, 2.5f, -2.5f, 0.5f, -0.5f, 1.5f, -126.5f, 0.49999997f};
     const int8_t expected[8] = {127, 3, -3, 1, -1, 2, -127, 0};
     for (auto quantize : {kernels::quantize_row_q8_0, kernels::quantize_row_q8_0_scalar}) {
