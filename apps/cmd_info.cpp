@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/printable.h"
 #include "gguf/gguf_file.h"
 #include "src/json_writer.h"
 #include "src/model_info.h"
@@ -32,7 +33,7 @@ std::string or_dash(const std::optional<T>& value) {
     return value ? fmt::format("{}", *value) : "-";
 }
 
-std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+std::string or_dash(const std::string& text) { return text.empty() ? "-" : printable(text); }
 
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
 
@@ -45,7 +46,7 @@ void print_text(const gguf::File& file, const runtime::ModelInfo& info,
                 const std::optional<runtime::MemoryEstimate>& memory) {
     const auto& h = info.hparams;
     const auto& tok = info.tokenizer;
-    fmt::print("file: {}\n", file.source());
+    fmt::print("file: {}\n", printable(file.source()));
     fmt::print("  {} bytes, GGUF v{}, {} metadata keys, {} tensors, alignment {}, data at byte {}\n",
                file.file_size(), file.version(), file.metadata().size(), file.tensors().size(), file.alignment(),
                file.data_offset());
@@ -59,11 +60,11 @@ void print_text(const gguf::File& file, const runtime::ModelInfo& info,
     if (!tok.model.empty() && tok.load_error.empty())
         fmt::print("  bos {}, eos {}, unk {}, pad {}, add_bos {} ({})\n", or_dash(tok.bos), or_dash(tok.eos),
                    or_dash(tok.unk), or_dash(tok.pad), *tok.add_bos, add_bos_source(tok));
-    if (!tok.load_error.empty()) fmt::print("  not usable here: {}\n", tok.load_error);
+    if (!tok.load_error.empty()) fmt::print("  not usable here: {}\n", printable(tok.load_error));
 
     fmt::print("tensors:\n");
     for (const auto& t : file.tensors())
-        fmt::print("  {:<32} {:<7} {:<20} {:>12} bytes\n", t.name, gguf::ggml_type_name(t.type),
+        fmt::print("  {:<32} {:<7} {:<20} {:>12} bytes\n", printable(t.name), gguf::ggml_type_name(t.type),
                    fmt::format("[{}]", fmt::join(shape_of(t), ", ")), t.n_bytes);
     fmt::print("bytes per type:\n");
     for (const auto& type : info.types)

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "apps/command.h"
+#include "apps/printable.h"
 
 namespace {
 
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
             return command.run();
         } catch (const std::exception& e) {
             std::fflush(stdout);
-            std::fprintf(stderr, "error: %s\n", e.what());
+            std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
             return kExitFailure;
         }
     }

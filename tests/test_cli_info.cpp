@@ -295,6 +295,26 @@ TEST_CASE("info: missing, directory, non-GGUF and truncated files, unknown tenso
                          "/nonexistent/out.f32: cannot create");
 }
 
+TEST_CASE("info: control bytes in a file's names and strings, or in an argument, are printed as \\xNN",
+          "[cli][info]") {
+    const std::vector<float> data(8, 1.0f);
+    gguf::Writer w;
+    w.add_string("general.architecture", "llama\n\x1b[2J");
+    w.add_string("general.name", "a\rb\x7f");
+    w.add_tensor("t\x1b]0;title\x07", gguf::GgmlType::F32, {8}, data.data());
+    const std::string path = temp_path("control.gguf");
+    w.write(path);
+
+    const auto text = test::run_cli({"info", path});
+    INFO(text.err);
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("model: a\\x0db\\x7f (architecture llama\\x0a\\x1b[2J)") &&
+                             Catch::Contains("t\\x1b]0;title\\x07"));
+    CHECK(std::none_of(text.out.begin(), text.out.end(), [](char c) { return c == '\x1b' || c == '\r'; }));
+    check_one_line_error({"info", path, "--tensor", "no\nsuch\x1b[0m"}, "tensor 'no\\x0asuch\\x1b[0m' not found");
+    std::remove(path.c_str());
+}
+
 TEST_CASE("info: bad flags are a usage error with exit 2", "[cli][info]") {
     check_usage_error({"info"});
     check_usage_error({"info", "model.gguf", "--no-such-flag"});

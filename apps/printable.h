@@ -1,0 +1,9 @@
+// Text that came from a file or the command line, made safe to print as part of one terminal line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+// `text` with every control byte (below 0x20, and 0x7f) written as \xNN: a hostile tensor name or metadata
+// string can neither break an error into several lines nor send escape sequences to the terminal.
+std::string printable(std::string_view text);
