@@ -295,7 +295,7 @@ TEST_CASE("info: missing, directory, non-GGUF and truncated files, unknown tenso
                          "/nonexistent/out.f32: cannot create");
 }
 
-TEST_CASE("info: control bytes in a file's names and strings, or in an argument, are printed as \\xNN",
+TEST_CASE("info: control bytes in a file's names and strings, or in an argument, are printed escaped",
           "[cli][info]") {
     const std::vector<float> data(8, 1.0f);
     gguf::Writer w;
