@@ -168,7 +168,7 @@ void show_tensor(const gguf::File& file, const InfoOptions& options) {
         fmt::print("{}\n", json.str());
         return;
     }
-    fmt::print("{}: {} [{}], {} bytes at data-section offset {}\n", t.name, gguf::ggml_type_name(t.type),
+    fmt::print("{}: {} [{}], {} bytes at data-section offset {}\n", printable(t.name), gguf::ggml_type_name(t.type),
                fmt::join(shape_of(t), ", "), t.n_bytes, t.offset);
     fmt::print("first values: {}\n", fmt::join(first, " "));
     if (!options.dump.empty()) fmt::print("wrote {} float32 values to {}\n", t.n_elements, options.dump);

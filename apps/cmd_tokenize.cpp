@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/printable.h"
 #include "gguf/gguf_file.h"
 #include "tokenizer/tokenizer.h"
-#include "tokenizer/unicode.h"
 
 namespace {
 
@@ -36,24 +36,6 @@ std::string read_file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// A piece for the terminal: UTF-8 characters as they are, other bytes and control characters escaped.
-std::string quote_piece(std::string_view piece) {
-    std::string out = "'";
-    for (size_t pos = 0; pos < piece.size();) {
-        const size_t start = pos;
-        const uint32_t cp = tokenizer::decode_utf8(piece, pos);
-        const auto byte = static_cast<uint8_t>(piece[start]);
-        if (cp == '\n') out += "\\n";
-        else if (cp == '\t') out += "\\t";
-        else if (cp == '\r') out += "\\r";
-        else if (cp == '\\' || cp == '\'') out += fmt::format("\\{}", static_cast<char>(cp));
-        else if (cp < 0x20 || cp == 0x7F || (cp == tokenizer::kReplacementCharacter && pos - start == 1))
-            out += fmt::format("\\x{:02x}", byte);
-        else out.append(piece.substr(start, pos - start));
-    }
-    return out + "'";
 }
 
 int run_tokenize(const TokenizeOptions& options) {
