@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -113,10 +114,11 @@ std::pair<std::vector<float>, float> FastGrnnGate::step_with_hidden(const std::v
     return {std::move(next), norm};
 }
 
-void FastGrnnGate::salience_steps(const float* tokens, size_t n_tokens, float* saliences) const {
+template <typename Input>
+void FastGrnnGate::salience_steps(size_t n_tokens, Input&& input, float* saliences) const {
     std::vector<float> h(hidden_dim_, 0.0f), next(hidden_dim_);
     for (size_t t = 0; t < n_tokens; ++t) {
-        step(tokens + t * input_dim_, h.data(), next.data());
+        step(input(t), h.data(), next.data());
         h.swap(next);
         saliences[t] = l2_norm(h.data(), hidden_dim_);
     }
@@ -127,7 +129,8 @@ std::vector<float> FastGrnnGate::score_sequence(const std::vector<float>& tokens
         throw InvalidConfig("FastGrnnGate score_sequence: " + std::to_string(tokens.size()) +
                             " values is not a whole number of tokens of " + std::to_string(input_dim_));
     std::vector<float> saliences(tokens.size() / input_dim_);
-    salience_steps(tokens.data(), saliences.size(), saliences.data());
+    salience_steps(
+        saliences.size(), [&](size_t t) { return tokens.data() + t * input_dim_; }, saliences.data());
     return saliences;
 }
 
@@ -135,12 +138,22 @@ std::vector<float> FastGrnnGate::score_kv(const Tensor3& k) const {
     if (k.dim() != input_dim_)
         throw InvalidConfig("FastGrnnGate input_dim " + std::to_string(input_dim_) + " != k dim " +
                             std::to_string(k.dim()));
-    std::vector<float> features(k.seq() * k.dim(), 0.0f);
+    // Each token's mean is formed just before its step, while its rows are in cache: no pass over all of k.
+    std::vector<float> mean(k.dim());
     const float inv_heads = k.heads() ? 1.0f / static_cast<float>(k.heads()) : 0.0f;
-    for (size_t t = 0; t < k.seq(); ++t)
-        for (size_t h = 0; h < k.heads(); ++h)
-            for (size_t d = 0; d < k.dim(); ++d) features[t * k.dim() + d] += k.get(t, h, d) * inv_heads;
-    return score_sequence(features);
+    std::vector<float> saliences(k.seq());
+    salience_steps(
+        k.seq(),
+        [&](size_t t) {
+            std::fill(mean.begin(), mean.end(), 0.0f);
+            for (size_t h = 0; h < k.heads(); ++h) {
+                const float* row = k.row(t, h);
+                for (size_t d = 0; d < k.dim(); ++d) mean[d] += row[d] * inv_heads;
+            }
+            return mean.data();
+        },
+        saliences.data());
+    return saliences;
 }
 
 std::vector<bool> FastGrnnGate::keep_mask_top_k(const std::vector<float>& salience, size_t k) {
@@ -148,8 +161,13 @@ std::vector<bool> FastGrnnGate::keep_mask_top_k(const std::vector<float>& salien
     if (k >= n) return std::vector<bool>(n, true);
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return less_nan_first(salience[b], salience[a]); });
+    // Descending salience, ties by lower index: a total order, so selecting the first k (linear time)
+    // keeps the same set as the crate's stable sort.
+    const auto ranks_before = [&](size_t a, size_t b) {
+        if (less_nan_first(salience[b], salience[a])) return true;
+        return !less_nan_first(salience[a], salience[b]) && a < b;
+    };
+    std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), ranks_before);
     std::vector<bool> mask(n, false);
     for (size_t i = 0; i < k; ++i) mask[order[i]] = true;
     return mask;

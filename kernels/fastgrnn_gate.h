@@ -48,7 +48,9 @@ public:
 
 private:
     FastGrnnGate() = default;
-    void salience_steps(const float* tokens, size_t n_tokens, float* saliences) const;
+    // Saliences of n_tokens steps from h = 0; input(t) returns token t's input_dim floats.
+    template <typename Input>
+    void salience_steps(size_t n_tokens, Input&& input, float* saliences) const;
 
     size_t input_dim_ = 0;
     size_t hidden_dim_ = 0;

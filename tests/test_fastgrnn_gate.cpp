@@ -2,6 +2,7 @@
 // and golden cases 09c/09d (score_kv saliences, top-k selection, gated forward).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -74,6 +75,22 @@ TEST_CASE("fastgrnn: keep masks by quantile and top-k", "[fastgrnn]") {
     const float nan = std::numeric_limits<float>::quiet_NaN();
     CHECK(kept(FastGrnnGate::keep_mask_top_k({0.5f, nan, 0.5f, 0.1f}, 2)) == std::vector<size_t>{0, 2});
     CHECK(kept(FastGrnnGate::keep_mask_top_k({nan, 0.2f, 0.5f}, 2)) == std::vector<size_t>{1, 2});
+}
+
+TEST_CASE("fastgrnn: top-k over many ties takes each level in index order, NaN last", "[fastgrnn]") {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<float> levels = {0.3f, 0.2f, 0.1f, nan};  // best first
+    std::vector<float> salience(1000);
+    for (size_t i = 0; i < salience.size(); ++i) salience[i] = levels[(i * 7 + i / 13) % levels.size()];
+    for (size_t k : {1u, 8u, 249u, 250u, 251u, 600u, 999u}) {
+        std::vector<size_t> expected;
+        for (float level : levels)
+            for (size_t i = 0; i < salience.size() && expected.size() < k; ++i)
+                if (salience[i] == level || (std::isnan(level) && std::isnan(salience[i]))) expected.push_back(i);
+        std::sort(expected.begin(), expected.end());
+        INFO("k = " << k);
+        CHECK(kept(FastGrnnGate::keep_mask_top_k(salience, k)) == expected);
+    }
 }
 
 TEST_CASE("fastgrnn: from_weights validates shapes, and step_with_hidden advances the state", "[fastgrnn]") {
