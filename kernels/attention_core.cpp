@@ -70,4 +70,37 @@ const std::vector<QueryCandidates>& ChunkCandidates::resolve() {
     return resolved_;
 }
 
+namespace {
+
+void stage_rows(const Tensor3& x, size_t block_size, std::vector<float>& rows, std::vector<float>& means) {
+    const size_t seq = x.seq(), heads = x.heads(), dim = x.dim();
+    const size_t n_blocks = block_size ? (seq + block_size - 1) / block_size : 0;
+    rows.resize(x.size());
+    means.assign(heads * n_blocks * dim, 0.0f);
+    for (size_t t = 0; t < seq; ++t) {
+        const size_t block = block_size ? t / block_size : 0;
+        for (size_t h = 0; h < heads; ++h) {
+            const float* row = x.row(t, h);
+            std::copy(row, row + dim, rows.data() + (h * seq + t) * dim);
+            if (!block_size) continue;
+            float* mean = means.data() + (h * n_blocks + block) * dim;
+            for (size_t d = 0; d < dim; ++d) mean[d] += row[d];
+        }
+        const bool block_done = block_size && (t + 1 == seq || (t + 1) % block_size == 0);
+        if (!block_done) continue;
+        const float count = static_cast<float>(t + 1 - block * block_size);
+        for (size_t h = 0; h < heads; ++h) {
+            float* mean = means.data() + (h * n_blocks + block) * dim;
+            for (size_t d = 0; d < dim; ++d) mean[d] /= count;
+        }
+    }
+}
+
+}  // namespace
+
+void stage_kv(const Tensor3& k, const Tensor3& v, size_t block_size, Workspace& ws) {
+    stage_rows(k, block_size, ws.keys_by_head, ws.landmark_keys);
+    stage_rows(v, block_size, ws.values_by_head, ws.landmark_values);
+}
+
 }  // namespace kernels::detail

@@ -231,7 +231,8 @@ struct Workspace {
     CandidateBuilder builder;
     ChunkCandidates chunk;
     std::vector<Head> heads;
-    std::vector<float> keys_by_head, values_by_head;  // [kv_heads][seq][dim] copies for attend_all
+    std::vector<float> keys_by_head, values_by_head;    // [kv_heads][seq][dim] copies for attend_all
+    std::vector<float> landmark_keys, landmark_values;  // [kv_heads][blocks][dim] block means for attend_all
 
     // Sizes the per-head buffers for the current chunk (grows only).
     void prepare_heads(size_t n_heads, bool with_mass) {
@@ -264,30 +265,26 @@ inline RowSource<float> kv_head_source(const Tensor3* k, const Tensor3* v, size_
     return {k->data().data() + kv * k->dim(), v->data().data() + kv * v->dim(), k->heads() * k->dim()};
 }
 
-// Every (query, head) of q attended against k/v (and landmarks lm_k/lm_v, may be null), `chunk` queries at
-// a time: add_candidates(i) appends query i's lists to ws.chunk, then the heads run (in parallel with a
-// pool). q head h reads kv head h / (q.heads / k.heads). Writes out ([seq, q_heads, dim], preallocated).
+// Every (query, head) of q attended against k/v (and their block means when landmark_block > 0), `chunk`
+// queries at a time: add_candidates(i) appends query i's lists to ws.chunk, then the heads run (in parallel
+// with a pool). q head h reads kv head h / (q.heads / k.heads). Writes out ([seq, q_heads, dim], preallocated).
 // `tiled`: lists are unsorted, so consecutive queries go through attend_query_tile.
-// x [seq, heads, dim] as [heads][seq][dim]: one head's rows become contiguous. Strided 2 KB apart (8 heads
-// of 64 floats) they would share a few cache sets and evict each other; contiguous they use the whole cache
-// and stream.
-inline void copy_head_major(const Tensor3& x, std::vector<float>& out) {
-    out.resize(x.size());
-    const size_t seq = x.seq(), heads = x.heads(), dim = x.dim();
-    for (size_t t = 0; t < seq; ++t)
-        for (size_t h = 0; h < heads; ++h) std::copy(x.row(t, h), x.row(t, h) + dim, out.data() + (h * seq + t) * dim);
-}
+// Fills ws.keys_by_head / values_by_head with k and v as [heads][seq][dim] (one head's rows contiguous:
+// strided 2 KB apart, 8 heads of 64 floats, they would share a few cache sets and evict each other) and,
+// when block_size > 0, ws.landmark_keys / landmark_values with their block means as [heads][blocks][dim]
+// (rows summed in order, then divided by the count). One pass per tensor: each row is read from memory once.
+void stage_kv(const Tensor3& k, const Tensor3& v, size_t block_size, Workspace& ws);
 
 template <typename AddCandidates>
-void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, const Tensor3* lm_k, const Tensor3* lm_v,
-                FoldOrder order, bool tiled, size_t chunk, Workspace& ws, ThreadPool* pool,
-                AddCandidates&& add_candidates, Tensor3& out) {
+void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, size_t landmark_block, FoldOrder order,
+                bool tiled, size_t chunk, Workspace& ws, ThreadPool* pool, AddCandidates&& add_candidates,
+                Tensor3& out) {
     const size_t seq = q.seq(), dim = q.dim(), q_heads = q.heads();
     const size_t group = q_heads / k.heads();
     const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
     const size_t tile_size = tiled ? kMaxQueryTile : 1;
-    copy_head_major(k, ws.keys_by_head);
-    copy_head_major(v, ws.values_by_head);
+    stage_kv(k, v, landmark_block, ws);
+    const size_t n_blocks = landmark_block ? (seq + landmark_block - 1) / landmark_block : 0;
     for (size_t q0 = 0; q0 < seq; q0 += chunk) {
         ws.chunk.clear();
         const size_t q1 = std::min(q0 + chunk, seq);
@@ -299,7 +296,8 @@ void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, const Tens
             const size_t kv = h / group;
             const RowSource<float> tokens{ws.keys_by_head.data() + kv * seq * dim,
                                           ws.values_by_head.data() + kv * seq * dim, dim};
-            const RowSource<float> landmarks = kv_head_source(lm_k, lm_v, kv);
+            const RowSource<float> landmarks{ws.landmark_keys.data() + kv * n_blocks * dim,
+                                             ws.landmark_values.data() + kv * n_blocks * dim, dim};
             Workspace::Head& scratch = ws.heads[h];
             for (size_t t = 0; t < queries.size(); t += tile_size) {
                 const size_t nq = std::min(tile_size, queries.size() - t);

@@ -4,24 +4,6 @@
 
 namespace kernels {
 
-Tensor3 block_means(const Tensor3& x, size_t block_size) {
-    const size_t n_blocks = (x.seq() + block_size - 1) / block_size;
-    Tensor3 means = Tensor3::zeros(n_blocks, x.heads(), x.dim());
-    const size_t row_floats = x.heads() * x.dim();
-    for (size_t b = 0; b < n_blocks; ++b) {
-        const size_t begin = b * block_size;
-        const size_t end = std::min(begin + block_size, x.seq());
-        float* mean = means.row_mut(b, 0);
-        for (size_t t = begin; t < end; ++t) {
-            const float* row = x.row(t, 0);
-            for (size_t e = 0; e < row_floats; ++e) mean[e] += row[e];
-        }
-        const float count = static_cast<float>(end - begin);
-        for (size_t e = 0; e < row_floats; ++e) mean[e] /= count;
-    }
-    return means;
-}
-
 IncrementalLandmarks::IncrementalLandmarks(size_t capacity, size_t kv_heads, size_t dim, size_t block_size)
     : block_size_(block_size) {
     const size_t max_blocks = (block_size == 0 || capacity == 0) ? 1 : (capacity + block_size - 1) / block_size;

@@ -9,10 +9,6 @@
 
 namespace kernels {
 
-// Static block means over a whole [seq, heads, dim] tensor: [ceil(seq / block), heads, dim]; the last block
-// may be partial and is averaged over its true count.
-Tensor3 block_means(const Tensor3& x, size_t block_size);
-
 // Block means kept up to date one appended row at a time (spec §5.1): Welford mean += (x - mean) / count.
 // A partial (in-progress) block has a mean too; causal candidate rules never select it.
 class IncrementalLandmarks {

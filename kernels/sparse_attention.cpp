@@ -2,7 +2,6 @@
 #include "kernels/sparse_attention.h"
 
 #include "kernels/attention_core.h"
-#include "kernels/landmarks.h"
 #include "kernels/shape_checks.h"
 
 namespace kernels {
@@ -69,11 +68,6 @@ Tensor3 SparseAttention::run_forward(const Tensor3& q, const Tensor3& k, const T
                                      size_t tile, const std::vector<bool>* keep_mask) {
     Tensor3 out = Tensor3::zeros(q.seq(), q.heads(), q.dim());
     if (q.seq() == 0) return out;
-    Tensor3 landmark_keys, landmark_values;
-    if (config_.use_landmarks) {
-        landmark_keys = block_means(k, config_.block_size);
-        landmark_values = block_means(v, config_.block_size);
-    }
     detail::ChunkCandidates::Options options;
     options.keep_mask = keep_mask;
     options.keep_always = &config_.global_tokens;
@@ -83,7 +77,7 @@ Tensor3 SparseAttention::run_forward(const Tensor3& q, const Tensor3& k, const T
     const size_t chunk = flash ? (tile != 0 ? tile : std::max<size_t>(config_.window, 1)) : kForwardChunk;
     detail::Workspace& ws = *workspace_;
     const size_t seq = q.seq();
-    detail::attend_all(q, k, v, &landmark_keys, &landmark_values,
+    detail::attend_all(q, k, v, config_.use_landmarks ? config_.block_size : 0,
                        flash ? detail::FoldOrder::Flash : detail::FoldOrder::TokensThenBlocks, !options.sort, chunk,
                        ws, pool_,
                        [&](size_t i) { ws.chunk.add(ws.builder, i, seq, config_, options); }, out);

@@ -87,6 +87,23 @@ inline Qkv random_qkv(size_t seq, size_t heads, size_t dim) {
     return r;
 }
 
+// Reference landmarks: per-block means of x's rows ([ceil(seq / block), heads, dim], the last block over its
+// true count), summed in double.
+inline kernels::Tensor3 block_means(const kernels::Tensor3& x, size_t block_size) {
+    const size_t n_blocks = (x.seq() + block_size - 1) / block_size;
+    kernels::Tensor3 means = kernels::Tensor3::zeros(n_blocks, x.heads(), x.dim());
+    for (size_t b = 0; b < n_blocks; ++b) {
+        const size_t begin = b * block_size, end = std::min(begin + block_size, x.seq());
+        for (size_t h = 0; h < x.heads(); ++h)
+            for (size_t d = 0; d < x.dim(); ++d) {
+                double sum = 0.0;
+                for (size_t t = begin; t < end; ++t) sum += x.get(t, h, d);
+                means.set(b, h, d, static_cast<float>(sum / static_cast<double>(end - begin)));
+            }
+    }
+    return means;
+}
+
 inline float max_abs_diff(const kernels::Tensor3& a, const kernels::Tensor3& b) {
     REQUIRE(a.shape() == b.shape());
     float m = 0.0f;

@@ -54,7 +54,7 @@ TEST_CASE("kv cache: incremental landmarks equal static block means", "[kvcache]
     for (float& x : v.data()) x = 1.0f - x;
     KvCache cache(16, 2, 8, 4);
     cache.append_all(k, v);
-    const Tensor3 keys = kernels::block_means(k, 4), values = kernels::block_means(v, 4);
+    const Tensor3 keys = test::attn::block_means(k, 4), values = test::attn::block_means(v, 4);
     CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), keys) < 1e-5f);
     CHECK(test::attn::max_abs_diff(cache.landmarks().values(), values) < 1e-5f);
 }
@@ -69,7 +69,7 @@ TEST_CASE("kv cache f16: stored rows round trip within 1e-2, landmarks stay f32"
                 CHECK(std::fabs(cache.key(t, h, d) - k.get(t, h, d)) < 1e-2f);
                 CHECK(std::fabs(cache.value(t, h, d) - k.get(t, h, d)) < 1e-2f);
             }
-    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), kernels::block_means(k, 4)) < 1e-6f);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), test::attn::block_means(k, 4)) < 1e-6f);
 }
 
 namespace {
