@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "gguf/mapped_file.h"
+
 namespace gguf {
 namespace {
 
@@ -177,6 +179,10 @@ const TensorInfo& File::tensor(std::string_view name) const {
     const TensorInfo* t = find_tensor(name);
     if (t == nullptr) throw Error(fmt::format("{}: tensor '{}' not found", source_, name));
     return *t;
+}
+
+void File::release(const TensorInfo& tensor) const {
+    if (mapping_) mapping_->release(tensor.data, static_cast<size_t>(tensor.n_bytes));
 }
 
 }  // namespace gguf

@@ -37,6 +37,15 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
     ::close(fd);
 }
 
+void MappedFile::release(const uint8_t* begin, size_t n) const {
+    if (begin < data_ || n == 0 || n > size_ - static_cast<size_t>(begin - data_)) return;
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t first = reinterpret_cast<uintptr_t>(begin) & ~(page - 1);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(begin) + n;
+    // Advice only: a refusal leaves the pages resident, which is what not asking would do.
+    (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() {
     if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
 }

@@ -101,11 +101,14 @@ std::vector<QuantizedTensor> quantize_model(const QuantizeRequest& request) {
     for (const auto& step : plan) {
         const gguf::TensorInfo& t = *step.tensor;
         const auto shape = shape_of(t);
-        if (step.type == t.type) {
-            writer.add_tensor(t.name, t.type, shape, t.data);
-        } else {
-            writer.add_tensor(t.name, step.type, shape, TensorConverter(t, step.type, pool));
-        }
+        // Each input tensor is read once, so it leaves resident memory once written: the input file (the
+        // size of the model, or twice that from f16) is never resident as a whole.
+        gguf::Writer::FillTensor fill = [&t](uint8_t* dst, size_t n_bytes) { std::memcpy(dst, t.data, n_bytes); };
+        if (step.type != t.type) fill = TensorConverter(t, step.type, pool);
+        writer.add_tensor(t.name, step.type, shape, [&model, &t, fill](uint8_t* dst, size_t n_bytes) {
+            fill(dst, n_bytes);
+            model.release(t);
+        });
         const uint64_t bytes_out = *gguf::ggml_row_bytes(step.type, t.ne[0]) * t.rows();
         report.push_back({std::string(t.name), shape, t.type, step.type, step.fell_back, t.n_bytes, bytes_out});
     }

@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "shared_data.h"
+#include "temp_dir.h"
 
 TEST_CASE("gguf reader: stories260K header, metadata and tensor table", "[gguf]") {
     SKIP_WITHOUT_SHARED();
@@ -60,4 +64,39 @@ TEST_CASE("gguf reader: GGUF v2 files, laid out as v3, are read", "[gguf]") {
     CHECK(file.version() == 2);
     CHECK(file.get_string("general.architecture") == "llama");
     CHECK(file.tensor("t").n_bytes == 32);
+}
+
+namespace {
+
+// The process's resident file-backed memory (RssFile of /proc/self/status) in kB.
+long resident_file_kb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("RssFile:", 0) == 0) return std::stol(line.substr(8));
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("gguf reader: a released tensor leaves resident memory and reads back unchanged", "[gguf]") {
+    const test::TempDir dir;
+    const std::string path = dir.file("big.gguf");
+    std::vector<float> weights(4u << 20);  // 16 MiB
+    for (size_t i = 0; i < weights.size(); ++i) weights[i] = static_cast<float>(i % 1000) * 0.5f;
+    gguf::Writer writer;
+    writer.add_string("general.architecture", "llama");
+    writer.add_tensor("big.weight", gguf::GgmlType::F32, {1024, weights.size() / 1024}, weights.data());
+    writer.write(path);
+
+    const auto file = gguf::File::open(path);
+    const gguf::TensorInfo& big = file.tensor("big.weight");
+    REQUIRE(std::memcmp(big.data, weights.data(), big.n_bytes) == 0);  // every page resident now
+    const long before = resident_file_kb();
+    REQUIRE(before >= 0);
+    file.release(big);
+    const long after = resident_file_kb();
+    CHECK(before - after >= 15 * 1024);
+    CHECK(std::memcmp(big.data, weights.data(), big.n_bytes) == 0);
+    CHECK(file.get_string("general.architecture") == "llama");
 }
