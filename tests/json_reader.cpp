@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tokenizer/unicode.h"
+
 namespace test::json {
 
 class Parser {
@@ -85,24 +87,6 @@ private:
         return v;
     }
 
-    static void append_utf8(std::string& out, uint32_t cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-
     uint32_t parse_hex4() {
         if (pos_ + 4 > text_.size()) fail("short \\u escape");
         const std::string hex(text_.substr(pos_, 4));
@@ -136,7 +120,7 @@ private:
                         const uint32_t low = parse_hex4();
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                     }
-                    append_utf8(out, cp);
+                    tokenizer::append_utf8(out, cp);
                     break;
                 }
                 default: fail("bad escape");

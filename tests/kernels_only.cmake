@@ -8,7 +8,11 @@ set(catch_headers ${CMAKE_CURRENT_BINARY_DIR}/catch2-headers)
 file(MAKE_DIRECTORY ${catch_headers})
 file(CREATE_LINK /usr/include/catch2 ${catch_headers}/catch2 SYMBOLIC)
 
-add_library(test_main OBJECT main.cpp json_reader.cpp)
+# The JSON reader encodes \u escapes with the tokenizer's UTF-8 encoder: its two files are compiled in (the
+# tokenizer library itself needs fmt).
+add_library(test_main OBJECT main.cpp json_reader.cpp ${PROJECT_SOURCE_DIR}/tokenizer/unicode.cpp
+  ${PROJECT_SOURCE_DIR}/tokenizer/unicode_table.cpp)
+target_include_directories(test_main PRIVATE ${PROJECT_SOURCE_DIR})
 target_include_directories(test_main SYSTEM PUBLIC ${catch_headers})
 
 file(GLOB TEST_SOURCES CONFIGURE_DEPENDS
