@@ -114,13 +114,13 @@ public:
 
     // Tensor table in file order.
     const std::vector<TensorInfo>& tensors() const { return tensors_; }
+    const TensorInfo* find_tensor(std::string_view name) const;
+    // Throws gguf::Error "tensor 'name' not found" when absent.
+    const TensorInfo& tensor(std::string_view name) const;
     // For passes that read each tensor once (quantize): takes a mapped file's tensor out of resident memory
     // (read back from the file if touched again), so the whole file is never resident at once. No-op for
     // File::parse bytes.
     void release(const TensorInfo& tensor) const;
-    const TensorInfo* find_tensor(std::string_view name) const;
-    // Throws gguf::Error "tensor 'name' not found" when absent.
-    const TensorInfo& tensor(std::string_view name) const;
 
 private:
     friend class Parser;  // gguf_parser.cpp fills in everything below

@@ -16,11 +16,11 @@ public:
     MappedFile& operator=(const MappedFile&) = delete;
 
     const uint8_t* data() const { return data_; }
+    size_t size() const { return size_; }
+    const std::string& path() const { return path_; }
     // Takes the pages holding [begin, begin + n) out of the process's resident memory. The mapping stays valid:
     // touched again, they are read back from the file (the page cache), unchanged.
     void release(const uint8_t* begin, size_t n) const;
-    size_t size() const { return size_; }
-    const std::string& path() const { return path_; }
 
 private:
     std::string path_;

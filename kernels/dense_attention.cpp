@@ -16,8 +16,7 @@ Tensor3 dense_attention(const Tensor3& q, const Tensor3& k, const Tensor3& v, bo
     Tensor3 out = Tensor3::zeros(q.seq(), q.heads(), q.dim());
     detail::Workspace ws;
     const size_t seq = q.seq();
-    detail::attend_all(q, k, v, 0, detail::FoldOrder::TokensThenBlocks, true, kDenseChunk, ws,
-                       pool,
+    detail::attend_all(q, k, v, 0, detail::FoldOrder::TokensThenBlocks, true, kDenseChunk, ws, pool,
                        [&](size_t i) { ws.chunk.add_dense(i, seq, causal); }, out);
     return out;
 }
