@@ -101,8 +101,8 @@ std::vector<QuantizedTensor> quantize_model(const QuantizeRequest& request) {
     for (const auto& step : plan) {
         const gguf::TensorInfo& t = *step.tensor;
         const auto shape = shape_of(t);
-        // Each input tensor is read once, so it leaves resident memory once written: the input file (the
-        // size of the model, or twice that from f16) is never resident as a whole.
+        // Each input tensor is read once, so it leaves resident memory once written: the mapped input is
+        // never resident as a whole.
         gguf::Writer::FillTensor fill = [&t](uint8_t* dst, size_t n_bytes) { std::memcpy(dst, t.data, n_bytes); };
         if (step.type != t.type) fill = TensorConverter(t, step.type, pool);
         writer.add_tensor(t.name, step.type, shape, [&model, &t, fill](uint8_t* dst, size_t n_bytes) {
