@@ -1,6 +1,7 @@
 #include "src/synthetic_model.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
@@ -107,6 +108,12 @@ void SyntheticModel::fill(gguf::Writer& w) const {
             }
         });
     }
+}
+
+SyntheticModel::Tensor& SyntheticModel::tensor(const std::string& name) {
+    for (Tensor& t : tensors)
+        if (t.name == name) return t;
+    throw std::out_of_range("synthetic model has no tensor '" + name + "'");
 }
 
 void SyntheticModel::write(const std::string& path) const {

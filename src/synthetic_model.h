@@ -59,6 +59,9 @@ public:
     std::vector<Tensor> tensors;   // in file order; editable before writing
     SyntheticModelSpec spec;
 
+    // The tensor of that name. Throws std::out_of_range when there is none.
+    Tensor& tensor(const std::string& name);
+
     // Writes the GGUF file. Throws gguf::Error on I/O failure or a shape the type cannot hold.
     void write(const std::string& path) const;
     std::vector<uint8_t> to_bytes() const;

@@ -1,4 +1,4 @@
-// Inputs and comparisons for the attention tests: the golden file's SplitMix64 generator, the crate's own
+// Inputs and comparisons for the attention tests: tensors from the golden file's generator, the crate's own
 // test fixtures (spec §8), and checks of an output against a golden summary (sum, first/last values, probes).
 #pragma once
 
@@ -14,30 +14,14 @@
 #include "kernels/attention_config.h"
 #include "kernels/tensor3.h"
 #include "shared_data.h"
+#include "splitmix64.h"
 
 namespace test::attn {
-
-// The generator of ../shared/golden/attention-crate.json ("generator" in the file).
-class SplitMix64 {
-public:
-    explicit SplitMix64(uint64_t seed) : state_(seed) {}
-    uint64_t next() {
-        state_ += 0x9E3779B97F4A7C15ull;
-        uint64_t z = state_;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    float next_f32() { return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f) * 2.0f - 1.0f; }
-
-private:
-    uint64_t state_;
-};
 
 inline kernels::Tensor3 seeded_tensor(uint64_t seed, size_t seq, size_t heads, size_t dim) {
     kernels::Tensor3 t = kernels::Tensor3::zeros(seq, heads, dim);
     SplitMix64 rng(seed);
-    for (float& x : t.data()) x = rng.next_f32();
+    for (float& x : t.data()) x = rng.symmetric();
     return t;
 }
 

@@ -1,13 +1,16 @@
 #include "cli_runner.h"
 
+#include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "file_bytes.h"
 
 namespace test {
 namespace {
@@ -25,12 +28,6 @@ struct TempFile {
     ~TempFile() {
         ::close(fd);
         ::unlink(path.c_str());
-    }
-    std::string read_all() const {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream s;
-        s << in.rdbuf();
-        return s.str();
     }
 };
 
@@ -61,9 +58,20 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& input
     ::waitpid(pid, &status, 0);
     CliResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.out = out.read_all();
-    result.err = err.read_all();
+    result.out = read_bytes(out.path);
+    result.err = read_bytes(err.path);
     return result;
+}
+
+void check_one_line_error(const std::vector<std::string>& args, const std::string& mentions) {
+    const CliResult result = run_cli(args);
+    std::string command;
+    for (const std::string& a : args) command += " " + a;
+    INFO("sparse-llm" << command << "\nstdout: " << result.out << "\nstderr: " << result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.empty());  // nothing half-printed
+    CHECK_THAT(result.err, Catch::StartsWith("error: ") && Catch::EndsWith("\n") && Catch::Contains(mentions));
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
 }  // namespace test

@@ -15,4 +15,8 @@ struct CliResult {
 // Runs SPARSE_LLM_BIN with the arguments (no shell); `input` is fed to its stdin.
 CliResult run_cli(const std::vector<std::string>& args, const std::string& input = "");
 
+// Runs the CLI and checks it failed the way a user should see it: exit code 1, nothing on stdout, and one
+// line "error: ..." on stderr that contains `mentions`.
+void check_one_line_error(const std::vector<std::string>& args, const std::string& mentions);
+
 }  // namespace test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "gguf/gguf_file.h"
@@ -26,6 +27,14 @@ inline runtime::SyntheticModelSpec small_spec() {
     spec.type = gguf::GgmlType::Q8_0;
     spec.seed = 7;
     return spec;
+}
+
+// A model of `spec` whose logits are all exactly 0: an untied output matrix scaled by 0.
+inline runtime::SyntheticModel zero_logits_model(runtime::SyntheticModelSpec spec) {
+    spec.tied = false;
+    runtime::SyntheticModel m(std::move(spec));
+    m.tensor("output.weight").scale = 0.0f;
+    return m;
 }
 
 }  // namespace test

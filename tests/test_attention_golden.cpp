@@ -26,7 +26,7 @@ CaseInputs inputs_of(const test::json::Value& c) {
 TEST_CASE("golden: the generator reproduces the file's check values", "[attention][golden]") {
     SKIP_WITHOUT_SHARED();
     const auto& check = test::attn::golden()["generator"]["check_seed1_first3_u64"];
-    test::attn::SplitMix64 rng(1);
+    test::SplitMix64 rng(1);
     for (size_t i = 0; i < 3; ++i) CHECK(rng.next() == std::stoull(check[i].as_string(), nullptr, 16));
 }
 

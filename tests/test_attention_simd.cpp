@@ -20,15 +20,15 @@ struct Rows {
 };
 
 Rows make_rows(size_t n_rows, size_t dim, size_t stride, size_t n) {
-    test::attn::SplitMix64 rng(11);
+    test::SplitMix64 rng(11);
     Rows r;
     r.f32.resize(n_rows * stride);
-    for (float& x : r.f32) x = rng.next_f32();
+    for (float& x : r.f32) x = rng.symmetric();
     for (float x : r.f32) r.f16.push_back(gguf::fp32_to_fp16(x));
-    for (size_t d = 0; d < dim; ++d) r.q.push_back(rng.next_f32());
+    for (size_t d = 0; d < dim; ++d) r.q.push_back(rng.symmetric());
     for (size_t c = 0; c < n; ++c) {
         r.idx.push_back(static_cast<uint32_t>(rng.next() % n_rows));
-        r.weights.push_back(0.5f * (rng.next_f32() + 1.0f));
+        r.weights.push_back(0.5f * (rng.symmetric() + 1.0f));
     }
     return r;
 }
@@ -83,11 +83,11 @@ TEST_CASE("simd: exp, max, shifted exp-sum and scale", "[attention][simd]") {
 
 TEST_CASE("simd: fp16 rounding equals gguf::fp32_to_fp16 bit for bit, NaN and tails included", "[attention][simd]") {
     INFO("isa " << kernels::simd::isa_name());
-    test::attn::SplitMix64 rng(5);
+    test::SplitMix64 rng(5);
     std::vector<float> x;
     for (int i = 0; i < 4096; ++i) {  // every exponent a half can hold and beyond, random significands
         const float scale = std::ldexp(1.0f, static_cast<int>(rng.next() % 60) - 30);
-        x.push_back(rng.next_f32() * scale);
+        x.push_back(rng.symmetric() * scale);
     }
     const float inf = std::numeric_limits<float>::infinity();
     for (float special : {0.0f, -0.0f, 65504.0f, 65520.0f, -65520.0f, inf, -inf, 1.0f + std::ldexp(1.0f, -11),

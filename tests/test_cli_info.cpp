@@ -2,60 +2,29 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli_runner.h"
+#include "file_bytes.h"
+#include "fnv1a64.h"
 #include "gguf/gguf_writer.h"
 #include "json_reader.h"
 #include "shared_data.h"
+#include "temp_dir.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using test::json::Value;
 
-std::vector<std::string> shared_gguf_files() {
-    std::vector<std::string> paths;
-    for (const char* dir : {"models", "models/vocab", "models/quant"})
-        for (const auto& entry : fs::directory_iterator(test::shared_path(dir)))
-            if (entry.path().extension() == ".gguf") paths.push_back(entry.path().string());
-    std::sort(paths.begin(), paths.end());
-    return paths;
-}
-
 // llama.cpp's tensor table and dequantized hashes of a model, when ../shared/golden has them.
 std::string golden_tensors_path(const std::string& model_path) {
     return test::shared_path("golden/" + fs::path(model_path).stem().string() + ".tensors.json");
-}
-
-std::string model_path_of_golden(const std::string& model_file) {
-    const std::string quant = test::shared_path("models/quant/" + model_file);
-    return fs::exists(quant) ? quant : test::shared_path("models/" + model_file);
-}
-
-std::string temp_path(const std::string& name) {
-    return (fs::temp_directory_path() / fmt::format("sparse-llm-{}-{}", ::getpid(), name)).string();
-}
-
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// FNV-1a 64 as ../shared/README.md defines it, as 16 lower-case hex digits.
-std::string fnv1a64(const std::string& bytes) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const unsigned char b : bytes) h = (h ^ b) * 0x100000001b3ull;
-    return fmt::format("{:016x}", h);
 }
 
 Value info_json(const std::vector<std::string>& args) {
@@ -64,16 +33,6 @@ Value info_json(const std::vector<std::string>& args) {
     REQUIRE(result.exit_code == 0);
     CHECK(result.err.empty());
     return test::json::parse(result.out);
-}
-
-// Fails the way a user should see it: exit code 1, nothing on stdout, one line "error: ..." on stderr.
-void check_one_line_error(const std::vector<std::string>& args, const std::string& mentions) {
-    const auto result = test::run_cli(args);
-    INFO(fmt::format("args: {}\nstdout: {}\nstderr: {}", fmt::join(args, " "), result.out, result.err));
-    CHECK(result.exit_code == 1);
-    CHECK(result.out.empty());
-    CHECK_THAT(result.err, Catch::StartsWith("error: ") && Catch::EndsWith("\n") && Catch::Contains(mentions));
-    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
 void check_usage_error(const std::vector<std::string>& args) {
@@ -89,7 +48,7 @@ TEST_CASE("info: describes every file in ../shared/models, with llama.cpp's tens
           "[cli][info]") {
     SKIP_WITHOUT_SHARED();
     int with_golden = 0;
-    for (const auto& path : shared_gguf_files()) {
+    for (const auto& path : test::shared_gguf_files()) {
         INFO(path);
         const auto text = test::run_cli({"info", path});
         CHECK(text.exit_code == 0);
@@ -189,7 +148,8 @@ TEST_CASE("info: a writer-made model with explicit hyper-parameter keys and a to
     w.add_string("tokenizer.ggml.model", "bert");
     w.add_string_array("tokenizer.ggml.tokens", std::vector<std::string>(10, "x"));
     w.add_tensor("token_embd.weight", gguf::GgmlType::F32, {96, 10}, embd.data());
-    const std::string path = temp_path("made.gguf");
+    const test::TempDir dir;
+    const std::string path = dir.file("made.gguf");
     w.write(path);
 
     const Value info = info_json({"info", path, "--json", "-c", "100"});
@@ -214,18 +174,15 @@ TEST_CASE("info: a writer-made model with explicit hyper-parameter keys and a to
     const auto text = test::run_cli({"info", path});
     CHECK(text.exit_code == 0);
     CHECK_THAT(text.out, Catch::Contains("not usable here") && Catch::Contains("rope base 500000,"));
-    std::remove(path.c_str());
 }
 
 TEST_CASE("info: the tokenizer of every golden model is what llama.cpp used (vocab, model, pre, bos, eos, add_bos)",
           "[cli][info]") {
     SKIP_WITHOUT_SHARED();
     int models = 0;
-    for (const auto& entry : fs::directory_iterator(test::shared_path("golden"))) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() < 12 || name.substr(name.size() - 12) != ".greedy.json") continue;
-        const Value golden = test::json::parse_file(entry.path().string());
-        const std::string model = model_path_of_golden(golden["model"].as_string());
+    for (const std::string& golden_path : test::shared_files({"golden"}, ".greedy.json")) {
+        const Value golden = test::json::parse_file(golden_path);
+        const std::string model = test::shared_model_path(golden["model"].as_string());
         INFO(model);
         const Value tok = info_json({"info", model, "--json"})["tokenizer"];
         CHECK(tok["vocab_size"].as_uint() == golden["n_vocab"].as_uint());
@@ -253,9 +210,10 @@ TEST_CASE("info --tensor --dump: the float32 bytes hash to llama.cpp's fnv1a64 f
         {"tiny-Q4_0.gguf", "output.weight"},                  // q6_K
         {"tiny-Q4_K_M-pure.gguf", "blk.0.ffn_down.weight"},   // q4_K
     };
-    const std::string dump = temp_path("dump.f32");
+    const test::TempDir dir;
+    const std::string dump = dir.file("dump.f32");
     for (const auto& [model, tensor] : cases) {
-        const std::string path = model_path_of_golden(model);
+        const std::string path = test::shared_model_path(model);
         INFO(path << " " << tensor);
         const Value golden = test::json::parse_file(golden_tensors_path(path));
         const auto& items = golden.items();
@@ -267,31 +225,29 @@ TEST_CASE("info --tensor --dump: the float32 bytes hash to llama.cpp's fnv1a64 f
         CHECK(shown["tensor"]["type"].as_string() == (*expected)["type"].as_string());
         for (size_t i = 0; i < (*expected)["first"].size(); ++i)
             CHECK(shown["first"][i].as_float() == (*expected)["first"][i].as_float());
-        const std::string bytes = read_bytes(dump);
+        const std::string bytes = test::read_bytes(dump);
         CHECK(bytes.size() == 4 * (*expected)["n"].as_uint());
-        CHECK(fnv1a64(bytes) == (*expected)["fnv1a64"].as_string());
-        std::remove(dump.c_str());
+        CHECK(test::hex64(test::fnv1a64(bytes.data(), bytes.size())) == (*expected)["fnv1a64"].as_string());
     }
 }
 
 TEST_CASE("info: missing, directory, non-GGUF and truncated files, unknown tensors and unwritable dumps are one "
           "error line and exit 1",
           "[cli][info]") {
-    check_one_line_error({"info", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf: cannot open");
-    check_one_line_error({"info", fs::temp_directory_path().string()}, "is a directory");
-    const std::string not_gguf = temp_path("not.gguf");
-    std::ofstream(not_gguf) << "#!/bin/sh\necho this is not a model\n";
-    check_one_line_error({"info", not_gguf}, "not a GGUF file");
-    std::remove(not_gguf.c_str());
+    test::check_one_line_error({"info", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf: cannot open");
+    test::check_one_line_error({"info", fs::temp_directory_path().string()}, "is a directory");
+    const test::TempDir dir;
+    const std::string not_gguf = dir.file("not.gguf");
+    test::write_bytes(not_gguf, "#!/bin/sh\necho this is not a model\n");
+    test::check_one_line_error({"info", not_gguf}, "not a GGUF file");
 
     SKIP_WITHOUT_SHARED();
     const std::string model = test::shared_path("models/stories260K.gguf");
-    const std::string truncated = temp_path("truncated.gguf");
-    std::ofstream(truncated, std::ios::binary) << read_bytes(model).substr(0, 5000);
-    check_one_line_error({"info", truncated}, "truncated?");
-    std::remove(truncated.c_str());
-    check_one_line_error({"info", model, "--tensor", "no.such.weight"}, "tensor 'no.such.weight' not found");
-    check_one_line_error({"info", model, "--tensor", "output.weight", "--dump", "/nonexistent/out.f32"},
+    const std::string truncated = dir.file("truncated.gguf");
+    test::write_bytes(truncated, test::read_bytes(model).substr(0, 5000));
+    test::check_one_line_error({"info", truncated}, "truncated?");
+    test::check_one_line_error({"info", model, "--tensor", "no.such.weight"}, "tensor 'no.such.weight' not found");
+    test::check_one_line_error({"info", model, "--tensor", "output.weight", "--dump", "/nonexistent/out.f32"},
                          "/nonexistent/out.f32: cannot create");
 }
 
@@ -302,7 +258,8 @@ TEST_CASE("info: control bytes in a file's names and strings, or in an argument,
     w.add_string("general.architecture", "llama\n\x1b[2J");
     w.add_string("general.name", "a\rb\x7f");
     w.add_tensor("t\x1b]0;title\x07", gguf::GgmlType::F32, {8}, data.data());
-    const std::string path = temp_path("control.gguf");
+    const test::TempDir dir;
+    const std::string path = dir.file("control.gguf");
     w.write(path);
 
     const auto text = test::run_cli({"info", path});
@@ -311,8 +268,7 @@ TEST_CASE("info: control bytes in a file's names and strings, or in an argument,
     CHECK_THAT(text.out, Catch::Contains("model: a\\x0db\\x7f (architecture llama\\x0a\\x1b[2J)") &&
                              Catch::Contains("t\\x1b]0;title\\x07"));
     CHECK(std::none_of(text.out.begin(), text.out.end(), [](char c) { return c == '\x1b' || c == '\r'; }));
-    check_one_line_error({"info", path, "--tensor", "no\nsuch\x1b[0m"}, "tensor 'no\\x0asuch\\x1b[0m' not found");
-    std::remove(path.c_str());
+    test::check_one_line_error({"info", path, "--tensor", "no\nsuch\x1b[0m"}, "tensor 'no\\x0asuch\\x1b[0m' not found");
 }
 
 TEST_CASE("info: bad flags are a usage error with exit 2", "[cli][info]") {

@@ -12,7 +12,7 @@
 #include "cli_runner.h"
 #include "json_reader.h"
 #include "shared_data.h"
-#include "src/synthetic_model.h"
+#include "synthetic_fixture.h"
 #include "temp_dir.h"
 
 namespace {
@@ -80,11 +80,7 @@ TEST_CASE("perplexity cli: a model with all-zero logits scores the vocabulary si
     test::TempDir dir;
     runtime::SyntheticModelSpec spec;
     spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-starcoder.gguf");
-    spec.tied = false;
-    runtime::SyntheticModel model(spec);
-    for (auto& t : model.tensors)
-        if (t.name == "output.weight") t.scale = 0.0f;
-    model.write(dir.file("zero.gguf"));
+    test::zero_logits_model(spec).write(dir.file("zero.gguf"));
     std::string text;
     for (int i = 0; i < 20; ++i) text += "The quick brown fox jumps over the lazy dog. ";
     std::ofstream(dir.file("text.txt")) << text;

@@ -2,46 +2,25 @@
 // summary on stderr, and one clear error line (exit 1, nothing on stdout) for every kind of bad input.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "cli_runner.h"
+#include "file_bytes.h"
 #include "shared_data.h"
 #include "src/synthetic_model.h"
 #include "temp_dir.h"
 
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::string stories() { return test::shared_path("models/stories260K.gguf"); }
-
-void check_error(const std::vector<std::string>& args, const std::string& expected) {
-    const test::CliResult r = test::run_cli(args);
-    INFO(r.err);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.empty());  // nothing half-printed
-    CHECK_THAT(r.err, Catch::StartsWith("error: ") && Catch::Contains(expected));
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-}
-
-runtime::SyntheticModel::Tensor& tensor(runtime::SyntheticModel& m, const std::string& name) {
-    for (auto& t : m.tensors)
-        if (t.name == name) return t;
-    throw std::runtime_error("no tensor " + name);
-}
 
 }  // namespace
 
 TEST_CASE("run: greedy from BOS reproduces the stories260K 200-token golden, dense and with a covering window",
           "[cli][run][golden]") {
     SKIP_WITHOUT_SHARED();
-    const std::string text = read_file(test::shared_path("models/stories260K.greedy200.txt"));
-    const std::string ids = read_file(test::shared_path("models/stories260K.greedy200.ids"));
+    const std::string text = test::read_bytes(test::shared_path("models/stories260K.greedy200.txt"));
+    const std::string ids = test::read_bytes(test::shared_path("models/stories260K.greedy200.ids"));
     for (const std::vector<std::string>& attention : {std::vector<std::string>{"--attention", "dense"},
                                                       std::vector<std::string>{"--attention", "sparse", "--window", "256"}}) {
         std::vector<std::string> args{"run", stories(), "-n", "200", "--temp", "0", "-t", "1"};
@@ -115,28 +94,28 @@ TEST_CASE("run: the pi-zero-2w preset computes a KV budget under 400 MB and runs
 }
 
 TEST_CASE("run: bad input is one error line, exit 1, nothing on stdout", "[cli][run][errors]") {
-    check_error({"run", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf");
-    check_error({"run"}, "no model");
+    test::check_one_line_error({"run", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf");
+    test::check_one_line_error({"run"}, "no model");
     test::TempDir dir;
     runtime::SyntheticModel missing{runtime::SyntheticModelSpec{}};
     missing.tensors.pop_back();  // blk.1.ffn_down.weight
     missing.write(dir.file("missing.gguf"));
-    check_error({"run", dir.file("missing.gguf")}, "missing tensor 'blk.1.ffn_down.weight'");
+    test::check_one_line_error({"run", dir.file("missing.gguf")}, "missing tensor 'blk.1.ffn_down.weight'");
     runtime::SyntheticModel shape{runtime::SyntheticModelSpec{}};
-    tensor(shape, "blk.0.attn_q.weight").shape = {64, 32};
+    shape.tensor("blk.0.attn_q.weight").shape = {64, 32};
     shape.write(dir.file("shape.gguf"));
-    check_error({"run", dir.file("shape.gguf")}, "tensor 'blk.0.attn_q.weight' has shape [64, 32], expected [64, 64]");
+    test::check_one_line_error({"run", dir.file("shape.gguf")}, "tensor 'blk.0.attn_q.weight' has shape [64, 32], expected [64, 64]");
     runtime::SyntheticModelSpec gpt2;
     gpt2.architecture = "gpt2";
     runtime::SyntheticModel(gpt2).write(dir.file("gpt2.gguf"));
-    check_error({"run", dir.file("gpt2.gguf")}, "unsupported architecture 'gpt2'");
+    test::check_one_line_error({"run", dir.file("gpt2.gguf")}, "unsupported architecture 'gpt2'");
 
     SKIP_WITHOUT_SHARED();
-    check_error({"run", stories(), "-c", "4", "-p", "Once upon a time there was"}, "the prompt is 7 tokens, longer than the context of 4");
-    check_error({"run", stories(), "--attention", "fancy"}, "unknown attention 'fancy'");
-    check_error({"run", stories(), "--kv-type", "q8"}, "unknown KV cache type 'q8'");
-    check_error({"run", stories(), "--preset", "pi-zero-3"}, "unknown preset 'pi-zero-3'");
-    check_error({"run", stories(), "--kv-budget", "100", "--window", "128"}, "KV budget 100 must exceed");
-    check_error({"run", stories(), "-p", "x", "-f", "/nonexistent"}, "-p or -f");
-    check_error({"run", stories(), "-f", "/nonexistent/prompt.txt"}, "cannot read prompt file");
+    test::check_one_line_error({"run", stories(), "-c", "4", "-p", "Once upon a time there was"}, "the prompt is 7 tokens, longer than the context of 4");
+    test::check_one_line_error({"run", stories(), "--attention", "fancy"}, "unknown attention 'fancy'");
+    test::check_one_line_error({"run", stories(), "--kv-type", "q8"}, "unknown KV cache type 'q8'");
+    test::check_one_line_error({"run", stories(), "--preset", "pi-zero-3"}, "unknown preset 'pi-zero-3'");
+    test::check_one_line_error({"run", stories(), "--kv-budget", "100", "--window", "128"}, "KV budget 100 must exceed");
+    test::check_one_line_error({"run", stories(), "-p", "x", "-f", "/nonexistent"}, "-p or -f");
+    test::check_one_line_error({"run", stories(), "-f", "/nonexistent/prompt.txt"}, "cannot read prompt file");
 }

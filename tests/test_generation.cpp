@@ -2,11 +2,10 @@
 // context limits, deadlines with both policies, and chat sessions that feed only what the cache lacks.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "file_bytes.h"
 #include "shared_data.h"
 #include "src/chat_session.h"
 #include "src/generation.h"
@@ -35,16 +34,6 @@ runtime::TransformerOptions dense(int64_t n_ctx = 512) {
     o.n_ctx = n_ctx;
     o.attention = runtime::AttentionMode::Dense;
     return o;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<int32_t> read_ids(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istream_iterator<int32_t>(in), std::istream_iterator<int32_t>()};
 }
 
 struct Stories {
@@ -83,11 +72,7 @@ runtime::GenerationOptions limit(int64_t n_predict) {
 runtime::SyntheticModel always_eog_model() {
     runtime::SyntheticModelSpec spec = test::small_spec();
     spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-starcoder.gguf");
-    spec.tied = false;
-    runtime::SyntheticModel m(spec);
-    for (auto& t : m.tensors)
-        if (t.name == "output.weight") t.scale = 0.0f;
-    return m;
+    return test::zero_logits_model(spec);
 }
 
 }  // namespace
@@ -145,8 +130,8 @@ TEST_CASE("generation: stories260K from BOS streams the 200-token golden text an
     SKIP_WITHOUT_SHARED();
     Stories s;
     const Run r = generate(s.model, s.tok, limit(200), dense(), {s.tok.bos()});
-    CHECK(r.out.ids == read_ids(test::shared_path("models/stories260K.greedy200.ids")));
-    CHECK(r.out.text == read_file(test::shared_path("models/stories260K.greedy200.txt")));
+    CHECK(r.out.ids == test::read_ids(test::shared_path("models/stories260K.greedy200.ids")));
+    CHECK(r.out.text == test::read_bytes(test::shared_path("models/stories260K.greedy200.txt")));
     CHECK(r.stats.stop_reason == "n_predict");
     CHECK(r.stats.generated == 200);
     CHECK(r.stats.decode_steps == 199);  // the last token is sampled, not fed

@@ -20,15 +20,6 @@
 
 namespace {
 
-std::vector<std::string> gguf_files_in(std::initializer_list<const char*> dirs) {
-    std::vector<std::string> paths;
-    for (const char* dir : dirs)
-        for (const auto& entry : std::filesystem::directory_iterator(test::shared_path(dir)))
-            if (entry.path().extension() == ".gguf") paths.push_back(entry.path().string());
-    std::sort(paths.begin(), paths.end());
-    return paths;
-}
-
 // "<source>: <field> at byte <n>: ..." with a field the parser names.
 bool names_a_field(const std::string& error, const std::string& source) {
     if (error.rfind(source + ": ", 0) != 0 || error.find('\n') != std::string::npos) return false;
@@ -114,7 +105,7 @@ TEST_CASE("gguf truncation: every prefix of the shared model files (models/, qua
           "File::parse agrees at every header length of stories260K and tiny-Q4_K_M and sampled lengths of all",
           "[gguf][truncation]") {
     SKIP_WITHOUT_SHARED();
-    const auto paths = gguf_files_in({"models", "models/quant"});
+    const auto paths = test::shared_files({"models", "models/quant"}, ".gguf");
     CHECK(paths.size() == 17);
     CHECK(check_every_truncation(paths, {"stories260K.gguf", "tiny-Q4_K_M.gguf"}) > 40'000'000);
 }
@@ -123,7 +114,7 @@ TEST_CASE("gguf truncation: every prefix of the shared vocab-only files is rejec
           "agrees at sampled lengths",
           "[gguf][truncation]") {
     SKIP_WITHOUT_SHARED();
-    const auto paths = gguf_files_in({"models/vocab"});
+    const auto paths = test::shared_files({"models/vocab"}, ".gguf");
     CHECK(paths.size() == 7);
     CHECK(check_every_truncation(paths, {}) > 9'000'000);
 }

@@ -1,16 +1,15 @@
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
+#include "file_bytes.h"
 #include "shared_data.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -20,8 +19,8 @@ using gguf::ValueType;
 gguf::File parse(const std::vector<uint8_t>& bytes) { return gguf::File::parse(bytes.data(), bytes.size(), "memory"); }
 
 std::vector<uint8_t> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string bytes = test::read_bytes(path);
+    return {bytes.begin(), bytes.end()};
 }
 
 std::vector<uint8_t> pattern_bytes(size_t n, uint8_t seed) {
@@ -163,17 +162,13 @@ TEST_CASE("gguf writer: every value type and tensor type reads back identical", 
 
 TEST_CASE("gguf writer: every real file in ../shared/models re-writes byte for byte", "[gguf][writer]") {
     SKIP_WITHOUT_SHARED();
-    int files = 0;
-    for (const char* dir : {"models", "models/vocab", "models/quant"}) {
-        for (const auto& entry : std::filesystem::directory_iterator(test::shared_path(dir))) {
-            if (entry.path().extension() != ".gguf") continue;
-            INFO(entry.path().string());
-            const auto original = read_file(entry.path().string());
-            CHECK(rewrite(parse(original)) == original);
-            ++files;
-        }
+    const std::vector<std::string> paths = test::shared_gguf_files();
+    for (const std::string& path : paths) {
+        INFO(path);
+        const auto original = read_file(path);
+        CHECK(rewrite(parse(original)) == original);
     }
-    CHECK(files == 24);
+    CHECK(paths.size() == 24);
 }
 
 TEST_CASE("gguf writer: write() puts the same bytes in a file as to_bytes()", "[gguf][writer]") {
@@ -181,10 +176,10 @@ TEST_CASE("gguf writer: write() puts the same bytes in a file as to_bytes()", "[
     gguf::Writer w;
     w.add_string("general.architecture", "llama");
     w.add_tensor("q", GgmlType::Q8_0, {32, 4}, data.data());
-    const std::string path = std::filesystem::temp_directory_path() / "sparse-llm-writer-test.gguf";
+    const test::TempDir dir;
+    const std::string path = dir.file("written.gguf");
     w.write(path);
     CHECK(read_file(path) == w.to_bytes());
-    std::remove(path.c_str());
 }
 
 TEST_CASE("gguf writer: unwritable paths fail with one error naming the path", "[gguf][writer]") {

@@ -34,10 +34,6 @@ constexpr Tolerance kGoldens[] = {
     {"bpe-smollm-Q4_0", 0.4f, 0.15f},
 };
 
-std::string model_path(const std::string& stem) {
-    return test::shared_path(stem == "stories260K" ? "models/stories260K.gguf" : "models/quant/" + stem + ".gguf");
-}
-
 std::vector<int32_t> ids(const test::json::Value& array) {
     std::vector<int32_t> out;
     for (const auto& v : array.items()) out.push_back(static_cast<int32_t>(v.as_int()));
@@ -69,7 +65,7 @@ void check_position(const float* logits, int64_t n_vocab, const test::json::Valu
 
 void check_golden(const Tolerance& tol) {
     const auto golden = test::json::parse_file(test::shared_path(std::string("golden/") + tol.model + ".greedy.json"));
-    const runtime::Model model = runtime::Model::open(model_path(tol.model));
+    const runtime::Model model = runtime::Model::open(test::shared_model_path(std::string(tol.model) + ".gguf"));
     const auto tokenizer = tokenizer::Tokenizer::from_gguf(model.file());
     const int64_t n_vocab = model.config().n_vocab;
     runtime::Transformer transformer(model, default_options());

@@ -35,12 +35,6 @@ void erase_tensor(runtime::SyntheticModel& m, const std::string& name) {
     FAIL("no tensor " << name);
 }
 
-runtime::SyntheticModel::Tensor& tensor(runtime::SyntheticModel& m, const std::string& name) {
-    for (auto& t : m.tensors)
-        if (t.name == name) return t;
-    throw std::runtime_error("no tensor " + name);
-}
-
 }  // namespace
 
 TEST_CASE("model: stories260K hyper-parameters and weights from its GGUF", "[model]") {
@@ -134,11 +128,11 @@ TEST_CASE("model: a missing tensor is named", "[model][errors]") {
 
 TEST_CASE("model: a wrong shape is named with the shape found and expected", "[model][errors]") {
     runtime::SyntheticModel m{runtime::SyntheticModelSpec{}};
-    tensor(m, "blk.0.attn_k.weight").shape = {64, 64};  // 2 kv heads of 16 = 32 rows expected
+    m.tensor("blk.0.attn_k.weight").shape = {64, 64};  // 2 kv heads of 16 = 32 rows expected
     CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.0.attn_k.weight' has shape [64, 64], expected [64, 32]"));
 
     runtime::SyntheticModel norm{runtime::SyntheticModelSpec{}};
-    tensor(norm, "blk.1.ffn_norm.weight").shape = {32};
+    norm.tensor("blk.1.ffn_norm.weight").shape = {32};
     CHECK_THAT(bind_error(norm), Catch::Contains("'blk.1.ffn_norm.weight' has shape [32], expected [64]"));
 }
 
@@ -147,11 +141,11 @@ TEST_CASE("model: unsupported tensor types are named", "[model][errors]") {
     spec.n_embd = 256;
     spec.n_ff = 256;
     runtime::SyntheticModel m(spec);
-    tensor(m, "blk.0.attn_v.weight").type = gguf::GgmlType::Q8_K;  // an activation format, no weight kernel
+    m.tensor("blk.0.attn_v.weight").type = gguf::GgmlType::Q8_K;  // an activation format, no weight kernel
     CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.0.attn_v.weight' has type q8_K, unsupported"));
 
     runtime::SyntheticModel f16_norm{runtime::SyntheticModelSpec{}};
-    tensor(f16_norm, "output_norm.weight").type = gguf::GgmlType::F16;
+    f16_norm.tensor("output_norm.weight").type = gguf::GgmlType::F16;
     CHECK_THAT(bind_error(f16_norm), Catch::Contains("tensor 'output_norm.weight' has type f16"));
 }
 

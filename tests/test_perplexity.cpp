@@ -30,28 +30,13 @@ std::vector<int32_t> tokens(size_t n) {
     return t;
 }
 
-runtime::SyntheticModel::Tensor& tensor(runtime::SyntheticModel& m, const std::string& name) {
-    for (auto& t : m.tensors)
-        if (t.name == name) return t;
-    throw std::runtime_error("no tensor " + name);
-}
-
-// Every logit exactly 0: the output matrix is all zeros.
-runtime::SyntheticModel uniform_model() {
-    runtime::SyntheticModelSpec spec = test::small_spec();
-    spec.tied = false;
-    runtime::SyntheticModel m(spec);
-    tensor(m, "output.weight").scale = 0.0f;
-    return m;
-}
-
 // Every token embeds to the same all-ones vector, so every position sees the same inputs, keys and values
 // (attention averages identical rows) and the next-token distribution is the same everywhere.
 runtime::SyntheticModel constant_model() {
     runtime::SyntheticModelSpec spec = test::small_spec();
     spec.tied = false;
     runtime::SyntheticModel m(spec);
-    runtime::SyntheticModel::Tensor& embd = tensor(m, "token_embd.weight");
+    runtime::SyntheticModel::Tensor& embd = m.tensor("token_embd.weight");
     embd.is_norm = true;  // values 1 + scale * noise
     embd.scale = 0.0f;
     return m;
@@ -111,7 +96,7 @@ TEST_CASE("perplexity stats: token NLL, KL direction and top-1 agreement on hand
 }
 
 TEST_CASE("perplexity: a model whose logits are all zero has the vocabulary size as perplexity", "[perplexity]") {
-    const test::BoundModel m = test::bind(uniform_model());
+    const test::BoundModel m = test::bind(test::zero_logits_model(test::small_spec()));
     runtime::Transformer t(m.model, options(AttentionMode::Sparse, 8));
     const std::vector<int32_t> text = tokens(200);
     runtime::PerplexityOptions o;

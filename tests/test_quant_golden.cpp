@@ -57,12 +57,8 @@ void check_against_golden(const fs::path& model, const fs::path& golden_path) {
 
 TEST_CASE("quant golden: every tensor of every shared model dequantizes as llama.cpp does", "[quant][golden]") {
     SKIP_WITHOUT_SHARED();
-    std::vector<fs::path> models;
-    for (const char* dir : {"models", "models/quant"})
-        for (const auto& entry : fs::directory_iterator(test::shared_path(dir)))
-            if (entry.path().extension() == ".gguf") models.push_back(entry.path());
     int checked = 0;
-    for (const auto& model : models) {
+    for (const fs::path model : test::shared_files({"models", "models/quant"}, ".gguf")) {
         const fs::path golden = fs::path(test::shared_path("golden")) / (model.stem().string() + ".tensors.json");
         if (!fs::exists(golden)) continue;
         check_against_golden(model, golden);

@@ -135,8 +135,14 @@ TEST_CASE("tokenizer: special-token text is plain text unless parsing is asked f
     CHECK(spm.encode("<s>hi</s>", false, true) == std::vector<TokenId>{spm.bos(), 7251, spm.eos()});  // llama.cpp's ids
 
     const Tokenizer bpe = load("models/vocab/ggml-vocab-starcoder.gguf");
-    CHECK(bpe.encode("<fim_prefix>x", false, true).front() == 1);
-    CHECK(bpe.encode("<fim_prefix>x", false, false).front() != 1);
+    const auto parsed = bpe.encode("<fim_prefix>x", false, true);
+    REQUIRE_FALSE(parsed.empty());
+    CHECK(parsed.front() == 1);
+    CHECK(std::vector<TokenId>(parsed.begin() + 1, parsed.end()) == bpe.encode("x", false));
+    // Unparsed, the text is made of ordinary pieces only: decoding without special tokens gives it back whole.
+    const auto unparsed = bpe.encode("<fim_prefix>x", false, false);
+    CHECK(unparsed.size() > 2);
+    CHECK(bpe.decode(unparsed) == "<fim_prefix>x");
     CHECK(bpe.decode({1}) == "");
     CHECK(bpe.decode({1}, true) == "<fim_prefix>");
 }

@@ -64,16 +64,12 @@ TEST_CASE("tokenizer: llama-2-tiny-random (Llama-2 vocabulary) passes the llama-
 TEST_CASE("tokenizer: goldens' prompt tokens, special ids, decoded text and pieces match llama.cpp", "[tokenizer]") {
     SKIP_WITHOUT_SHARED();
     size_t n_goldens = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(test::shared_path("golden"))) {
-        const std::string path = entry.path().string();
-        if (path.size() < 12 || path.substr(path.size() - 12) != ".greedy.json") continue;
+    for (const std::string& path : test::shared_files({"golden"}, ".greedy.json")) {
         ++n_goldens;
         const auto golden = test::json::parse_file(path);
         const std::string model = golden["model"].as_string();
-        const std::string model_path = test::shared_path(
-            std::filesystem::exists(test::shared_path("models/quant/" + model)) ? "models/quant/" + model : "models/" + model);
         INFO(model);
-        const auto file = gguf::File::open(model_path);
+        const auto file = gguf::File::open(test::shared_model_path(model));
         const Tokenizer tok = Tokenizer::from_gguf(file);
         CHECK(tok.n_vocab() == golden["n_vocab"].as_uint());
         CHECK(tok.bos() == golden["bos_id"].as_int());

@@ -5,12 +5,11 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <vector>
 
 #include "kernels/attention_error.h"
+#include "file_bytes.h"
 #include "shared_data.h"
 #include "src/runtime_error.h"
 #include "src/sampler.h"
@@ -60,11 +59,6 @@ std::vector<int32_t> greedy(Transformer& t, int32_t first, size_t n) {
     return out;
 }
 
-std::vector<int32_t> read_ids(const std::string& path) {
-    std::ifstream in(path);
-    return {std::istream_iterator<int32_t>(in), std::istream_iterator<int32_t>()};
-}
-
 kernels::DeadlineTimer deadline_in(std::chrono::milliseconds ms) {
     return kernels::DeadlineTimer(kernels::DeadlineTimer::Clock::now() + ms);
 }
@@ -74,7 +68,7 @@ kernels::DeadlineTimer deadline_in(std::chrono::milliseconds ms) {
 TEST_CASE("transformer: stories260K greedy from BOS reproduces the 200-token golden", "[transformer][golden]") {
     SKIP_WITHOUT_SHARED();
     const runtime::Model model = runtime::Model::open(test::shared_path("models/stories260K.gguf"));
-    const std::vector<int32_t> expected = read_ids(test::shared_path("models/stories260K.greedy200.ids"));
+    const std::vector<int32_t> expected = test::read_ids(test::shared_path("models/stories260K.greedy200.ids"));
     REQUIRE(expected.size() == 200);
     auto sparse_f32 = options(AttentionMode::Sparse, 256, 64);
     sparse_f32.sparse.kv_dtype = kernels::KvDtype::F32;

@@ -2,12 +2,12 @@
 // separated by "\n__ggml_vocab_test__\n" (also after the last one), and .out one line of ids per text.
 #pragma once
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "file_bytes.h"
 #include "shared_data.h"
 
 namespace test {
@@ -16,21 +16,6 @@ struct VocabCase {
     std::string text;
     std::vector<int32_t> ids;
 };
-
-inline std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open " + path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-inline std::vector<int32_t> parse_ids(const std::string& line) {
-    std::vector<int32_t> ids;
-    std::istringstream s(line);
-    for (int64_t id; s >> id;) ids.push_back(static_cast<int32_t>(id));
-    return ids;
-}
 
 inline std::string vocab_path(const std::string& name) { return shared_path("models/vocab/ggml-vocab-" + name + ".gguf"); }
 
