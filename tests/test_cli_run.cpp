@@ -7,7 +7,9 @@
 #include "cli_runner.h"
 #include "file_bytes.h"
 #include "shared_data.h"
+#include "gguf/gguf_file.h"
 #include "src/synthetic_model.h"
+#include "tokenizer/tokenizer.h"
 #include "temp_dir.h"
 
 namespace {
@@ -76,13 +78,32 @@ TEST_CASE("run: --stop, --deadline-ms and -n -1 end generation as asked", "[cli]
 TEST_CASE("run: chat and interactive modes wrap turns in ChatML", "[cli][run][chat]") {
     SKIP_WITHOUT_SHARED();
     const std::string model = test::shared_path("models/quant/bpe-smollm-Q8_0.gguf");
+    const auto tok = tokenizer::Tokenizer::from_gguf(gguf::File::open(model));
+    auto prompt_tokens = [&](const std::vector<tokenizer::ChatMessage>& chat) {
+        return tok.encode(tok.apply_chat_template(chat, true), true, true).size();
+    };
+    // "prompt: N tokens" on stderr: every prompt token the run fed, over all turns.
+    auto fed = [](const std::string& err) {
+        const size_t at = err.find("prompt: ");
+        return at == std::string::npos ? size_t{0} : std::stoul(err.substr(at + 8));
+    };
+
     const test::CliResult chat = test::run_cli({"run", model, "-t", "1", "--chat", "-p", "Hi", "-n", "4", "--temp", "0", "--ids"});
-    CHECK(chat.exit_code == 0);
+    REQUIRE(chat.exit_code == 0);
     CHECK_THAT(chat.err, Catch::Contains("generated: 4 tokens"));
+    CHECK(fed(chat.err) == prompt_tokens({{"user", "Hi"}}));
+
     const test::CliResult interactive =
         test::run_cli({"run", model, "-t", "1", "-i", "-n", "3", "--temp", "0", "--ids"}, "Hello\nAgain\n\n");
-    CHECK(interactive.exit_code == 0);
-    CHECK(std::count(interactive.out.begin(), interactive.out.end(), '\n') >= 2);  // one line per reply
+    REQUIRE(interactive.exit_code == 0);
+    const std::string first_reply = interactive.out.substr(0, interactive.out.find('\n'));
+    REQUIRE(test::parse_ids(first_reply).size() == 3);
+    CHECK(test::parse_ids(interactive.out).size() == 6);  // two replies of 3
+    // The summary is the last turn's: it fed the conversation so far except what the cache held from the
+    // first turn, that turn's prompt and the first two reply tokens (the third was sampled, never fed).
+    const std::string reply = tok.decode(test::parse_ids(first_reply));
+    const size_t held = prompt_tokens({{"user", "Hello"}}) + 2;
+    CHECK(fed(interactive.err) == prompt_tokens({{"user", "Hello"}, {"assistant", reply}, {"user", "Again"}}) - held);
 }
 
 TEST_CASE("run: the pi-zero-2w preset computes a KV budget under 400 MB and runs", "[cli][run][preset]") {

@@ -70,10 +70,12 @@ TEST_CASE("cli tokenize: test vectors through --file: llama-spm and phi-3", "[cl
 }
 TEST_CASE("cli tokenize: the test vectors cover every vocabulary in ../shared", "[cli][tokenizer]") {
     SKIP_WITHOUT_SHARED();
+    const std::string prefix = "ggml-vocab-", suffix = ".gguf.inp";
     std::set<std::string> in_shared;
-    for (const std::string& path : test::shared_files({"models/vocab"}, ".gguf.inp")) {
-        const std::string name = std::filesystem::path(path).filename().string();  // ggml-vocab-NAME.gguf.inp
-        in_shared.insert(name.substr(11, name.size() - 11 - 9));
+    for (const std::string& path : test::shared_files({"models/vocab"}, suffix)) {
+        const std::string name = std::filesystem::path(path).filename().string();
+        REQUIRE(name.rfind(prefix, 0) == 0);
+        in_shared.insert(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
     }
     CHECK(std::set<std::string>(test::vocab_names().begin(), test::vocab_names().end()) == in_shared);
 }

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include "gguf/gguf_file.h"
 #include "json_reader.h"
 #include "shared_data.h"
 
@@ -19,8 +22,19 @@ TEST_CASE("json reader: values, nesting, escapes and exact floats", "[json]") {
 
 TEST_CASE("json reader: reads every golden file of ../shared", "[json]") {
     SKIP_WITHOUT_SHARED();
-    const auto crate = test::json::parse_file(test::shared_path("golden/attention-crate.json"));
-    CHECK(crate["cases"].size() > 0);
-    const auto tensors = test::json::parse_file(test::shared_path("golden/stories260K.tensors.json"));
-    CHECK(tensors.size() == 48);
+    const std::vector<std::string> paths = test::shared_files({"golden"}, ".json");
+    CHECK(paths.size() == 35);
+    for (const std::string& path : paths) {
+        INFO(path);
+        const auto golden = test::json::parse_file(path);
+        CHECK((golden.is_object() || golden.is_array()));
+    }
+    // A tensor table lists every tensor of its model, as the model's own GGUF header counts them.
+    const std::string suffix = ".tensors.json";
+    for (const std::string& path : test::shared_files({"golden"}, suffix)) {
+        INFO(path);
+        const std::string name = std::filesystem::path(path).filename().string();
+        const std::string model = name.substr(0, name.size() - suffix.size()) + ".gguf";
+        CHECK(test::json::parse_file(path).size() == gguf::File::open(test::shared_model_path(model)).tensors().size());
+    }
 }

@@ -2,9 +2,11 @@
 // (golden cases 12, 12b, 12c and the budget properties), and bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "attention_fixtures.h"
+#include "gguf/fp16.h"
 #include "kernels/kv_cache.h"
 #include "kernels/landmarks.h"
 #include "kernels/sparse_attention.h"
@@ -59,17 +61,29 @@ TEST_CASE("kv cache: incremental landmarks equal static block means", "[kvcache]
     CHECK(test::attn::max_abs_diff(cache.landmarks().values(), values) < 1e-5f);
 }
 
-TEST_CASE("kv cache f16: stored rows round trip within 1e-2, landmarks stay f32", "[kvcache][f16]") {
+TEST_CASE("kv cache f16: stored rows are the nearest fp16 values (error < 1e-2), landmarks stay f32",
+          "[kvcache][f16]") {
     KvCacheF16 cache(16, 2, 8, 4);
-    const Tensor3 k = test::attn::make_tensor(16, 2, 8);
-    for (size_t t = 0; t < 16; ++t) cache.try_append(test::attn::row_of(k, t), test::attn::row_of(k, t));
+    Tensor3 k = test::attn::seeded_tensor(31, 16, 2, 8), v = test::attn::seeded_tensor(32, 16, 2, 8);
+    for (size_t t = 0; t < 16; ++t)  // magnitudes 1e-3 .. 10, so the rounding covers several exponents
+        for (size_t h = 0; h < 2; ++h)
+            for (size_t d = 0; d < 8; ++d) k.set(t, h, d, k.get(t, h, d) * std::pow(10.0f, float(t % 5) - 3.0f));
+    for (size_t t = 0; t < 16; ++t) cache.try_append(test::attn::row_of(k, t), test::attn::row_of(v, t));
+    auto nearest_half = [](float x) { return gguf::fp16_to_fp32(gguf::fp32_to_fp16(x)); };
     for (size_t t = 0; t < 16; ++t)
         for (size_t h = 0; h < 2; ++h)
             for (size_t d = 0; d < 8; ++d) {
-                CHECK(std::fabs(cache.key(t, h, d) - k.get(t, h, d)) < 1e-2f);
-                CHECK(std::fabs(cache.value(t, h, d) - k.get(t, h, d)) < 1e-2f);
+                INFO("t " << t << " h " << h << " d " << d);
+                CHECK(cache.key(t, h, d) == nearest_half(k.get(t, h, d)));
+                CHECK(cache.value(t, h, d) == nearest_half(v.get(t, h, d)));
+                // Round to nearest: within half a unit in the last place (11 significant bits; subnormal
+                // halves, below 2^-14, are spaced 2^-24).
+                const float x = k.get(t, h, d);
+                CHECK(std::fabs(cache.key(t, h, d) - x) <= std::max(std::fabs(x) * 0x1p-11f, 0x1p-25f));
+                CHECK(std::fabs(cache.value(t, h, d) - v.get(t, h, d)) < 1e-2f);
             }
     CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), test::attn::block_means(k, 4)) < 1e-6f);
+    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), test::attn::block_means(v, 4)) < 1e-6f);
 }
 
 namespace {
