@@ -1,12 +1,12 @@
 #include "gguf/gguf_writer.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
+
+#include "gguf/output_file.h"
 
 namespace gguf {
 namespace {
@@ -27,16 +27,6 @@ struct MemorySink {
     void write(const void* bytes, size_t n) {
         const auto* p = static_cast<const uint8_t*>(bytes);
         out.insert(out.end(), p, p + n);
-    }
-};
-
-// Appends to an open file; throws naming the path on the first failed write.
-struct FileSink {
-    std::FILE* file;
-    const std::string& path;
-    void write(const void* bytes, size_t n) {
-        if (n != 0 && std::fwrite(bytes, 1, n, file) != n)
-            throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
     }
 };
 
@@ -204,22 +194,9 @@ std::vector<uint8_t> Writer::to_bytes() const {
 }
 
 void Writer::write(const std::string& path) const {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (file == nullptr) throw Error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
-    try {
-        FileSink sink{file, path};
-        emit(sink);
-        if (std::fflush(file) != 0) throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-    } catch (...) {
-        std::fclose(file);
-        std::remove(path.c_str());
-        throw;
-    }
-    if (std::fclose(file) != 0) {
-        const int err = errno;
-        std::remove(path.c_str());
-        throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(err)));
-    }
+    OutputFile file(path);
+    emit(file);
+    file.commit();
 }
 
 }  // namespace gguf

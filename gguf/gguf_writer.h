@@ -78,8 +78,8 @@ public:
 
     // The whole file in memory.
     std::vector<uint8_t> to_bytes() const;
-    // Writes the file; throws gguf::Error naming the path when it cannot be created or written (and removes
-    // what it wrote).
+    // Writes the file whole or not at all (gguf::OutputFile); throws gguf::Error naming the path when it cannot
+    // be created or written, leaving what was there before.
     void write(const std::string& path) const;
 
 private:

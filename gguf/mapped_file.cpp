@@ -12,7 +12,8 @@
 namespace gguf {
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is rejected below like any non-regular file.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
@@ -20,9 +21,10 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
         ::close(fd);
         throw Error(path + ": cannot stat: " + std::strerror(err));
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        throw Error(path + ": is a directory, not a GGUF file");
+        throw Error(path + (S_ISDIR(st.st_mode) ? ": is a directory, not a GGUF file"
+                                                : ": not a regular file (a pipe or a device cannot be mapped)"));
     }
     size_ = static_cast<size_t>(st.st_size);
     if (size_ > 0) {

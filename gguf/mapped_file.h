@@ -9,7 +9,8 @@ namespace gguf {
 
 class MappedFile {
 public:
-    // Throws gguf::Error naming the path when it cannot be opened, is a directory, or cannot be mapped.
+    // Throws gguf::Error naming the path when it cannot be opened, is not a regular file (a directory, a pipe,
+    // a device), or cannot be mapped.
     explicit MappedFile(const std::string& path);
     ~MappedFile();
     MappedFile(const MappedFile&) = delete;

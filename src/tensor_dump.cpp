@@ -1,13 +1,12 @@
 #include "src/tensor_dump.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "gguf/gguf_file.h"
+#include "gguf/output_file.h"
 #include "gguf/quant.h"
 
 namespace runtime {
@@ -36,24 +35,13 @@ std::vector<float> first_values(const gguf::TensorInfo& tensor, size_t n) {
 
 void dump_tensor_f32(const gguf::TensorInfo& tensor, const std::string& path) {
     const gguf::QuantTraits& traits = traits_of(tensor);
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (file == nullptr) throw gguf::Error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+    gguf::OutputFile file(path);
     std::vector<float> row(static_cast<size_t>(tensor.ne[0]));
-    bool ok = true;
-    for (uint64_t r = 0; r < tensor.rows() && ok; ++r) {
+    for (uint64_t r = 0; r < tensor.rows(); ++r) {
         traits.dequantize_row(tensor.data + r * row_bytes(tensor), row.data(), static_cast<int64_t>(row.size()));
-        ok = std::fwrite(row.data(), sizeof(float), row.size(), file) == row.size();
+        file.write(row.data(), row.size() * sizeof(float));
     }
-    ok = ok && std::fflush(file) == 0;
-    int error = errno;
-    if (std::fclose(file) != 0 && ok) {
-        ok = false;
-        error = errno;
-    }
-    if (!ok) {
-        std::remove(path.c_str());
-        throw gguf::Error(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
-    }
+    file.commit();
 }
 
 }  // namespace runtime

@@ -17,7 +17,7 @@ std::vector<float> first_values(const gguf::TensorInfo& tensor, size_t n);
 
 // Writes the tensor dequantized as raw little-endian float32 in memory order (ne[0] fastest), one row in
 // memory at a time. Throws gguf::Error naming the tensor (a type we cannot dequantize; nothing is written) or
-// the path (cannot create or write it; what was written is removed).
+// the path (cannot create or write it; what was there before is left as it was).
 void dump_tensor_f32(const gguf::TensorInfo& tensor, const std::string& path);
 
 }  // namespace runtime

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 #include <vector>
+#include <sys/stat.h>
 
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
@@ -47,10 +48,15 @@ TEST_CASE("gguf reader: vocab-only files may end without padding", "[gguf]") {
     CHECK(file.get_string_array("tokenizer.ggml.tokens").size() == 50257);
 }
 
-TEST_CASE("gguf reader: missing files and directories are one clear error", "[gguf]") {
+TEST_CASE("gguf reader: missing files, directories, pipes and devices are one clear error", "[gguf]") {
     REQUIRE_THROWS_WITH(gguf::File::open("/nonexistent/model.gguf"),
                         Catch::Contains("/nonexistent/model.gguf") && Catch::Contains("cannot open"));
     REQUIRE_THROWS_WITH(gguf::File::open("/tmp"), Catch::Contains("directory"));
+    // A FIFO with no writer: opening it must not wait for one.
+    const test::TempDir dir;
+    REQUIRE(::mkfifo(dir.file("pipe.gguf").c_str(), 0600) == 0);
+    REQUIRE_THROWS_WITH(gguf::File::open(dir.file("pipe.gguf")), Catch::EndsWith("pipe.gguf: not a regular file (a pipe or a device cannot be mapped)"));
+    REQUIRE_THROWS_WITH(gguf::File::open("/dev/zero"), Catch::StartsWith("/dev/zero: not a regular file"));
 }
 
 TEST_CASE("gguf reader: GGUF v2 files, laid out as v3, are read", "[gguf]") {

@@ -189,10 +189,6 @@ TEST_CASE("gguf writer: unwritable paths fail with one error naming the path", "
                         Catch::StartsWith("/nonexistent-dir/out.gguf: cannot create"));
     const std::string dir = std::filesystem::temp_directory_path();
     REQUIRE_THROWS_WITH(w.write(dir), Catch::StartsWith(dir + ": cannot create"));
-    if (std::filesystem::exists("/dev/full")) {
-        // Every write to /dev/full fails with ENOSPC: the error surfaces at the flush at the latest.
-        REQUIRE_THROWS_WITH(w.write("/dev/full"), Catch::StartsWith("/dev/full: cannot write"));
-    }
 }
 
 TEST_CASE("gguf writer: refuses what llama.cpp could not read", "[gguf][writer]") {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "file_bytes.h"
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/quant.h"
@@ -301,7 +302,7 @@ TEST_CASE("quantize CLI: one line of error for bad input, usage errors exit 2", 
     CHECK(gguf::File::open(dir.file("source.gguf")).tensors().size() == 21);  // untouched
 }
 
-TEST_CASE("quantize: NaN weights are refused, naming the tensor and row, and no output is left", "[quantize]") {
+TEST_CASE("quantize: NaN weights are refused, naming the tensor and row, and the output path is left as it was", "[quantize]") {
     test::TempDir dir;
     std::vector<std::vector<float>> storage;
     write_model(dir.file("source.gguf"), {64, 64, 32}, storage);
@@ -324,4 +325,9 @@ TEST_CASE("quantize: NaN weights are refused, naming the tensor and row, and no 
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("blk.1.attn_k.weight") && Catch::Contains("row 5") && Catch::Contains("NaN"));
     CHECK_FALSE(std::filesystem::exists(dir.file("out.gguf")));
+    // A file already at the output path is left as it was.
+    test::write_bytes(dir.file("out.gguf"), "PRECIOUS");
+    CHECK(test::run_cli({"quantize", dir.file("nan.gguf"), dir.file("out.gguf"), "--type", "q4_0"}).exit_code == 1);
+    CHECK(test::read_bytes(dir.file("out.gguf")) == "PRECIOUS");
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.file("")), std::filesystem::directory_iterator()) == 3);
 }
