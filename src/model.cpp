@@ -80,6 +80,13 @@ Model Model::bind(gguf::File file) {
                                 model.file_.source(), shape_text(embd), c.n_embd));
     if (!gguf::quant_traits(embd.type)) bind.unsupported(embd, "embedding lookup");
     c.n_vocab = static_cast<int64_t>(embd.ne[1]);
+    // As in llama.cpp, one embedding row per token: a token id must never fall outside the matrices.
+    if (model.file_.has("tokenizer.ggml.tokens")) {
+        const size_t n_tokens = model.file_.get_string_array("tokenizer.ggml.tokens").size();
+        if (n_tokens != embd.ne[1])
+            throw Error(fmt::format("{}: the vocabulary has {} tokens but tensor 'token_embd.weight' has {} rows",
+                                    model.file_.source(), n_tokens, embd.ne[1]));
+    }
     model.token_embd_ = kernels::Matrix{embd.type, embd.data, c.n_vocab, c.n_embd};
     model.output_norm_ = bind.norm("output_norm.weight", c.n_embd);
     // Without output.weight the embeddings are tied: token_embd is also the output matrix.

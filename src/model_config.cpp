@@ -1,5 +1,7 @@
 #include "src/model_config.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "gguf/gguf_file.h"
@@ -73,7 +75,8 @@ ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
                               c.head_dim));
     c.rope_freq_base = read.real_or("rope.freq_base", 10000.0f);
     c.rms_eps = read.real_or("attention.layer_norm_rms_epsilon", 1e-5f);
-    if (!(c.rope_freq_base > 0.0f) || !(c.rms_eps >= 0.0f))
+    if (!std::isfinite(c.rope_freq_base) || !(c.rope_freq_base > 0.0f) || !std::isfinite(c.rms_eps) ||
+        !(c.rms_eps >= 0.0f))
         read.fail(fmt::format("rope.freq_base {} / layer_norm_rms_epsilon {} out of range", c.rope_freq_base,
                               c.rms_eps));
     return c;

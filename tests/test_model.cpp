@@ -2,6 +2,7 @@
 // a file can fail to be a runnable llama model.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -158,4 +159,25 @@ TEST_CASE("model: missing or inconsistent hyper-parameters are named", "[model][
     spec = {};
     spec.n_layer = 0;
     CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("'llama.block_count' = 0"));
+
+    for (float bad : {0.0f, -1.0f, std::nanf(""), INFINITY}) {
+        INFO("value " << bad);
+        spec = {};
+        spec.rope_freq_base = bad;
+        CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("rope.freq_base") && Catch::Contains("out of range"));
+        spec = {};
+        spec.rms_eps = bad == 0.0f ? -0.5f : bad;  // 0 is a valid epsilon
+        CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("layer_norm_rms_epsilon") && Catch::Contains("out of range"));
+    }
+}
+
+TEST_CASE("model: the vocabulary and the embedding rows must agree", "[model][errors]") {
+    SKIP_WITHOUT_SHARED();  // for a real vocabulary
+    runtime::SyntheticModelSpec spec = test::small_spec();
+    spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-gpt-2.gguf");
+    runtime::SyntheticModel m(spec);
+    CHECK(bind_error(m) == "no error");
+    m.tensor("token_embd.weight").shape[1] -= 7;
+    CHECK_THAT(bind_error(m), Catch::EndsWith("synthetic.gguf: the vocabulary has 50257 tokens but tensor "
+                                              "'token_embd.weight' has 50250 rows"));
 }
