@@ -33,7 +33,7 @@ CLI::Validator integer(int64_t min, int64_t max) {
             const auto value = parse_whole<int64_t>(input);
             return value && *value >= min && *value <= max ? std::string() : out_of_range(input, range);
         },
-        fmt::format("INT in [{} - {}]", min, max));
+        fmt::format("[{} - {}]", min, max));
 }
 
 CLI::Validator unsigned64() {
@@ -41,7 +41,7 @@ CLI::Validator unsigned64() {
         [](std::string& input) {
             return parse_whole<uint64_t>(input) ? std::string() : out_of_range(input, fmt::format("0 to {}", UINT64_MAX));
         },
-        "UINT64");
+        "[0 - 2^64-1]");
 }
 
 CLI::Validator all_or_positive(int64_t max) {
@@ -52,7 +52,7 @@ CLI::Validator all_or_positive(int64_t max) {
                        ? std::string()
                        : out_of_range(input, fmt::format("1 to {} (or -1)", max));
         },
-        fmt::format("-1 or INT in [1 - {}]", max));
+        fmt::format("-1 or [1 - {}]", max));
 }
 
 CLI::Validator real(double min, double max) {
@@ -65,12 +65,12 @@ CLI::Validator real(double min, double max) {
             return whole && std::isfinite(value) && value >= min && value <= max ? std::string()
                                                                                : out_of_range(input, range);
         },
-        fmt::format("NUMBER in [{} - {}]", min, max));
+        fmt::format("[{} - {}]", min, max));
 }
 
 CLI::Validator not_empty() {
     return CLI::Validator([](std::string& input) { return input.empty() ? std::string("must not be empty") : std::string(); },
-                          "TEXT");
+                          "not empty");
 }
 
 }  // namespace flags
