@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
+#include "apps/runtime_flags.h"
 #include "src/bench_dequant.h"
 
 namespace {
@@ -39,12 +41,11 @@ void add_bench_dequant_command(CLI::App& bench, CommandList& commands) {
     CLI::App* sub = bench.add_subcommand("dequant", "Dequantize throughput per quant format (GB/s)");
     sub->add_option("--types", options->types, "types (default: all of f32 f16 bf16 q4_0 .. q6_K q8_K)")
         ->delimiter(',');
-    sub->add_option("-t,--threads", options->threads, "thread counts")->delimiter(',')->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    add_threads_flag(*sub, options->threads, "thread counts")->delimiter(',')->capture_default_str();
     sub->add_option("--mb", options->megabytes, "MB of float32 output per pass")->capture_default_str()
-        ->check(CLI::Range(1, 1 << 14));
+        ->check(flags::integer(1, 1 << 14));
     sub->add_option("-r,--repetitions", options->repetitions, "timed passes per figure (median)")
-        ->capture_default_str()->check(CLI::PositiveNumber);
+        ->capture_default_str()->check(flags::integer(1, flags::kMaxCount));
     sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
         ->capture_default_str();
     commands.push_back({sub, [options] { return run_bench_dequant(*options); }});

@@ -5,6 +5,8 @@
 #include <stdexcept>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
+#include "apps/runtime_flags.h"
 #include "src/bench_matvec.h"
 
 namespace {
@@ -47,20 +49,21 @@ int run_bench_matvec(const BenchMatvecOptions& options) {
 void add_bench_matvec_command(CLI::App& bench, CommandList& commands) {
     auto options = std::make_shared<BenchMatvecOptions>();
     CLI::App* sub = bench.add_subcommand("matvec", "Quantized matvec (decode) and matmul (prefill) speed per type");
-    sub->add_option("--types", options->types, "weight types (f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K..q6_K)")
+    CLI::Option* types = sub->add_option("--types", options->types, "weight types (f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K..q6_K)")
         ->delimiter(',')
         ->capture_default_str();
-    sub->add_option("-t,--threads", options->threads, "thread counts")->delimiter(',')->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    add_threads_flag(*sub, options->threads, "thread counts")->delimiter(',')->capture_default_str();
     sub->add_option("-n,--tokens", options->batch_sizes, "matmul batch sizes (tokens)")->delimiter(',')
-        ->capture_default_str()->check(CLI::PositiveNumber);
+        ->capture_default_str()->check(flags::integer(1, flags::kMaxTokens));
     sub->add_option("-r,--repetitions", options->repetitions, "timed runs per figure (median)")->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--cold-mb", options->cold_mb, "MB the weights cycle through, so they come from DRAM")
-        ->capture_default_str()->check(CLI::Range(1, 1 << 16));
+        ->check(flags::integer(1, flags::kMaxCount));
+    CLI::Option* cold = sub->add_option("--cold-mb", options->cold_mb, "MB the weights cycle through, so they come from DRAM")
+        ->capture_default_str()->check(flags::integer(1, 1 << 16));
     sub->add_option("-m,--model", options->model,
                     "instead of the SmolLM2 shapes: every weight matrix of this GGUF once per token (decode bound), "
-                    "and once per batch of the largest -n (prefill)");
+                    "and once per batch of the largest -n (prefill)")
+        ->excludes(types)
+        ->excludes(cold);
     sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
         ->capture_default_str();
     commands.push_back({sub, [options] { return run_bench_matvec(*options); }});

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
 #include "apps/runtime_flags.h"
 #include "src/model_bench.h"
 #include "src/model_info.h"
@@ -56,6 +57,7 @@ private:
 };
 
 int run_bench_model(const BenchModelFlags& f) {
+    if (!f.plot.empty()) runtime::check_can_create(f.plot);
     const runtime::Model model = runtime::Model::open(f.model);
     runtime::RunConfig config = run_config(*f.app, f.cache);
     config.n_batch = f.batch;
@@ -87,22 +89,23 @@ void add_bench_model_command(CLI::App& bench, CommandList& commands) {
     CLI::App* sub = bench.add_subcommand("model", "Prompt (pp) and generation (tg) tokens/s of a model, llama-bench style");
     f->app = sub;
     sub->add_option("model", f->model, "GGUF model")->required();
-    sub->add_option("-p,--n-prompt", f->n_prompt, "Prompt lengths, comma-separated")->delimiter(',')->check(CLI::NonNegativeNumber)->capture_default_str();
-    sub->add_option("-n,--n-gen", f->n_gen, "Generated tokens, comma-separated")->delimiter(',')->check(CLI::NonNegativeNumber)->capture_default_str();
-    sub->add_option("-d,--n-depth", f->depth, "Tokens already in the cache, comma-separated")->delimiter(',')->check(CLI::NonNegativeNumber)->capture_default_str();
-    sub->add_option("-t,--threads", f->threads, "Thread counts, comma-separated; default: physical cores")
-        ->delimiter(',')
-        ->check(CLI::PositiveNumber);
+    const CLI::Validator tokens = flags::integer(0, flags::kMaxTokens);
+    sub->add_option("-p,--n-prompt", f->n_prompt, "Prompt lengths, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
+    sub->add_option("-n,--n-gen", f->n_gen, "Generated tokens, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
+    sub->add_option("-d,--n-depth", f->depth, "Tokens already in the cache, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
+    add_threads_flag(*sub, f->threads, "Thread counts, comma-separated; default: physical cores")->delimiter(',');
     sub->add_option("--attention", f->attention, "Attention backends, comma-separated: dense, sparse, gated")
         ->delimiter(',')
         ->check(CLI::IsMember({"dense", "sparse", "gated"}))
         ->capture_default_str();
-    sub->add_option("-b,--batch-size", f->batch, "Prompt tokens per forward step")->capture_default_str()->check(CLI::PositiveNumber);
-    sub->add_option("-r,--repetitions", f->repetitions, "Timed runs per test")->capture_default_str()->check(CLI::PositiveNumber);
+    add_batch_flag(*sub, f->batch);
+    sub->add_option("-r,--repetitions", f->repetitions, "Timed runs per test")->capture_default_str()
+        ->check(flags::integer(1, flags::kMaxCount));
     sub->add_option("-o,--output", f->output, "md, csv, json or jsonl")
         ->check(CLI::IsMember({"md", "csv", "json", "jsonl"}))
         ->capture_default_str();
-    sub->add_option("--plot", f->plot, "Also draw ms per token against sequence length (SVG file)");
+    sub->add_option("--plot", f->plot, "Also draw ms per token against sequence length (SVG file)")
+        ->check(flags::not_empty());
     add_cache_flags(*sub, f->cache);
     commands.push_back({sub, [f] { return run_bench_model(*f); }});
 }

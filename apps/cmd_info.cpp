@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
 #include "apps/printable.h"
 #include "gguf/gguf_file.h"
 #include "src/json_writer.h"
@@ -197,10 +198,12 @@ void add_info_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("model", options->model, "GGUF file")->required();
     sub->add_option("-c,--context", options->context,
                     "Context length for the memory estimate (default: the model's context length)")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
+        ->check(flags::integer(1, int64_t{1} << 32));
     sub->add_flag("--json", options->json, "Print one JSON object");
-    CLI::Option* tensor = sub->add_option("--tensor", options->tensor, "Show one tensor and its first values");
+    CLI::Option* tensor = sub->add_option("--tensor", options->tensor, "Show one tensor and its first values")
+        ->check(flags::not_empty());
     sub->add_option("--dump", options->dump, "With --tensor: write it dequantized as raw little-endian float32")
-        ->needs(tensor);
+        ->needs(tensor)
+        ->check(flags::not_empty());
     commands.push_back({sub, [options] { return run_info(*options); }});
 }

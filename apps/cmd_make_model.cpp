@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
 #include "gguf/gguf_file.h"
 #include "src/synthetic_model.h"
 
@@ -34,10 +35,10 @@ void add_make_model_command(CLI::App& parent, CommandList& commands) {
     auto o = std::make_shared<MakeModelOptions>();
     CLI::App* sub = parent.add_subcommand("make-model", "Write a random-weight SmolLM2-135M-shaped GGUF (dev tool)");
     sub->add_option("output", o->output, "GGUF file to write")->required();
-    sub->add_option("--layers", o->layers, "Transformer blocks")->capture_default_str()->check(CLI::Range(1, 64));
+    sub->add_option("--layers", o->layers, "Transformer blocks")->capture_default_str()->check(flags::integer(1, 64));
     sub->add_option("--type", o->type, "Type of the 2-D tensors (f32, f16, q8_0, q4_0, ...)")->capture_default_str();
     sub->add_option("--vocab-from", o->vocab_from, "Copy the tokenizer from this GGUF (e.g. the starcoder vocab)");
     sub->add_option("--tokenizer-pre", o->tokenizer_pre, "tokenizer.ggml.pre to set with --vocab-from")->capture_default_str();
-    sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+    sub->add_option("--seed", o->seed, "Random seed")->capture_default_str()->check(flags::unsigned64());
     commands.push_back({sub, [o] { return run_make_model(*o); }});
 }

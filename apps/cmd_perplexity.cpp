@@ -3,14 +3,15 @@
 // attention moves the model's distributions. Results on stdout, a progress bar on stderr.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
 #include "apps/runtime_flags.h"
+#include "apps/standard_output.h"
+#include "apps/text_input.h"
 #include "src/json_writer.h"
 #include "src/perplexity.h"
 #include "src/runtime_error.h"
@@ -27,12 +28,6 @@ struct PerplexityFlags {
     RuntimeFlags runtime;
     CLI::App* app = nullptr;
 };
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw runtime::Error(fmt::format("cannot read text file '{}'", path));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // "[=======>      ] 12/40 windows, 0.35 s each, 10 s left", redrawn in place.
 void print_progress(const runtime::PerplexityResult& r, double seconds) {
@@ -107,7 +102,7 @@ int run_perplexity(const PerplexityFlags& f) {
         base = std::make_unique<runtime::Transformer>(model, o);
     }
 
-    const std::vector<int32_t> tokens = tok.encode(read_text(f.text_file), /*add_special=*/true);
+    const std::vector<int32_t> tokens = tok.encode(read_text_file(f.text_file, "text file"), /*add_special=*/true);
     runtime::PerplexityOptions options;
     options.n_ctx = f.n_ctx;
     options.max_windows = f.chunks;
@@ -125,7 +120,7 @@ int run_perplexity(const PerplexityFlags& f) {
         if (text) {
             fmt::print("[{}]{:.4f},", r.windows, r.nll.perplexity());
             if (r.windows == r.n_windows) fmt::print("\n");
-            std::fflush(stdout);
+            flush_standard_output();
         }
         print_progress(r, std::chrono::duration<double>(Clock::now() - start).count());
     });
@@ -144,8 +139,9 @@ void add_perplexity_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("-f,--file", f->text_file, "Text to score")->required();
     sub->add_option("-c,--ctx-size", f->n_ctx, "Tokens per window; the second half of each is scored")
         ->capture_default_str()
-        ->check(CLI::Range(int64_t{3}, int64_t{1} << 24));
-    sub->add_option("--chunks", f->chunks, "Windows to evaluate; -1: all")->capture_default_str()->check(CLI::Range(int64_t{-1}, INT64_MAX));
+        ->check(flags::integer(3, flags::kMaxTokens));
+    sub->add_option("--chunks", f->chunks, "Windows to evaluate; -1: all")->capture_default_str()
+        ->check(flags::all_or_positive(flags::kMaxTokens));
     sub->add_option("--compare", f->compare, "Also run this attention over the whole window as the base, and compare")
         ->check(CLI::IsMember({"dense", "sparse", "gated"}));
     sub->add_option("-o,--output", f->output, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "apps/command.h"
+#include "apps/runtime_flags.h"
 #include "src/model_quantize.h"
 
 namespace {
@@ -53,6 +54,6 @@ void add_quantize_command(CLI::App& parent, CommandList& commands) {
             return runtime::file_type_from_name(name) ? std::string() : "unknown type '" + name + "'";
         });
     sub->add_flag("--pure", options->pure, "Every quantizable tensor in the one type (no mix, no q6_K output)");
-    sub->add_option("-t,--threads", options->threads, "Threads (default: all cores)");
+    add_threads_flag(*sub, options->threads, "Threads (default: all cores)");
     commands.push_back({sub, [options] { return run_quantize(*options); }});
 }

@@ -2,16 +2,17 @@
 // and prints: tokens on stdout as they come, logs and the timing summary on stderr.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <random>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "apps/command.h"
+#include "apps/flag_checks.h"
 #include "apps/runtime_flags.h"
+#include "apps/standard_output.h"
+#include "apps/text_input.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
 #include "src/runtime_error.h"
@@ -48,10 +49,7 @@ runtime::RunConfig run_config(const RunOptions& o) {
 }
 
 std::string read_prompt(const RunOptions& o) {
-    if (o.prompt_file.empty()) return o.prompt;
-    std::ifstream in(o.prompt_file, std::ios::binary);
-    if (!in) throw runtime::Error(fmt::format("cannot read prompt file '{}'", o.prompt_file));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return o.given("-f") ? read_text_file(o.prompt_file, "prompt file") : o.prompt;
 }
 
 // The prompt's tokens: BOS first when the model wants it; an empty prompt is BOS alone.
@@ -91,9 +89,11 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
 
 int run(RunOptions& o) {
     if (o.verbose) spdlog::set_level(spdlog::level::debug);
+    if (o.given("model") && o.given("-m")) throw runtime::Error("give the model as an argument or with -m, not both");
     if (o.model.empty()) o.model = o.model_flag;
     if (o.model.empty()) throw runtime::Error("no model: give model.gguf or -m");
     if (o.given("-p") && o.given("-f")) throw runtime::Error("give the prompt with -p or -f, not both");
+    const std::string prompt = read_prompt(o);
 
     const Clock::time_point load_start = Clock::now();
     const runtime::Model model = runtime::Model::open(o.model);
@@ -116,7 +116,6 @@ int run(RunOptions& o) {
     gopts.deadline_ms = o.deadline_ms;
     gopts.on_deadline = runtime::parse_deadline_policy(o.on_deadline);
 
-    const std::string prompt = read_prompt(o);
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
     if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
         throw runtime::Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
@@ -132,12 +131,12 @@ int run(RunOptions& o) {
     const runtime::GenerationSink sink{[&](std::string_view text) {
                                            if (o.ids || text.empty()) return;
                                            std::fwrite(text.data(), 1, text.size(), stdout);
-                                           std::fflush(stdout);
+                                           flush_standard_output();
                                        },
                                        [&](int32_t id) {
                                            if (!o.ids) return;
                                            std::printf("%s%d", first_id ? "" : " ", id);
-                                           std::fflush(stdout);
+                                           flush_standard_output();
                                            first_id = false;
                                        }};
     runtime::GenerationStats stats;
@@ -151,7 +150,7 @@ int run(RunOptions& o) {
                 first_id = true;
                 stats = chat.reply(line, sink);
                 std::fputs("\n", stdout);
-                std::fflush(stdout);
+                flush_standard_output();
             }
         }
     } else {
@@ -159,7 +158,7 @@ int run(RunOptions& o) {
         stats = generator.generate(ids, sink);
     }
     if (o.ids || !o.interactive) std::fputs("\n", stdout);
-    std::fflush(stdout);
+    flush_standard_output();
     print_summary(transformer, stats, load_ms, warmup_ms);
     return 0;
 }
@@ -174,23 +173,30 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("-m,--model", o->model_flag, "GGUF model file (instead of the positional argument)");
     sub->add_option("-p,--prompt", o->prompt, "Prompt text (empty: start from BOS)");
     sub->add_option("-f,--file", o->prompt_file, "Read the prompt from this file");
-    sub->add_option("-n,--n-predict", o->n_predict, "Tokens to generate; -1: until end of generation (or forever)")
-        ->capture_default_str();
-    sub->add_option("-c,--ctx-size", o->n_ctx, "Context (KV slots per layer); default min(trained context, 4096)");
+    sub->add_option("-n,--n-predict", o->n_predict, "Tokens to generate; 0: none; -1: until end of generation (or forever)")
+        ->capture_default_str()
+        ->check(flags::integer(-1, flags::kMaxCount));
+    sub->add_option("-c,--ctx-size", o->n_ctx, "Context (KV slots per layer); default min(trained context, 4096)")
+        ->check(flags::integer(1, flags::kMaxTokens));
     add_runtime_flags(*sub, o->runtime);
-    sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str();
-    sub->add_option("--top-k", o->sampler.top_k, "Top-k; 0 = off")->capture_default_str();
-    sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str();
-    sub->add_option("--min-p", o->sampler.min_p, "Min-p; 0 = off")->capture_default_str();
-    sub->add_option("--repeat-penalty", o->sampler.repeat_penalty, "Repetition penalty; 1 = off")->capture_default_str();
-    sub->add_option("--repeat-last-n", o->sampler.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str();
-    sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(CLI::NonNegativeNumber);
+    sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str()
+        ->check(flags::real(0, 100));
+    sub->add_option("--top-k", o->sampler.top_k, "Top-k; 0 = off")->capture_default_str()
+        ->check(flags::integer(0, INT32_MAX));
+    sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str()->check(flags::real(0, 1));
+    sub->add_option("--min-p", o->sampler.min_p, "Min-p; 0 = off")->capture_default_str()->check(flags::real(0, 1));
+    sub->add_option("--repeat-penalty", o->sampler.repeat_penalty, "Repetition penalty; 1 = off")->capture_default_str()
+        ->check(flags::real(0, 100));
+    sub->add_option("--repeat-last-n", o->sampler.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str()
+        ->check(flags::integer(0, flags::kMaxTokens));
+    sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(flags::integer(0, INT64_MAX));
     sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's ChatML template");
-    sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p: system prompt)");
+    sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p or -f: system prompt)");
     sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
     sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
-    sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")->check(CLI::NonNegativeNumber);
+    sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")
+        ->check(flags::real(0, flags::kMaxDeadlineMs));
     sub->add_option("--on-deadline", o->on_deadline, "stop | degrade")->capture_default_str();
     sub->add_flag("--warmup,!--no-warmup", o->warmup, "One synthetic step before the first token (default on)");
     commands.push_back({sub, [o] { return run(*o); }});

@@ -1,8 +1,4 @@
 // `sparse-llm tokenize` and `sparse-llm detokenize`: a model's tokenizer from the command line.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
@@ -11,6 +7,7 @@
 
 #include "apps/command.h"
 #include "apps/printable.h"
+#include "apps/text_input.h"
 #include "gguf/gguf_file.h"
 #include "tokenizer/tokenizer.h"
 
@@ -31,17 +28,10 @@ struct DetokenizeOptions {
     bool special = false;
 };
 
-// The file's bytes exactly as they are.
-std::string read_file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 int run_tokenize(const TokenizeOptions& options) {
     const gguf::File file = gguf::File::open(options.model);
     const auto tok = tokenizer::Tokenizer::from_gguf(file);
-    const std::string text = options.file.empty() ? options.prompt : read_file_bytes(options.file);
+    const std::string text = options.file.empty() ? options.prompt : read_text_file(options.file, "text file");
     const std::vector<tokenizer::TokenId> ids = tok.encode(text, !options.no_bos, options.special);
     if (options.ids_only) {
         fmt::print("{}\n", fmt::join(ids, " "));
@@ -62,7 +52,7 @@ std::vector<tokenizer::TokenId> parse_ids(const std::vector<std::string>& words)
             used = 0;
         }
         if (used != word.size() || id < 0 || id > INT32_MAX)
-            throw std::runtime_error(fmt::format("'{}' is not a token id", word));
+            throw std::runtime_error(fmt::format("'{}' is not a token id", printable(word)));
         ids.push_back(static_cast<tokenizer::TokenId>(id));
     }
     return ids;
@@ -72,7 +62,10 @@ int run_detokenize(const DetokenizeOptions& options) {
     const gguf::File file = gguf::File::open(options.model);
     const auto tok = tokenizer::Tokenizer::from_gguf(file);
     std::vector<std::string> words = options.ids;
-    if (words.empty()) words.assign(std::istream_iterator<std::string>(std::cin), std::istream_iterator<std::string>());
+    if (words.empty()) {
+        std::istringstream in(read_standard_input());
+        words.assign(std::istream_iterator<std::string>(in), std::istream_iterator<std::string>());
+    }
     const std::string text = tok.decode(parse_ids(words), options.special);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;

@@ -1,12 +1,16 @@
 // sparse-llm: the command-line entry point. Parses, dispatches, and turns failures into one line and an exit code.
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <string>
+#include <system_error>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "apps/command.h"
 #include "apps/printable.h"
+#include "apps/standard_output.h"
 
 namespace {
 
@@ -17,6 +21,39 @@ void log_to_stderr() {
     auto logger = spdlog::stderr_color_mt("sparse-llm");
     logger->set_pattern("%^%l%$: %v");
     spdlog::set_default_logger(logger);
+}
+
+int fail(const std::string& message) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: %s\n", printable(message).c_str());
+    return kExitFailure;
+}
+
+// CLI11 reports a missing subcommand before an unexpected word: `sparse-llm summarise` would only say "A
+// subcommand is required". Name the word instead; 0 when the error is something else.
+int unknown_command(const CLI::App& parent) {
+    if (!parent.get_subcommands().empty()) return 0;
+    const std::vector<std::string> words = parent.remaining();
+    if (words.empty() || words.front().rfind('-', 0) == 0) return 0;
+    const std::string command = parent.get_parent() ? parent.get_name() + " " : "";
+    std::fprintf(stderr, "error: unknown command '%s%s'\nRun with --help for more information.\n", command.c_str(),
+                 printable(words.front()).c_str());
+    return kExitUsage;
+}
+
+// The command's exit code once everything it printed reached stdout; a failure is one error line.
+int run_command(const Command& command) {
+    try {
+        const int code = command.run();
+        flush_standard_output();
+        return code;
+    } catch (const std::bad_alloc&) {
+        return fail("out of memory");
+    } catch (const std::system_error& e) {  // fmt::print throws this when a write fails
+        return fail(std::ferror(stdout) ? standard_output_error(e.code().value()) : e.what());
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
 }
 
 }  // namespace
@@ -47,20 +84,16 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
+    } catch (const CLI::RequiredError& e) {
+        if (const int code = unknown_command(bench->parsed() ? *bench : app)) return code;
+        app.exit(e);
+        return kExitUsage;
     } catch (const CLI::ParseError& e) {
         app.exit(e);
         return kExitUsage;
     }
 
-    for (const Command& command : commands) {
-        if (!command.app->parsed()) continue;
-        try {
-            return command.run();
-        } catch (const std::exception& e) {
-            std::fflush(stdout);
-            std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
-            return kExitFailure;
-        }
-    }
+    for (const Command& command : commands)
+        if (command.app->parsed()) return run_command(command);
     return kExitUsage;
 }

@@ -1,17 +1,36 @@
 #include "apps/runtime_flags.h"
 
+#include "apps/flag_checks.h"
+
 void add_cache_flags(CLI::App& sub, CacheFlags& f) {
-    sub.add_option("--window", f.window, "Sparse attention local window (default 128)");
-    sub.add_option("--block", f.block, "Landmark block size (default 64)")->check(CLI::PositiveNumber);
-    sub.add_option("--gate-top-k", f.gate_top_k, "Gated attention: salient tokens kept")->capture_default_str();
-    sub.add_option("--kv-budget", f.kv_budget, "KV slots per layer with H2O eviction (0: none)")->check(CLI::NonNegativeNumber);
+    sub.add_option("--window", f.window, "Sparse attention local window (default 128)")
+        ->check(flags::integer(1, flags::kMaxTokens));
+    sub.add_option("--block", f.block, "Landmark block size (default 64)")->check(flags::integer(1, flags::kMaxTokens));
+    sub.add_option("--gate-top-k", f.gate_top_k, "Gated attention: salient tokens kept")
+        ->capture_default_str()
+        ->check(flags::integer(0, flags::kMaxTokens));
+    sub.add_option("--kv-budget", f.kv_budget, "KV slots per layer with H2O eviction (0: none)")
+        ->check(flags::integer(0, flags::kMaxTokens));
     sub.add_option("--kv-type", f.kv_type, "KV cache f16 | f32 (default f16)");
     sub.add_option("--preset", f.preset, "pi-zero-2w: window 64, block 32, 4 threads, KV budget for 400 MB RSS");
 }
 
+template <typename T>
+CLI::Option* add_threads_flag(CLI::App& sub, T& threads, const std::string& help) {
+    return sub.add_option("-t,--threads", threads, help)->check(flags::integer(1, flags::kMaxThreads));
+}
+template CLI::Option* add_threads_flag(CLI::App&, unsigned&, const std::string&);
+template CLI::Option* add_threads_flag(CLI::App&, std::vector<unsigned>&, const std::string&);
+
+CLI::Option* add_batch_flag(CLI::App& sub, int64_t& batch) {
+    return sub.add_option("-b,--batch-size", batch, "Prompt tokens per forward step")
+        ->capture_default_str()
+        ->check(flags::integer(1, flags::kMaxTokens));
+}
+
 void add_runtime_flags(CLI::App& sub, RuntimeFlags& f) {
-    sub.add_option("-t,--threads", f.threads, "Threads; default: physical cores")->check(CLI::PositiveNumber);
-    sub.add_option("-b,--batch-size", f.batch, "Prompt tokens per forward step")->capture_default_str()->check(CLI::PositiveNumber);
+    add_threads_flag(sub, f.threads, "Threads; default: physical cores");
+    add_batch_flag(sub, f.batch);
     sub.add_option("--attention", f.attention, "dense | sparse | gated (default sparse)");
     add_cache_flags(sub, f.cache);
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,11 @@ struct RuntimeFlags {
 
 // --window --block --gate-top-k --kv-budget --kv-type --preset
 void add_cache_flags(CLI::App& sub, CacheFlags& flags);
+// -t / --threads: thread counts in 1 .. flags::kMaxThreads (T: unsigned, or a list of them).
+template <typename T>
+CLI::Option* add_threads_flag(CLI::App& sub, T& threads, const std::string& help);
+// -b / --batch-size: prompt tokens per forward step, 1 .. flags::kMaxTokens.
+CLI::Option* add_batch_flag(CLI::App& sub, int64_t& batch);
 // -t -b --attention and the cache flags
 void add_runtime_flags(CLI::App& sub, RuntimeFlags& flags);
 

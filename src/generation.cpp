@@ -42,6 +42,10 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
     transformer_.forward(prompt.data(), prompt.size(), logits_.data());
     stats.prompt_ms = ms_since(start);
     for (int32_t token : prompt) sampler_.accept(token);
+    if (options_.n_predict == 0) {  // as llama.cpp: the prompt is evaluated, nothing is sampled
+        stats.stop_reason = "n_predict";
+        return stats;
+    }
 
     tokenizer::StreamDecoder stream(tokenizer_);
     StopStrings stop(options_.stop);

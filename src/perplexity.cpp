@@ -30,7 +30,9 @@ size_t perplexity_windows(size_t n_tokens, const PerplexityOptions& options) {
         throw Error(fmt::format("the text is {} tokens; perplexity with windows of {} needs at least {}", n_tokens,
                                 n_ctx, 2 * n_ctx));
     const size_t whole = n_tokens / static_cast<size_t>(n_ctx);
-    return options.max_windows >= 0 ? std::min(whole, static_cast<size_t>(options.max_windows)) : whole;
+    const size_t windows = options.max_windows >= 0 ? std::min(whole, static_cast<size_t>(options.max_windows)) : whole;
+    if (windows == 0) throw Error("no tokens scored: the options select no window (max_windows 0)");
+    return windows;
 }
 
 PerplexityResult evaluate_perplexity(const std::vector<int32_t>& tokens, const PerplexityOptions& options,

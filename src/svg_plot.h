@@ -34,4 +34,8 @@ std::string render_svg(const SvgPlot& plot);
 // Writes text to path (replacing it). Throws runtime::Error naming the path when that fails.
 void write_text_file(const std::string& path, const std::string& text);
 
+// Throws runtime::Error naming the path and the reason when write_text_file(path, ...) could not create it, so
+// a long run can find out before it starts. Leaves no file behind that was not there.
+void check_can_create(const std::string& path);
+
 }  // namespace runtime

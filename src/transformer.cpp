@@ -1,6 +1,9 @@
 #include "src/transformer.h"
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -59,7 +62,21 @@ kernels::SparseAttentionConfig default_attention() {
     return config;
 }
 
-Transformer::Transformer(const Model& model, const TransformerOptions& options)
+namespace {
+
+// What could not be allocated, when the KV cache and the scratch of a context and batch do not fit in memory.
+std::string allocation_failure(const ModelConfig& config, const TransformerOptions& o) {
+    constexpr double kMiB = 1024.0 * 1024.0;
+    return fmt::format("cannot allocate the KV cache for a context of {} tokens ({:.1f} MiB) and the scratch for a "
+                       "batch of {} ({:.1f} MiB)",
+                       o.n_ctx, static_cast<double>(Transformer::kv_bytes_for(config, o, o.n_ctx)) / kMiB, o.n_batch,
+                       static_cast<double>(Transformer::scratch_bytes(config, o.n_batch)) / kMiB);
+}
+
+}  // namespace
+
+// A function-try-block: a failed allocation of any member becomes an error that names the sizes asked for.
+Transformer::Transformer(const Model& model, const TransformerOptions& options) try
     : model_(model), options_(checked(options)), pool_(options_.n_threads), matmul_(pool_),
       attention_(options_.sparse, &pool_),
       rope_(static_cast<size_t>(model.config().rope_dim), model.config().rope_freq_base),
@@ -69,6 +86,10 @@ Transformer::Transformer(const Model& model, const TransformerOptions& options)
     matmul_.reserve(options_.n_batch, std::max({c.n_embd, c.n_ff, c.q_width()}));
     control_.mode = options_.attention;
     control_.gate_top_k = options_.gate_top_k;
+} catch (const std::bad_alloc&) {
+    throw Error(allocation_failure(model.config(), options));
+} catch (const std::length_error&) {
+    throw Error(allocation_failure(model.config(), options));
 }
 
 Transformer::~Transformer() = default;

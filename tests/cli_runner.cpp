@@ -33,7 +33,9 @@ struct TempFile {
 
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args, const std::string& input) {
+namespace {
+
+CliResult run(const std::vector<std::string>& args, const std::string& input, const std::string& stdout_path) {
     TempFile in, out, err;
     if (::write(in.fd, input.data(), input.size()) != static_cast<ssize_t>(input.size()))
         throw std::runtime_error("cannot write the child's stdin");
@@ -49,7 +51,7 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& input
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         ::dup2(in.fd, 0);
-        ::dup2(out.fd, 1);
+        ::dup2(stdout_path.empty() ? out.fd : ::open(stdout_path.c_str(), O_WRONLY), 1);
         ::dup2(err.fd, 2);
         ::execv(argv[0], argv.data());
         std::_Exit(127);
@@ -63,15 +65,41 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& input
     return result;
 }
 
+}  // namespace
+
+CliResult run_cli(const std::vector<std::string>& args, const std::string& input) { return run(args, input, ""); }
+
+CliResult run_cli_writing_to(const std::vector<std::string>& args, const std::string& stdout_path) {
+    return run(args, "", stdout_path);
+}
+
+namespace {
+
+// "sparse-llm ARGS", what it printed on stdout and on stderr: the context of a failed check.
+std::string described(const std::vector<std::string>& args, const CliResult& result) {
+    std::string text = "sparse-llm";
+    for (const std::string& a : args) text += " " + a;
+    return text + "\nstdout: " + result.out + "\nstderr: " + result.err;
+}
+
+}  // namespace
+
 void check_one_line_error(const std::vector<std::string>& args, const std::string& mentions) {
     const CliResult result = run_cli(args);
-    std::string command;
-    for (const std::string& a : args) command += " " + a;
-    INFO("sparse-llm" << command << "\nstdout: " << result.out << "\nstderr: " << result.err);
+    INFO(described(args, result));
     CHECK(result.exit_code == 1);
     CHECK(result.out.empty());  // nothing half-printed
     CHECK_THAT(result.err, Catch::StartsWith("error: ") && Catch::EndsWith("\n") && Catch::Contains(mentions));
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+void check_usage_error(const std::vector<std::string>& args, const std::string& mentions) {
+    const CliResult result = run_cli(args);
+    INFO(described(args, result));
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK_FALSE(result.err.empty());
+    CHECK_THAT(result.err, Catch::Contains(mentions));
 }
 
 }  // namespace test

@@ -80,3 +80,19 @@ TEST_CASE("bench attention: bad flags fail with one clear line", "[bench][cli]")
     CHECK(test::run_cli(with(kSmall, {"-o", "xml"})).exit_code == 2);
     CHECK(test::run_cli(with(kSmall, {"--seqs", "abc"})).exit_code == 2);
 }
+
+TEST_CASE("bench attention: negative and huge sizes are usage errors naming the flag", "[bench][cli]") {
+    for (const char* flag : {"--window", "--block", "--seqs"})
+        test::check_usage_error(with(kSmall, {flag, "-1"}), std::string(flag) + ": Value -1 not in range 1 to 16777216");
+    for (const char* flag : {"--tile", "--dense-max"})
+        test::check_usage_error(with(kSmall, {flag, "-1"}), std::string(flag) + ": Value -1 not in range 0 to 16777216");
+    test::check_usage_error(with(kSmall, {"-t", "0"}), "--threads: Value 0 not in range 1 to 1024");
+    test::check_usage_error(with(kSmall, {"--heads", "4294967297"}), "--heads: Value 4294967297 not in range 1 to 1024");
+    test::check_usage_error(with(kSmall, {"--plot", ""}), "--plot: must not be empty");
+}
+
+TEST_CASE("bench attention: a bad option or plot path is the only line on stderr, before anything runs", "[bench][cli]") {
+    test::check_one_line_error(with(kSmall, {"--backends", "warp"}), "unknown backend 'warp'");
+    test::check_one_line_error(with(kSmall, {"--plot", "/nonexistent/dir/plot.svg"}),
+                               "cannot create '/nonexistent/dir/plot.svg': No such file or directory");
+}

@@ -41,6 +41,12 @@ TEST_CASE("bench matvec: an unknown or unsupported type is one error line, exit 
     CHECK(result.err == "error: bench matvec: no kernel for type iq4_nl\n");
 }
 
+TEST_CASE("bench matvec: --model with --types or --cold-mb is a usage error, not a flag ignored", "[bench]") {
+    test::check_usage_error({"bench", "matvec", "-m", "m.gguf", "--types", "q4_0"}, "--types");
+    test::check_usage_error({"bench", "matvec", "-m", "m.gguf", "--cold-mb", "16"}, "--cold-mb");
+    test::check_usage_error({"bench", "matvec", "-n", "0"}, "--tokens: Value 0 not in range 1 to 16777216");
+}
+
 TEST_CASE("bench matvec --model: every matrix a token passes through, decode and prefill figures", "[bench][shared]") {
     SKIP_WITHOUT_SHARED();
     // 2 layers x 7 projections + the output (output.weight, or token_embd when tied)

@@ -132,3 +132,11 @@ TEST_CASE("bench model sweep: bad arguments are usage errors, a bad model one er
     CHECK(no_test.exit_code == 1);
     CHECK_THAT(no_test.err, Catch::Contains("no test"));
 }
+
+TEST_CASE("bench model sweep: an empty or unwritable --plot is refused before the model runs", "[bench][cli][svg]") {
+    test::check_usage_error({"bench", "model", "m.gguf", "--plot", ""}, "--plot: must not be empty");
+    test::check_usage_error({"bench", "model", "m.gguf", "-p", "-1"}, "--n-prompt: Value -1 not in range 0 to 16777216");
+    SKIP_WITHOUT_SHARED();
+    test::check_one_line_error({"bench", "model", stories(), "--plot", "/nonexistent/dir/plot.svg"},
+                               "cannot create '/nonexistent/dir/plot.svg': No such file or directory");
+}

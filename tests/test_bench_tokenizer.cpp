@@ -25,3 +25,10 @@ TEST_CASE("bench tokenizer: runs on a model and reports every figure", "[bench][
     for (const char* line : {"gpt2 / smollm, 49152 tokens", "| encode |", "| decode |", "without a space"})
         CHECK(r.out.find(line) != std::string::npos);
 }
+
+TEST_CASE("bench tokenizer: a negative seed or a size that is not a number is a usage error", "[bench][tokenizer][cli]") {
+    test::check_usage_error({"bench", "tokenizer", "m.gguf", "--seed", "-1"}, "--seed: Value -1 not in range 0 to");
+    for (const char* mb : {"nan", "inf", "0", "2000"})
+        test::check_usage_error({"bench", "tokenizer", "m.gguf", "--mb", mb},
+                                std::string("--mb: Value ") + mb + " not in range 0.01 to 1024");
+}

@@ -35,13 +35,6 @@ Value info_json(const std::vector<std::string>& args) {
     return test::json::parse(result.out);
 }
 
-void check_usage_error(const std::vector<std::string>& args) {
-    const auto result = test::run_cli(args);
-    INFO(fmt::format("args: {}\nstderr: {}", fmt::join(args, " "), result.err));
-    CHECK(result.exit_code == 2);
-    CHECK_FALSE(result.err.empty());
-}
-
 }  // namespace
 
 TEST_CASE("info: describes every file in ../shared/models, with llama.cpp's tensor table where a golden has it",
@@ -272,9 +265,12 @@ TEST_CASE("info: control bytes in a file's names and strings, or in an argument,
 }
 
 TEST_CASE("info: bad flags are a usage error with exit 2", "[cli][info]") {
-    check_usage_error({"info"});
-    check_usage_error({"info", "model.gguf", "--no-such-flag"});
-    check_usage_error({"info", "model.gguf", "--dump", "out.f32"});  // --dump needs --tensor
-    check_usage_error({"info", "model.gguf", "-c", "0"});
-    check_usage_error({"info", "model.gguf", "-c", "many"});
+    test::check_usage_error({"info"});
+    test::check_usage_error({"info", "model.gguf", "--no-such-flag"});
+    test::check_usage_error({"info", "model.gguf", "--dump", "out.f32"});  // --dump needs --tensor
+    test::check_usage_error({"info", "model.gguf", "-c", "0"});
+    test::check_usage_error({"info", "model.gguf", "-c", "many"});
+    test::check_usage_error({"info", "model.gguf", "-c", "-1"}, "--context: Value -1 not in range 1 to 4294967296");
+    test::check_usage_error({"info", "model.gguf", "--tensor", "", "--dump", "x.f32"}, "--tensor: must not be empty");
+    test::check_usage_error({"info", "model.gguf", "--tensor", "output.weight", "--dump", ""}, "--dump: must not be empty");
 }

@@ -114,3 +114,17 @@ TEST_CASE("perplexity cli: bad arguments are usage errors, bad input one error l
     CHECK(missing.exit_code == 1);
     CHECK_THAT(missing.err, Catch::StartsWith("error: cannot read text file '/nonexistent/text.txt'"));
 }
+
+TEST_CASE("perplexity cli: --chunks 0 would score nothing and is refused, -1 means all", "[cli][perplexity]") {
+    test::check_usage_error({"perplexity", "m.gguf", "-f", "t.txt", "--chunks", "0"},
+                            "--chunks: Value 0 not in range 1 to 16777216 (or -1)");
+    test::check_usage_error({"perplexity", "m.gguf", "-f", "t.txt", "-c", "99999999999999999999"}, "-c");
+}
+
+TEST_CASE("perplexity cli: a directory as the text is one error line naming it", "[cli][perplexity]") {
+    SKIP_WITHOUT_SHARED();
+    const test::TempDir dir;
+    const std::string folder = dir.file("");
+    test::check_one_line_error({"perplexity", stories(), "-f", folder},
+                               "cannot read text file '" + folder + "': Is a directory");
+}

@@ -2,7 +2,9 @@
 // summary on stderr, and one clear error line (exit 1, nothing on stdout) for every kind of bad input.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "cli_runner.h"
 #include "file_bytes.h"
@@ -139,4 +141,81 @@ TEST_CASE("run: bad input is one error line, exit 1, nothing on stdout", "[cli][
     test::check_one_line_error({"run", stories(), "--kv-budget", "100", "--window", "128"}, "KV budget 100 must exceed");
     test::check_one_line_error({"run", stories(), "-p", "x", "-f", "/nonexistent"}, "-p or -f");
     test::check_one_line_error({"run", stories(), "-f", "/nonexistent/prompt.txt"}, "cannot read prompt file");
+}
+
+TEST_CASE("run: numeric flags out of their range are usage errors naming the flag and the range", "[cli][run][errors]") {
+    for (const auto& [flag, value, range] : std::vector<std::array<std::string, 3>>{
+             {"--gate-top-k", "-1", "0 to 16777216"},
+             {"--window", "-1", "1 to 16777216"},
+             {"--block", "0", "1 to 16777216"},
+             {"--kv-budget", "-5", "0 to 16777216"},
+             {"--seed", "18446744073709551616", "0 to 9223372036854775807"},
+             {"--seed", "-1", "0 to 9223372036854775807"},
+             {"--n-predict", "99999999999999999999", "-1 to 1073741824"},
+             {"--n-predict", "-2", "-1 to 1073741824"},
+             {"--ctx-size", "2147483648", "1 to 16777216"},
+             {"--batch-size", "99999999999999999999", "1 to 16777216"},
+             {"--threads", "0", "1 to 1024"},
+             {"--threads", "2147483648", "1 to 1024"},
+             {"--deadline-ms", "1e13", "0 to 1000000000"},
+             {"--deadline-ms", "nan", "0 to 1000000000"},
+             {"--top-p", "1.5", "0 to 1"},
+             {"--temp", "-inf", "0 to 100"}})
+        test::check_usage_error({"run", "m.gguf", flag, value}, flag + ": Value " + value + " not in range " + range);
+}
+
+TEST_CASE("run: -n 0 evaluates the prompt and generates nothing", "[cli][run]") {
+    SKIP_WITHOUT_SHARED();
+    const test::CliResult r = test::run_cli({"run", stories(), "-p", "Once", "-n", "0", "--ids"});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "\n");
+    CHECK_THAT(r.err, Catch::Contains("prompt: 2 tokens") && Catch::Contains("generated: 0 tokens") &&
+                          Catch::Contains("stop: n_predict"));
+}
+
+TEST_CASE("run: a prompt file that is a directory, too large, or empty-named is one error line naming it",
+          "[cli][run][errors]") {
+    SKIP_WITHOUT_SHARED();
+    const test::TempDir dir;
+    const std::string folder = dir.file("");
+    test::check_one_line_error({"run", stories(), "-f", folder}, "cannot read prompt file '" + folder + "': Is a directory");
+    test::check_one_line_error({"run", stories(), "-f", "/dev/zero"}, "prompt file '/dev/zero': larger than 256 MiB");
+    test::check_one_line_error({"run", stories(), "-f", ""}, "cannot read prompt file '': No such file");
+    // a pipe still works: the prompt of 2 tokens (BOS, "Once") read from standard input
+    const test::CliResult piped = test::run_cli({"run", stories(), "-f", "/dev/stdin", "-n", "0"}, "Once");
+    CHECK(piped.exit_code == 0);
+    CHECK_THAT(piped.err, Catch::Contains("prompt: 2 tokens"));
+}
+
+TEST_CASE("run: a model both as argument and -m is an error, not one of them ignored", "[cli][run][errors]") {
+    SKIP_WITHOUT_SHARED();
+    test::check_one_line_error({"run", stories(), "-m", "/nonexistent/other.gguf"},
+                               "give the model as an argument or with -m, not both");
+}
+
+TEST_CASE("run: in interactive mode -f gives the system prompt, as -p does", "[cli][run][chat]") {
+    SKIP_WITHOUT_SHARED();
+    const std::string model = test::shared_path("models/quant/bpe-smollm-Q8_0.gguf");
+    const test::TempDir dir;
+    test::write_bytes(dir.file("system.txt"), "You are terse.");
+    const std::vector<std::string> args{"run", model, "-t", "1", "-i", "-n", "2", "--temp", "0", "--ids"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> all = args;
+        all.insert(all.end(), extra.begin(), extra.end());
+        return test::run_cli(all, "Hello\n\n");
+    };
+    // "prompt: N tokens": what the turn fed, the system prompt included
+    auto fed = [](const test::CliResult& r) {
+        const size_t at = r.err.find("prompt: ");
+        return at == std::string::npos ? std::string() : r.err.substr(at, r.err.find(" tokens", at) - at);
+    };
+    const test::CliResult from_p = with({"-p", "You are terse."});
+    const test::CliResult from_f = with({"-f", dir.file("system.txt")});
+    const test::CliResult none = with({});
+    REQUIRE(from_p.exit_code == 0);
+    REQUIRE(from_f.exit_code == 0);
+    CHECK(from_f.out == from_p.out);
+    CHECK(fed(from_f) == fed(from_p));
+    CHECK(fed(none) != fed(from_p));
 }

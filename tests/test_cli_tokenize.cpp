@@ -127,7 +127,10 @@ TEST_CASE("cli tokenize/detokenize: bad input is one error line and a non-zero e
     const std::string model = test::shared_path("models/stories260K.gguf");
     const auto missing = test::run_cli({"tokenize", model, "--file", "/nonexistent/file.txt"});
     CHECK(missing.exit_code == 1);
-    CHECK(missing.err == "error: cannot read /nonexistent/file.txt: No such file or directory\n");
+    CHECK(missing.err == "error: cannot read text file '/nonexistent/file.txt': No such file or directory\n");
+    const test::TempDir dir;
+    test::check_one_line_error({"tokenize", model, "--file", dir.file("")},
+                               "cannot read text file '" + dir.file("") + "': Is a directory");
     CHECK(test::run_cli({"tokenize", model}).exit_code == 2);  // neither --prompt nor --file
     const auto bad_id = test::run_cli({"detokenize", model, "1", "512"});
     CHECK(bad_id.exit_code == 1);
@@ -135,6 +138,9 @@ TEST_CASE("cli tokenize/detokenize: bad input is one error line and a non-zero e
     const auto not_an_id = test::run_cli({"detokenize", model, "12x"});
     CHECK(not_an_id.exit_code == 1);
     CHECK(not_an_id.err == "error: '12x' is not a token id\n");
+    const auto nul = test::run_cli({"detokenize", model}, std::string("1\0" "2", 3));  // the whole word, escaped
+    CHECK(nul.exit_code == 1);
+    CHECK(nul.err == "error: '1\\x002' is not a token id\n");
     const auto not_gguf = test::run_cli({"tokenize", test::shared_path("models/README.md"), "-p", "x"});
     CHECK(not_gguf.exit_code == 1);
     CHECK(not_gguf.err.rfind("error: ", 0) == 0);

@@ -149,7 +149,7 @@ TEST_CASE("generation: a stop string spanning tokens ends the text right before 
     CHECK(r.stats.stop_reason == "stop");
 }
 
-TEST_CASE("generation: end-of-generation, token limit and full context end the loop", "[generation]") {
+TEST_CASE("generation: end-of-generation, token limit, a limit of 0 and full context end the loop", "[generation]") {
     SKIP_WITHOUT_SHARED();
     const test::BoundModel m = test::bind(always_eog_model());
     const auto tok = tokenizer::Tokenizer::from_gguf(m.model.file());
@@ -163,6 +163,12 @@ TEST_CASE("generation: end-of-generation, token limit and full context end the l
     const Run full = generate(s.model, s.tok, limit(-1), dense(8), {s.tok.bos()});
     CHECK(full.stats.stop_reason == "context");
     CHECK(full.out.ids.size() == 8);  // 7 fed after BOS fill the 8 slots, the 8th sampled one is not fed
+    const Run none = generate(s.model, s.tok, limit(0), dense(8), {s.tok.bos()});  // 0: the prompt only
+    CHECK(none.stats.stop_reason == "n_predict");
+    CHECK(none.stats.generated == 0);
+    CHECK(none.stats.prompt_tokens == 1);
+    CHECK(none.out.ids.empty());
+    CHECK(none.out.text.empty());
     CHECK_THROWS_WITH(generate(s.model, s.tok, limit(1), dense(8), std::vector<int32_t>(9, 1)),
                       Catch::Contains("the prompt is 9 tokens"));
 }

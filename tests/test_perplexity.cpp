@@ -176,7 +176,7 @@ TEST_CASE("perplexity compare: identical runs agree exactly, a small window depa
     CHECK(c.ppl_ratio_uncertainty() > 0.0);
 }
 
-TEST_CASE("perplexity: too short a text, too small a window or context are errors", "[perplexity]") {
+TEST_CASE("perplexity: too short a text, too small a window or context, or no window at all are errors", "[perplexity]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     runtime::Transformer t(m.model, options(AttentionMode::Dense));
     runtime::PerplexityOptions o;
@@ -186,4 +186,7 @@ TEST_CASE("perplexity: too short a text, too small a window or context are error
     CHECK_THROWS_WITH(runtime::evaluate_perplexity(tokens(63), o, t), Catch::Contains("scores nothing"));
     o.n_ctx = 65;  // the transformer holds 64
     CHECK_THROWS_WITH(runtime::evaluate_perplexity(tokens(200), o, t), Catch::Contains("smaller than a perplexity window"));
+    o.n_ctx = 32;
+    o.max_windows = 0;  // a result from zero scored tokens would be PPL 1
+    CHECK_THROWS_WITH(runtime::evaluate_perplexity(tokens(200), o, t), Catch::Contains("no tokens scored"));
 }
