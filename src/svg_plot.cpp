@@ -2,15 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "gguf/output_file.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
@@ -179,18 +174,13 @@ std::string render_svg(const SvgPlot& plot) {
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw Error(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    gguf::OutputFile file(path);
+    file.write(text.data(), text.size());
+    file.commit();
 }
 
 void check_can_create(const std::string& path) {
-    const bool existed = ::access(path.c_str(), F_OK) == 0;
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
-    ::close(fd);
-    if (!existed) ::unlink(path.c_str());
+    const gguf::OutputFile probe(path);  // never committed: it leaves nothing behind
 }
 
 }  // namespace runtime

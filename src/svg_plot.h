@@ -31,11 +31,11 @@ struct SvgPlot {
 // Throws runtime::Error when no series has a point that can be drawn.
 std::string render_svg(const SvgPlot& plot);
 
-// Writes text to path (replacing it). Throws runtime::Error naming the path when that fails.
+// Writes text to path, whole or not at all (gguf::OutputFile). Throws gguf::Error naming the path when that fails.
 void write_text_file(const std::string& path, const std::string& text);
 
-// Throws runtime::Error naming the path and the reason when write_text_file(path, ...) could not create it, so
-// a long run can find out before it starts. Leaves no file behind that was not there.
+// Throws gguf::Error naming the path and the reason when write_text_file(path, ...) could not create it, so
+// a long run can find out before it starts. Leaves no file behind.
 void check_can_create(const std::string& path);
 
 }  // namespace runtime

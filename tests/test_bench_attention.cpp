@@ -94,5 +94,5 @@ TEST_CASE("bench attention: negative and huge sizes are usage errors naming the 
 TEST_CASE("bench attention: a bad option or plot path is the only line on stderr, before anything runs", "[bench][cli]") {
     test::check_one_line_error(with(kSmall, {"--backends", "warp"}), "unknown backend 'warp'");
     test::check_one_line_error(with(kSmall, {"--plot", "/nonexistent/dir/plot.svg"}),
-                               "cannot create '/nonexistent/dir/plot.svg': No such file or directory");
+                               "/nonexistent/dir/plot.svg: cannot create: No such file or directory");
 }

@@ -138,5 +138,5 @@ TEST_CASE("bench model sweep: an empty or unwritable --plot is refused before th
     test::check_usage_error({"bench", "model", "m.gguf", "-p", "-1"}, "--n-prompt: Value -1 not in range 0 to 16777216");
     SKIP_WITHOUT_SHARED();
     test::check_one_line_error({"bench", "model", stories(), "--plot", "/nonexistent/dir/plot.svg"},
-                               "cannot create '/nonexistent/dir/plot.svg': No such file or directory");
+                               "/nonexistent/dir/plot.svg: cannot create: No such file or directory");
 }
