@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/size_math.h"
+
 namespace kernels::detail {
 
 void ChunkCandidates::clear() {
@@ -74,7 +76,7 @@ namespace {
 
 void stage_rows(const Tensor3& x, size_t block_size, std::vector<float>& rows, std::vector<float>& means) {
     const size_t seq = x.seq(), heads = x.heads(), dim = x.dim();
-    const size_t n_blocks = block_size ? (seq + block_size - 1) / block_size : 0;
+    const size_t n_blocks = block_size ? ceil_div(seq, block_size) : 0;
     rows.resize(x.size());
     means.assign(heads * n_blocks * dim, 0.0f);
     for (size_t t = 0; t < seq; ++t) {

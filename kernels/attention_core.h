@@ -11,6 +11,7 @@
 
 #include "kernels/candidates.h"
 #include "kernels/simd.h"
+#include "kernels/size_math.h"
 
 namespace kernels::detail {
 
@@ -284,10 +285,10 @@ void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, size_t lan
     const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
     const size_t tile_size = tiled ? kMaxQueryTile : 1;
     stage_kv(k, v, landmark_block, ws);
-    const size_t n_blocks = landmark_block ? (seq + landmark_block - 1) / landmark_block : 0;
-    for (size_t q0 = 0; q0 < seq; q0 += chunk) {
+    const size_t n_blocks = landmark_block ? ceil_div(seq, landmark_block) : 0;
+    for (size_t q0 = 0, q1 = 0; q0 < seq; q0 = q1) {
         ws.chunk.clear();
-        const size_t q1 = std::min(q0 + chunk, seq);
+        q1 = q0 + std::min(chunk, seq - q0);
         for (size_t i = q0; i < q1; ++i) add_candidates(i);
         const std::vector<QueryCandidates>& queries = ws.chunk.resolve();
         ws.prepare_heads(q_heads, false);

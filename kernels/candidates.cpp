@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "kernels/size_math.h"
+
 namespace kernels {
 
 void StampSet::begin(size_t size) {
@@ -52,7 +54,7 @@ size_t CandidateBuilder::build(size_t i, size_t seq, const SparseAttentionConfig
         });
     }
     if (config.use_landmarks) {
-        const size_t n_blocks = (seq + config.block_size - 1) / config.block_size;
+        const size_t n_blocks = ceil_div(seq, config.block_size);
         seen_blocks_.begin(n_blocks);
         if (config.causal)
             push_blocks_causal(i, n_blocks, config, blocks);

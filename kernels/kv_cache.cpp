@@ -7,6 +7,7 @@
 #include "gguf/fp16.h"
 #include "kernels/attention_error.h"
 #include "kernels/simd.h"
+#include "kernels/size_math.h"
 
 namespace kernels {
 namespace {
@@ -181,7 +182,7 @@ size_t BasicKvCache<Row>::evict_and_append(const Tensor3& k1, const Tensor3& v1,
 
 template <typename Row>
 size_t BasicKvCache<Row>::append_evicting(const float* k_row, const float* v_row, const H2oPolicy& policy) {
-    if (capacity_ <= policy.recent_window + policy.global_tokens.size())
+    if (capacity_ <= saturating_add(policy.recent_window, policy.global_tokens.size()))
         throw InvalidConfig(std::string(cache_name<Row>()) + " H2O budget " + std::to_string(capacity_) +
                             " must exceed recent window " + std::to_string(policy.recent_window) + " + " +
                             std::to_string(policy.global_tokens.size()) + " global tokens");

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 
+#include "kernels/size_math.h"
+
 namespace kernels {
 
 IncrementalLandmarks::IncrementalLandmarks(size_t capacity, size_t kv_heads, size_t dim, size_t block_size)
     : block_size_(block_size) {
-    const size_t max_blocks = (block_size == 0 || capacity == 0) ? 1 : (capacity + block_size - 1) / block_size;
+    const size_t max_blocks = (block_size == 0 || capacity == 0) ? 1 : ceil_div(capacity, block_size);
     keys_ = Tensor3::zeros(max_blocks, kv_heads, dim);
     values_ = Tensor3::zeros(max_blocks, kv_heads, dim);
     counts_.assign(max_blocks, 0);

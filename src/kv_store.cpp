@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "kernels/fastgrnn_gate.h"
+#include "kernels/size_math.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
@@ -95,7 +96,9 @@ public:
         for (size_t done = 0; done < n;) {
             const size_t next_slot = cache.is_full() ? cache.capacity() - 1 : cache.len();
             const bool fits_window = next_slot <= window;
-            const size_t chunk = fits_window ? std::min(n - done, window + 1 - next_slot) : n - done;
+            // Rows up to slot `window` attend densely: min(n - done, window - next_slot + 1), without forming
+            // window + 1 (a window of SIZE_MAX covers every slot).
+            const size_t chunk = fits_window ? std::min(n - done - 1, window - next_slot) + 1 : n - done;
             for (size_t r = done; r < done + chunk; ++r) append(l, k + r * kv_width_, v + r * kv_width_);
 
             kernels::CacheAttendOptions options;
@@ -173,14 +176,17 @@ private:
 }  // namespace
 
 uint64_t KvStore::bytes_for(const ModelConfig& config, const KvStoreOptions& options) {
-    const uint64_t slots = options.capacity, kv_width = static_cast<uint64_t>(config.kv_width());
+    // Saturating: a capacity near SIZE_MAX (a budget sized in blocks of SIZE_MAX) counts UINT64_MAX bytes.
+    const uint64_t kv_width = static_cast<uint64_t>(config.kv_width());
     const uint64_t row_bytes = options.dtype == kernels::KvDtype::F16 ? 2 : 4;
-    const uint64_t blocks = (slots + options.block_size - 1) / options.block_size;
-    uint64_t per_layer = 2 * slots * kv_width * row_bytes  // keys and values
-                         + slots * sizeof(float)            // attention mass
-                         + 2 * blocks * kv_width * sizeof(float) + blocks * sizeof(uint32_t);  // landmarks
-    if (options.track_salience) per_layer += slots * sizeof(float);
-    return per_layer * static_cast<uint64_t>(config.n_layer);
+    const uint64_t per_slot = 2 * kv_width * row_bytes                          // keys and values
+                              + sizeof(float)                                 // attention mass
+                              + (options.track_salience ? sizeof(float) : 0);  // salience
+    const uint64_t per_block = 2 * kv_width * sizeof(float) + sizeof(uint32_t);  // landmarks
+    const uint64_t blocks = kernels::ceil_div(options.capacity, options.block_size);
+    const uint64_t per_layer = kernels::saturating_add(kernels::saturating_mul(options.capacity, per_slot),
+                                                       kernels::saturating_mul(blocks, per_block));
+    return kernels::saturating_mul(per_layer, static_cast<uint64_t>(config.n_layer));
 }
 
 size_t KvStore::rows_per_step() const {
@@ -191,7 +197,8 @@ size_t KvStore::rows_per_step() const {
 std::unique_ptr<KvStore> KvStore::create(const ModelConfig& config, const KvStoreOptions& options,
                                          kernels::SparseAttention& attention) {
     if (options.capacity == 0) throw Error("KV cache: capacity must be at least one token");
-    if (options.evict && options.capacity <= options.h2o.recent_window + options.h2o.global_tokens.size())
+    if (options.evict &&
+        options.capacity <= kernels::saturating_add(options.h2o.recent_window, options.h2o.global_tokens.size()))
         throw Error(fmt::format("KV budget {} must exceed the attention window {} plus {} global token(s)",
                                 options.capacity, options.h2o.recent_window, options.h2o.global_tokens.size()));
     if (options.dtype == kernels::KvDtype::F16)

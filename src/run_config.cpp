@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/size_math.h"
 #include "src/runtime_error.h"
 #include "src/system_info.h"
 
@@ -59,8 +60,10 @@ int64_t kv_budget_for_rss(const Model& model, const TransformerOptions& options,
     const int64_t cap = c.n_ctx_train;
     int64_t budget = fixed < rss_limit ? static_cast<int64_t>((rss_limit - fixed) / per_block * block) : 0;
     budget = std::min(budget, cap);
-    const auto minimum = static_cast<int64_t>(2 * options.sparse.window + options.sparse.global_tokens.size() + 1);
-    if (budget < minimum)
+    const size_t window = options.sparse.window;  // any size_t: the floor saturates instead of wrapping
+    const size_t minimum = kernels::saturating_add(
+        kernels::saturating_add(kernels::saturating_add(window, window), options.sparse.global_tokens.size()), 1);
+    if (budget < 0 || static_cast<uint64_t>(budget) < minimum)
         throw Error(fmt::format("{}: a peak RSS under {} MiB leaves room for {} KV slots, fewer than {} "
                                 "(weights {} MiB, process {} MiB)",
                                 model.file().source(), rss_limit >> 20, budget, minimum, model.weight_bytes() >> 20,

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "attention_fixtures.h"
 #include "kernels/dense_attention.h"
@@ -316,4 +317,53 @@ TEST_CASE("decode: bad input throws the typed error", "[decode][errors]") {
                     kernels::InvalidConfig);  // more rows than the cache holds
     KvCache empty(8, 2, 8, 8);
     CHECK(max_abs_diff(attention.decode_step(seeded_tensor(1, 1, 2, 8), empty), Tensor3::zeros(1, 2, 8)) == 0.0f);
+}
+
+TEST_CASE("decode: a window and block of SIZE_MAX attend every cached slot exactly like the dense path", "[decode][limits]") {
+    // window >= len covers slots 0..p in ascending order (globals and log-stride add only duplicates), and a
+    // block beyond the cache never completes (spec §3.4): the candidates are the dense path's, so outputs and
+    // attention mass are bit-identical to it.
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const size_t n = 40, heads = 4, kv_heads = 2, dim = 8;
+    SparseAttentionConfig c = small_config();
+    c.window = kMax;
+    c.block_size = kMax;
+    c.sort_candidates = true;
+    SparseAttention attention(c);
+    const Tensor3 q = seeded_tensor(1, n, heads, dim), k = seeded_tensor(2, n, kv_heads, dim),
+                 v = seeded_tensor(3, n, kv_heads, dim);
+    kernels::CacheAttendOptions dense;
+    dense.path = kernels::CachePath::Dense;
+    KvCache cache(n, kv_heads, dim, kMax), dense_cache(n, kv_heads, dim, kMax);
+    KvCacheF16 half(n, kv_heads, dim, kMax), dense_half(n, kv_heads, dim, kMax);
+    Tensor3 expected = Tensor3::zeros(1, heads, dim), expected_half = Tensor3::zeros(1, heads, dim);
+    for (size_t t = 0; t < n; ++t) {
+        INFO("step " << t);
+        for (auto* cache_f32 : {&cache, &dense_cache}) cache_f32->try_append(row_of(k, t), row_of(v, t));
+        for (auto* cache_f16 : {&half, &dense_half}) cache_f16->try_append(row_of(k, t), row_of(v, t));
+        attention.attend_cached(q.row(t, 0), 1, heads, dense_cache, expected.row_mut(0, 0), dense);
+        attention.attend_cached(q.row(t, 0), 1, heads, dense_half, expected_half.row_mut(0, 0), dense);
+        REQUIRE(max_abs_diff(attention.decode_step(row_of(q, t), cache), expected) == 0.0f);
+        REQUIRE(max_abs_diff(attention.decode_step_f16(row_of(q, t), half), expected_half) == 0.0f);
+    }
+    CHECK(cache.attention_mass() == dense_cache.attention_mass());
+    CHECK(half.attention_mass() == dense_half.attention_mass());
+
+    // The batched paths: decode_batch and a gated keep-nothing mask (the window already holds every slot).
+    KvCache batched(n, kv_heads, dim, kMax), dense_batch(n, kv_heads, dim, kMax);
+    const Tensor3 out = attention.decode_batch(q, k, v, batched);
+    dense_batch.append_all(k, v);
+    Tensor3 dense_out = Tensor3::zeros(n, heads, dim);
+    attention.attend_cached(q.data().data(), n, heads, dense_batch, dense_out.data().data(), dense);
+    CHECK(max_abs_diff(out, dense_out) == 0.0f);
+    const std::vector<bool> none(n, false);
+    kernels::CacheAttendOptions gated;
+    gated.path = kernels::CachePath::Gated;
+    gated.keep_mask = &none;
+    Tensor3 gated_out = Tensor3::zeros(n, heads, dim);
+    attention.attend_cached(q.data().data(), n, heads, batched, gated_out.data().data(), gated);
+    CHECK(max_abs_diff(gated_out, dense_out) == 0.0f);
+
+    // ... and they agree with the prefill kernel over the same rows (summation order differs: 1e-5).
+    CHECK(max_abs_diff(out, attention.forward_gqa(q, k, v)) < 1e-5f);
 }

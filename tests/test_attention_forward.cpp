@@ -238,3 +238,65 @@ TEST_CASE("forward: results do not depend on the thread count", "[attention][thr
     CHECK(max_abs_diff(parallel.forward_flash(q, k, v, 16), serial.forward_flash(q, k, v, 16)) == 0.0f);
     CHECK(max_abs_diff(kernels::dense_attention(q, k, v, true, &pool), kernels::dense_attention(q, k, v, true)) == 0.0f);
 }
+
+// Any size_t is a legal window, block size and tile (the CLI passes -1 through as SIZE_MAX): the counts derived
+// from them must mean what the formulas say, not what a wrapped `n + b - 1` or `w + 1` gives.
+TEST_CASE("forward: a window or tile of SIZE_MAX covers the sequence like a window of seq, bit for bit", "[attention][limits]") {
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const size_t seq = 40;
+    const auto [q, k, v] = test::attn::random_qkv(seq, 2, 8);
+    const Tensor3 q4 = test::attn::seeded_tensor(4, seq, 4, 8);  // GQA: 4 q heads over the 2 kv heads
+    const std::vector<bool> all(seq, true);
+    for (bool causal : {true, false}) {
+        INFO("causal " << causal);
+        SparseAttentionConfig covering;  // globals {0}, log-stride and landmarks on
+        covering.block_size = 8;
+        covering.causal = causal;
+        covering.window = seq;
+        SparseAttentionConfig huge = covering;
+        huge.window = kMax;
+        SparseAttention expected(covering), attention(huge);
+        CHECK(max_abs_diff(attention.forward(q, k, v), expected.forward(q, k, v)) == 0.0f);
+        CHECK(max_abs_diff(attention.forward_gqa(q4, k, v), expected.forward_gqa(q4, k, v)) == 0.0f);
+        CHECK(max_abs_diff(attention.forward_gated(q, k, v, all), expected.forward_gated(q, k, v, all)) == 0.0f);
+        // tile 0 = max(window, 1) queries at a time: every query in one tile either way
+        CHECK(max_abs_diff(attention.forward_flash(q, k, v, 0), expected.forward_flash(q, k, v, 0)) == 0.0f);
+        CHECK(max_abs_diff(attention.forward_flash(q, k, v, kMax), expected.forward_flash(q, k, v, seq)) == 0.0f);
+        CHECK(max_abs_diff(attention.forward_gqa_flash(q4, k, v, kMax), expected.forward_gqa_flash(q4, k, v, 7)) == 0.0f);
+        CHECK(attention.estimate_sparse_edges(seq) == expected.estimate_sparse_edges(seq));
+    }
+}
+
+TEST_CASE("forward: a block beyond the sequence (SIZE_MAX too) is one partial block that no query selects", "[attention][limits]") {
+    // Spec §3.4: causal queries use complete blocks only, and a block longer than seq never completes;
+    // non-causal queries skip their own block, and the one block is everyone's own. So every backend must give
+    // exactly the output without landmarks.
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const size_t seq = 40;
+    const auto [q, k, v] = test::attn::random_qkv(seq, 2, 8);
+    const Tensor3 q4 = test::attn::seeded_tensor(4, seq, 4, 8);
+    const std::vector<bool> all(seq, true);
+    for (bool causal : {true, false}) {
+        SparseAttentionConfig no_landmarks;
+        no_landmarks.window = 4;
+        no_landmarks.causal = causal;
+        no_landmarks.use_landmarks = false;
+        SparseAttention expected(no_landmarks);
+        for (size_t block : {seq + 1, kMax - seq + 2, kMax - 1, kMax}) {
+            INFO("causal " << causal << ", block " << block);
+            SparseAttentionConfig c = no_landmarks;
+            c.use_landmarks = true;
+            c.block_size = block;
+            SparseAttention attention(c);
+            CHECK(max_abs_diff(attention.forward(q, k, v), expected.forward(q, k, v)) == 0.0f);
+            CHECK(max_abs_diff(attention.forward_gqa(q4, k, v), expected.forward_gqa(q4, k, v)) == 0.0f);
+            CHECK(max_abs_diff(attention.forward_gated(q, k, v, all), expected.forward_gated(q, k, v, all)) == 0.0f);
+            CHECK(max_abs_diff(attention.forward_flash(q, k, v, 0), expected.forward_flash(q, k, v, 0)) == 0.0f);
+            CHECK(max_abs_diff(attention.forward_gqa_flash(q4, k, v, 16), expected.forward_gqa_flash(q4, k, v, 16)) == 0.0f);
+            CHECK(attention.estimate_sparse_edges(seq) == expected.estimate_sparse_edges(seq));
+        }
+    }
+    SparseAttentionConfig zero_block;  // the one invalid block size stays an error
+    zero_block.block_size = 0;
+    CHECK_THROWS_WITH(SparseAttention(zero_block), "block_size must be greater than zero");
+}

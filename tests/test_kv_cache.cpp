@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "attention_fixtures.h"
 #include "gguf/fp16.h"
@@ -191,4 +192,62 @@ TEST_CASE("kv cache: truncate drops the last rows as if they had never been appe
     cache.try_append(test::attn::row_of(k, 37), test::attn::row_of(v, 37));
     fresh.try_append(test::attn::row_of(k, 37), test::attn::row_of(v, 37));
     CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
+}
+
+TEST_CASE("kv cache: a block beyond the capacity (SIZE_MAX too) is one partial block, as a block of the capacity",
+          "[kvcache][landmarks][limits]") {
+    // Spec §5.1: max_blocks = ceil(capacity / B), so any B >= capacity gives one block holding every slot.
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const Tensor3 k = test::attn::seeded_tensor(2, 24, 2, 8), v = test::attn::seeded_tensor(3, 24, 2, 8);
+    const Tensor3 k16 = test::attn::rows_of(k, 0, 16), v16 = test::attn::rows_of(v, 0, 16);
+    const kernels::H2oPolicy policy{{0}, 4};
+    for (size_t block : {size_t{17}, kMax - 8, kMax - 1, kMax}) {
+        INFO("block " << block);
+        KvCache cache(16, 2, 8, block), reference(16, 2, 8, 16);
+        KvCacheF16 half(16, 2, 8, block), half_reference(16, 2, 8, 16);
+        cache.append_all(k16, v16);
+        reference.append_all(k16, v16);
+        half.append_all(k16, v16);
+        half_reference.append_all(k16, v16);
+        REQUIRE(cache.landmarks().counts() == std::vector<uint32_t>{16});
+        CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), test::attn::block_means(k16, 16)) < 1e-5f);
+        auto same_landmarks = [](const auto& a, const auto& b) {
+            CHECK(a.landmarks().counts() == b.landmarks().counts());
+            CHECK(test::attn::max_abs_diff(a.landmarks().keys(), b.landmarks().keys()) == 0.0f);
+            CHECK(test::attn::max_abs_diff(a.landmarks().values(), b.landmarks().values()) == 0.0f);
+        };
+        same_landmarks(cache, reference);
+        same_landmarks(half, half_reference);
+        cache.truncate(10);  // rebuilt from the stored rows
+        reference.truncate(10);
+        same_landmarks(cache, reference);
+        cache.append_all(test::attn::rows_of(k, 10, 16), test::attn::rows_of(v, 10, 16));
+        reference.append_all(test::attn::rows_of(k, 10, 16), test::attn::rows_of(v, 10, 16));
+        for (size_t t = 16; t < 24; ++t) {  // full: every append evicts and rebuilds
+            CHECK(cache.append_evicting(k.row(t, 0), v.row(t, 0), policy) ==
+                  reference.append_evicting(k.row(t, 0), v.row(t, 0), policy));
+            CHECK(half.append_evicting(k.row(t, 0), v.row(t, 0), policy) ==
+                  half_reference.append_evicting(k.row(t, 0), v.row(t, 0), policy));
+        }
+        same_landmarks(cache, reference);
+        same_landmarks(half, half_reference);
+    }
+}
+
+TEST_CASE("h2o: a recent window near SIZE_MAX is rejected, never wrapped into evicting the sink", "[kvcache][h2o][limits]") {
+    // The policy must leave an unprotected slot: capacity > recent_window + globals, computed without wrap.
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const Tensor3 k = test::attn::seeded_tensor(2, 9, 2, 8), v = test::attn::seeded_tensor(3, 9, 2, 8);
+    KvCache cache(8, 2, 8, 4);
+    cache.append_all(test::attn::rows_of(k, 0, 8), test::attn::rows_of(v, 0, 8));
+    const float sink = cache.key(0, 0, 0);
+    for (const kernels::H2oPolicy& policy : {kernels::H2oPolicy{{0}, kMax}, kernels::H2oPolicy{{0, 1}, kMax - 1},
+                                             kernels::H2oPolicy{{0, 1, 2}, kMax - 1}, kernels::H2oPolicy{{0}, 7}}) {
+        INFO("window " << policy.recent_window << ", " << policy.global_tokens.size() << " globals");
+        CHECK_THROWS_AS(cache.append_evicting(k.row(8, 0), v.row(8, 0), policy), kernels::InvalidConfig);
+        CHECK(cache.len() == 8);
+        CHECK(cache.key(0, 0, 0) == sink);
+    }
+    CHECK(cache.append_evicting(k.row(8, 0), v.row(8, 0), kernels::H2oPolicy{{0}, 6}) != KvCache::npos);
+    CHECK(cache.key(0, 0, 0) == sink);
 }

@@ -5,12 +5,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <vector>
 
 #include "kernels/attention_error.h"
 #include "file_bytes.h"
 #include "shared_data.h"
+#include "src/run_config.h"
 #include "src/runtime_error.h"
 #include "src/sampler.h"
 #include "src/transformer.h"
@@ -242,4 +244,56 @@ TEST_CASE("transformer: bad tokens and a full context are errors naming the size
     auto tiny_budget = o;
     tiny_budget.kv_budget = 8;  // window 8 + 1 global leave nothing to evict
     CHECK_THROWS_WITH(Transformer(m.model, tiny_budget), Catch::Contains("KV budget 8 must exceed"));
+}
+
+TEST_CASE("transformer: a window of SIZE_MAX is a window covering the context, bit for bit (prefill and decode)", "[transformer][limits]") {
+    // The KV store attends densely while a slot is within the window; a window of SIZE_MAX must cover every
+    // slot (not wrap window + 1 to 0 rows), exactly like a window of n_ctx, and so equal dense attention.
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const auto sequence = tokens(100);
+    const size_t n_vocab = 256;
+    const auto dense = all_logits(m.model, options(AttentionMode::Dense, 16), sequence);
+    for (AttentionMode mode : {AttentionMode::Sparse, AttentionMode::Gated}) {
+        CHECK(all_logits(m.model, options(mode, kMax), sequence) == all_logits(m.model, options(mode, 512), sequence));
+        CHECK(all_logits(m.model, options(mode, kMax, kMax), sequence) == dense);
+    }
+    Transformer one_by_one(m.model, options(AttentionMode::Sparse, kMax));
+    std::vector<float> logits(n_vocab);
+    for (size_t i = 0; i < sequence.size(); ++i) {
+        one_by_one.forward(&sequence[i], 1, logits.data());
+        REQUIRE(std::equal(logits.begin(), logits.end(), dense.begin() + i * n_vocab));
+    }
+}
+
+TEST_CASE("transformer: a block of SIZE_MAX is one landmark block that never completes", "[transformer][limits]") {
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const auto sequence = tokens(100);
+    // Causal queries use complete blocks only, and a block beyond n_ctx (512) never completes.
+    CHECK(all_logits(m.model, options(AttentionMode::Sparse, 16, kMax), sequence) ==
+          all_logits(m.model, options(AttentionMode::Sparse, 16, 513), sequence));
+    // The store holds ceil(n_ctx / block) = 1 landmark block per layer, like a block of n_ctx.
+    CHECK(Transformer(m.model, options(AttentionMode::Sparse, 16, kMax)).kv_bytes() ==
+          Transformer(m.model, options(AttentionMode::Sparse, 16, 512)).kv_bytes());
+    CHECK_THROWS_WITH(Transformer(m.model, options(AttentionMode::Sparse, 16, 0)),
+                      Catch::Contains("attention block size must be at least 1"));
+}
+
+TEST_CASE("transformer: KV budgets refuse a window or block of SIZE_MAX instead of wrapping past the checks", "[transformer][h2o][limits]") {
+    constexpr size_t kMax = std::numeric_limits<size_t>::max();
+    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    auto o = options(AttentionMode::Sparse, kMax);
+    o.kv_budget = 40;  // window + 1 global wrapped to 0 < 40: the sink became the eviction fallback
+    CHECK_THROWS_WITH(Transformer(m.model, o),
+                      Catch::Contains("KV budget 40 must exceed the attention window 18446744073709551615"));
+    // The Pi Zero budget: at least 2 * window + globals + 1 slots (saturating), whole blocks that fit in RSS.
+    const uint64_t roomy = uint64_t{1} << 40;
+    CHECK(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, 16), roomy, 0) > 0);
+    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, kMax), roomy, 0),
+                      Catch::Contains("fewer than 18446744073709551615"));
+    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, kMax / 2), roomy, 0),
+                      Catch::Contains("fewer than 18446744073709551615"));
+    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, 16, kMax), roomy, 0),
+                      Catch::Contains("leaves room for 0 KV slots"));
 }
