@@ -8,9 +8,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "apps/command.h"
-#include "apps/printable.h"
-#include "apps/standard_output.h"
+#include "apps/cli/command.h"
+#include "apps/cli/printable.h"
+#include "apps/cli/standard_output.h"
 
 namespace {
 

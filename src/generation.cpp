@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "kernels/attention_error.h"
+#include "kernels/attention/attention_error.h"
 #include "src/runtime_error.h"
 #include "src/stop_strings.h"
 #include "tokenizer/stream_decoder.h"

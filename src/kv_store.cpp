@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "kernels/fastgrnn_gate.h"
-#include "kernels/size_math.h"
+#include "kernels/attention/fastgrnn_gate.h"
+#include "kernels/common/size_math.h"
 #include "src/runtime_error.h"
 
 namespace runtime {

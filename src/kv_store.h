@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "kernels/attention_config.h"
-#include "kernels/deadline.h"
-#include "kernels/sparse_attention.h"
+#include "kernels/attention/attention_config.h"
+#include "kernels/attention/deadline.h"
+#include "kernels/attention/sparse_attention.h"
 #include "src/model_config.h"
 
 namespace runtime {

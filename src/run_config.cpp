@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "kernels/size_math.h"
+#include "kernels/common/size_math.h"
 #include "src/runtime_error.h"
 #include "src/system_info.h"
 

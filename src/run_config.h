@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "kernels/attention_config.h"
+#include "kernels/attention/attention_config.h"
 #include "src/generation.h"
 #include "src/model.h"
 #include "src/sampler.h"

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "kernels/ops.h"
+#include "kernels/common/ops.h"
 #include "src/runtime_error.h"
 
 namespace runtime {

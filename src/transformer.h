@@ -18,12 +18,12 @@
 #include <memory>
 #include <vector>
 
-#include "kernels/attention_config.h"
-#include "kernels/deadline.h"
-#include "kernels/matmul.h"
-#include "kernels/rope.h"
-#include "kernels/sparse_attention.h"
-#include "kernels/thread_pool.h"
+#include "kernels/attention/attention_config.h"
+#include "kernels/attention/deadline.h"
+#include "kernels/attention/sparse_attention.h"
+#include "kernels/common/rope.h"
+#include "kernels/common/thread_pool.h"
+#include "kernels/matmul/matmul.h"
 #include "src/kv_store.h"
 #include "src/model.h"
 
