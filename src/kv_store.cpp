@@ -103,10 +103,10 @@ public:
 
             kernels::CacheAttendOptions options;
             options.deadline = control.deadline;
-            options.path = fits_window || control.mode == AttentionMode::Dense ? kernels::CachePath::Dense
-                           : control.mode == AttentionMode::Gated             ? kernels::CachePath::Gated
-                                                                              : kernels::CachePath::Sparse;
-            if (options.path == kernels::CachePath::Gated)
+            options.path = fits_window || control.mode == AttentionMode::Dense ? kernels::AttentionPath::Dense
+                           : control.mode == AttentionMode::Gated             ? kernels::AttentionPath::Gated
+                                                                              : kernels::AttentionPath::Sparse;
+            if (options.path == kernels::AttentionPath::Gated)
                 options.keep_mask = &salience_.keep_mask(l, cache.len(), control.gate_top_k);
             attention_.attend_cached(q + done * q_width_, chunk, n_head_, cache, out + done * q_width_, options);
             done += chunk;

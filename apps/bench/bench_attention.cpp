@@ -161,7 +161,7 @@ private:
         if (backend == "decode-f16") {
             seconds = time_decode<kernels::KvCacheF16>(seq, attention, attend);
         } else {
-            if (backend == "decode-dense") attend.path = kernels::CachePath::Dense;
+            if (backend == "decode-dense") attend.path = kernels::AttentionPath::Dense;
             seconds = time_decode<kernels::KvCache>(seq, attention, attend);
         }
         std::vector<uint32_t> tokens, blocks;

@@ -11,6 +11,9 @@ namespace kernels {
 enum class AttentionBackend { Sparse, FlashSparse, Dense };
 // Storage type a runtime should give its KV cache (math is always f32).
 enum class KvDtype { F32, F16 };
+// Which keys a query attends to in SparseAttention::attend_cached: the candidate rules (Sparse), every slot up
+// to its position (Dense), or the candidates filtered by a keep mask over slots (Gated).
+enum class AttentionPath { Sparse, Dense, Gated };
 
 struct SparseAttentionConfig {
     // --- the crate's fields and defaults (spec §2.1) ---

@@ -57,10 +57,8 @@ namespace detail {
 struct Workspace;
 }
 
-enum class CachePath { Sparse, Dense, Gated };
-
 struct CacheAttendOptions {
-    CachePath path = CachePath::Sparse;
+    AttentionPath path = AttentionPath::Sparse;
     const std::vector<bool>* keep_mask = nullptr;  // Gated: one flag per slot, at least cache.len() of them
     const DeadlineTimer* deadline = nullptr;       // optional
 };

@@ -33,7 +33,7 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
     if (n_rows > cache.len())
         throw InvalidConfig("attend_cached: " + std::to_string(n_rows) + " query rows but the cache holds " +
                             std::to_string(cache.len()) + " (append the rows first)");
-    if (options.path == CachePath::Gated && (!options.keep_mask || options.keep_mask->size() < cache.len()))
+    if (options.path == AttentionPath::Gated && (!options.keep_mask || options.keep_mask->size() < cache.len()))
         throw InvalidConfig("gated attend_cached needs a keep mask of at least " + std::to_string(cache.len()) +
                             " slots");
     const DeadlineTimer* deadline = options.deadline;
@@ -42,13 +42,13 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
 
     detail::Workspace& ws = *workspace_;
     detail::ChunkCandidates::Options list_options;
-    list_options.keep_mask = options.path == CachePath::Gated ? options.keep_mask : nullptr;
+    list_options.keep_mask = options.path == AttentionPath::Gated ? options.keep_mask : nullptr;
     list_options.keep_always = &config_.global_tokens;
     list_options.sort = apply_sort && config_.sort_candidates;
     ws.chunk.clear();
     const size_t first = cache.len() - n_rows;
     for (size_t p = first; p < cache.len(); ++p) {
-        if (options.path == CachePath::Dense)
+        if (options.path == AttentionPath::Dense)
             ws.chunk.add_dense(p, p + 1, true);
         else
             ws.chunk.add(ws.builder, p, p + 1, config_, list_options);
@@ -60,7 +60,7 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
     const size_t dim = cache.dim(), kv_heads = cache.kv_heads(), group = q_heads / kv_heads;
     const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
     const IncrementalLandmarks& landmarks = cache.landmarks();
-    const bool use_landmarks = config_.use_landmarks && options.path != CachePath::Dense;
+    const bool use_landmarks = config_.use_landmarks && options.path != AttentionPath::Dense;
     std::atomic<const char*> missed{nullptr};
     detail::for_each_head(pool_, q_heads, [&](size_t h) {
         if (deadline && deadline->expired()) {

@@ -165,7 +165,7 @@ TEST_CASE("attend_cached: dense path equals dense attention, and gated all-true 
     cache.append_all(k, v);
     Tensor3 out = Tensor3::zeros(seq, 2, 16);
     kernels::CacheAttendOptions dense;
-    dense.path = kernels::CachePath::Dense;
+    dense.path = kernels::AttentionPath::Dense;
     attention.attend_cached(q.data().data(), seq, 2, cache, out.data().data(), dense);
     CHECK(max_abs_diff(out, kernels::dense_attention(q, k, v, true)) < 1e-5f);
 
@@ -173,7 +173,7 @@ TEST_CASE("attend_cached: dense path equals dense attention, and gated all-true 
     attention.attend_cached(q.data().data(), seq, 2, cache, sparse.data().data());
     const std::vector<bool> all(seq, true);
     kernels::CacheAttendOptions gate;
-    gate.path = kernels::CachePath::Gated;
+    gate.path = kernels::AttentionPath::Gated;
     gate.keep_mask = &all;
     attention.attend_cached(q.data().data(), seq, 2, cache, gated.data().data(), gate);
     CHECK(max_abs_diff(gated, sparse) == 0.0f);
@@ -333,7 +333,7 @@ TEST_CASE("decode: a window and block of SIZE_MAX attend every cached slot exact
     const Tensor3 q = seeded_tensor(1, n, heads, dim), k = seeded_tensor(2, n, kv_heads, dim),
                  v = seeded_tensor(3, n, kv_heads, dim);
     kernels::CacheAttendOptions dense;
-    dense.path = kernels::CachePath::Dense;
+    dense.path = kernels::AttentionPath::Dense;
     KvCache cache(n, kv_heads, dim, kMax), dense_cache(n, kv_heads, dim, kMax);
     KvCacheF16 half(n, kv_heads, dim, kMax), dense_half(n, kv_heads, dim, kMax);
     Tensor3 expected = Tensor3::zeros(1, heads, dim), expected_half = Tensor3::zeros(1, heads, dim);
@@ -358,7 +358,7 @@ TEST_CASE("decode: a window and block of SIZE_MAX attend every cached slot exact
     CHECK(max_abs_diff(out, dense_out) == 0.0f);
     const std::vector<bool> none(n, false);
     kernels::CacheAttendOptions gated;
-    gated.path = kernels::CachePath::Gated;
+    gated.path = kernels::AttentionPath::Gated;
     gated.keep_mask = &none;
     Tensor3 gated_out = Tensor3::zeros(n, heads, dim);
     attention.attend_cached(q.data().data(), n, heads, batched, gated_out.data().data(), gated);
