@@ -1,71 +1,16 @@
 #include "src/kv_store.h"
 
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "kernels/attention/fastgrnn_gate.h"
 #include "kernels/common/size_math.h"
 #include "src/runtime_error.h"
+#include "src/salience_track.h"
 
 namespace runtime {
 namespace {
-
-// Per-layer FastGRNN salience of every slot, kept in step with the cache's slots.
-class SalienceTrack {
-public:
-    SalienceTrack(size_t n_layer, size_t capacity, size_t kv_heads, size_t head_dim)
-        : gate_(head_dim), kv_heads_(kv_heads), head_dim_(head_dim), salience_(n_layer, std::vector<float>(capacity)),
-          state_(n_layer, std::vector<float>(gate_.hidden_dim())), saved_state_(state_),
-          input_(head_dim), next_(gate_.hidden_dim()), order_(capacity), keep_(capacity) {}
-
-    void begin_step(size_t layer) { saved_state_[layer] = state_[layer]; }
-    void restore_step(size_t layer) { state_[layer] = saved_state_[layer]; }
-    void reset() {
-        for (auto& h : state_) std::fill(h.begin(), h.end(), 0.0f);
-    }
-
-    // The key row k (kv_heads x head_dim) went into `slot`, after `victim` (npos: none) was evicted.
-    void append(size_t layer, size_t slot, size_t victim, size_t len_before, const float* k) {
-        std::vector<float>& s = salience_[layer];
-        if (victim != kernels::KvCache::npos)
-            std::copy(s.begin() + static_cast<std::ptrdiff_t>(victim + 1), s.begin() + static_cast<std::ptrdiff_t>(len_before),
-                      s.begin() + static_cast<std::ptrdiff_t>(victim));
-        std::fill(input_.begin(), input_.end(), 0.0f);
-        for (size_t h = 0; h < kv_heads_; ++h)
-            for (size_t d = 0; d < head_dim_; ++d) input_[d] += k[h * head_dim_ + d] / static_cast<float>(kv_heads_);
-        gate_.step(input_.data(), state_[layer].data(), next_.data());
-        state_[layer].swap(next_);
-        double norm = 0.0;
-        for (float x : state_[layer]) norm += double(x) * x;
-        s[slot] = static_cast<float>(std::sqrt(norm));
-    }
-
-    // Keeps the top_k most salient of slots [0, len) (ties: lower slot); the kernel adds window and globals.
-    const std::vector<bool>& keep_mask(size_t layer, size_t len, size_t top_k) {
-        const std::vector<float>& s = salience_[layer];
-        std::fill(keep_.begin(), keep_.end(), false);
-        top_k = std::min(top_k, len);
-        for (size_t i = 0; i < len; ++i) order_[i] = static_cast<uint32_t>(i);
-        const auto more_salient = [&](uint32_t a, uint32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); };
-        std::nth_element(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(top_k),
-                         order_.begin() + static_cast<std::ptrdiff_t>(len), more_salient);
-        for (size_t i = 0; i < top_k; ++i) keep_[order_[i]] = true;
-        return keep_;
-    }
-
-private:
-    kernels::FastGrnnGate gate_;
-    size_t kv_heads_, head_dim_;
-    std::vector<std::vector<float>> salience_;      // [layer][slot]
-    std::vector<std::vector<float>> state_;         // [layer][hidden]
-    std::vector<std::vector<float>> saved_state_;   // at the start of the step
-    std::vector<float> input_, next_;
-    std::vector<uint32_t> order_;
-    std::vector<bool> keep_;
-};
 
 template <typename Row>
 class LayeredKvStore final : public KvStore {
