@@ -40,8 +40,6 @@ std::string utc_now() {
     return text;
 }
 
-const char* kv_type_name(const TransformerOptions& o) { return o.sparse.kv_dtype == kernels::KvDtype::F16 ? "f16" : "f32"; }
-
 std::string count_label(uint64_t n) {
     if (n < 1000000) return fmt::format("{:.0f}K", n / 1e3);
     if (n < 1000000000) return fmt::format("{:.0f}M", n / 1e6);
@@ -124,27 +122,29 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
     const ModelInfo info = describe_model(model.file());
     report.model_n_params = info.parameters;
     report.model_type = model_type(model.file(), info);
-    report.options = params.options;
-    report.options.n_ctx = std::max(params.options.n_ctx, longest);
+    report.config = params.config;
+    report.config.n_ctx = std::max(params.config.n_ctx, longest);
 
     Rng rng(42);
     std::vector<int32_t> tokens(static_cast<size_t>(longest));
     for (int32_t& token : tokens) token = static_cast<int32_t>(rng.next() % static_cast<uint64_t>(model.config().n_vocab));
     if (params.bos >= 0) tokens[0] = params.bos;
     std::vector<float> logits(static_cast<size_t>(model.config().n_vocab));
-    const std::vector<unsigned> thread_counts = params.threads.empty() ? std::vector<unsigned>{params.options.n_threads} : params.threads;
+    const std::vector<unsigned> thread_counts =
+        params.threads.empty() ? std::vector<unsigned>{params.config.n_threads} : params.threads;
     const auto tell = [&](const std::string& step) {
         if (progress) progress(step);
     };
 
-    for (AttentionMode attention : params.attention) {
+    for (kernels::AttentionPath attention : params.attention) {
         for (unsigned threads : thread_counts) {
-            TransformerOptions options = report.options;
-            options.attention = attention;
-            options.n_threads = threads;
-            const std::string config = fmt::format("{}, {} thread{}", attention_mode_name(attention), threads, threads > 1 ? "s" : "");
+            RunConfig row = report.config;
+            row.attention = attention;
+            row.n_threads = threads;
+            const std::string config =
+                fmt::format("{}, {} thread{}", attention_name(attention), threads, threads > 1 ? "s" : "");
             tell(config + ": warm-up");
-            Transformer t(model, options);
+            Transformer t(model, row);
             t.warm_up();
             for (int64_t depth : params.depth) {
                 reset_peak_rss();
@@ -178,7 +178,7 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
                     }
                     mean_and_stddev(r.samples_ns, r.avg_ns, r.stddev_ns);
                     mean_and_stddev(r.samples_ts, r.avg_ts, r.stddev_ts);
-                    r.kv_bytes = Transformer::kv_bytes_for(model.config(), options, depth + size.n_prompt + size.n_gen);
+                    r.kv_bytes = Transformer::kv_bytes_for(model.config(), row, depth + size.n_prompt + size.n_gen);
                     r.peak_rss_mb = static_cast<double>(peak_rss_bytes()) / kMiB;
                     report.results.push_back(std::move(r));
                 }
@@ -189,7 +189,8 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
 }
 
 BenchTable model_bench_table(const ModelBenchReport& report) {
-    const TransformerOptions& o = report.options;
+    const RunConfig& o = report.config;
+    const char* kv_type = kv_type_name(o.sparse.kv_dtype);
     BenchTable table({{"model_filename", "", true},   {"model_type", "model"}, {"model_size", "size"},
                       {"model_n_params", "params"},   {"attention", "attention"}, {"n_batch", ""},
                       {"n_threads", "threads"},       {"type_k", ""},          {"type_v", ""},
@@ -206,9 +207,9 @@ BenchTable model_bench_table(const ModelBenchReport& report) {
                        BenchCell::unsigned_integer(report.model_size).with_md(mib(static_cast<double>(report.model_size))),
                        BenchCell::unsigned_integer(report.model_n_params)
                            .with_md(fmt::format("{:.2f} M", static_cast<double>(report.model_n_params) / 1e6)),
-                       BenchCell::text(attention_mode_name(r.attention)), BenchCell::integer(o.n_batch),
-                       BenchCell::unsigned_integer(r.n_threads), BenchCell::text(kv_type_name(o)),
-                       BenchCell::text(kv_type_name(o)), BenchCell::text(kv_type_name(o)),
+                       BenchCell::text(attention_name(r.attention)), BenchCell::integer(o.n_batch),
+                       BenchCell::unsigned_integer(r.n_threads), BenchCell::text(kv_type), BenchCell::text(kv_type),
+                       BenchCell::text(kv_type),
                        BenchCell::unsigned_integer(o.sparse.window), BenchCell::unsigned_integer(o.sparse.block_size),
                        BenchCell::integer(o.kv_budget), BenchCell::integer(r.n_prompt), BenchCell::integer(r.n_gen),
                        BenchCell::integer(r.n_depth), BenchCell::text(r.name()), BenchCell::text(r.test_time),
@@ -223,8 +224,9 @@ BenchTable model_bench_table(const ModelBenchReport& report) {
 
 SvgPlot plot_model_bench(const ModelBenchReport& report) {
     SvgPlot plot;
-    plot.title = fmt::format("{}: time per token ({} KV{})", report.model_type, kv_type_name(report.options),
-                             report.options.kv_budget > 0 ? fmt::format(", budget {}", report.options.kv_budget) : "");
+    const RunConfig& c = report.config;
+    plot.title = fmt::format("{}: time per token ({} KV{})", report.model_type, kv_type_name(c.sparse.kv_dtype),
+                             c.kv_budget > 0 ? fmt::format(", budget {}", c.kv_budget) : "");
     plot.x_label = "sequence length at the end of the test (depth + tokens)";
     plot.y_label = "ms per token";
     plot.log_y = true;
@@ -232,7 +234,7 @@ SvgPlot plot_model_bench(const ModelBenchReport& report) {
     for (const ModelBenchResult& r : report.results) several_thread_counts |= r.n_threads != report.results.front().n_threads;
     for (const ModelBenchResult& r : report.results) {
         const int64_t tokens = r.n_prompt + r.n_gen;
-        std::string name = fmt::format("{} {}", attention_mode_name(r.attention),
+        std::string name = fmt::format("{} {}", attention_name(r.attention),
                                        r.n_prompt > 0 ? fmt::format("pp{}", r.n_prompt) : fmt::format("tg{}", r.n_gen));
         if (several_thread_counts) name += fmt::format(", {} threads", r.n_threads);
         auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const PlotSeries& s) { return s.name == name; });

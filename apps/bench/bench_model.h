@@ -28,15 +28,15 @@ struct ModelBenchParams {
     std::vector<int64_t> n_prompt{512};
     std::vector<int64_t> n_gen{128};
     std::vector<int64_t> depth{0};
-    std::vector<AttentionMode> attention{AttentionMode::Sparse};
-    std::vector<unsigned> threads;  // empty: options.n_threads
+    std::vector<kernels::AttentionPath> attention{kernels::AttentionPath::Sparse};
+    std::vector<unsigned> threads;  // empty: config.n_threads
     int repetitions = 5;
     int32_t bos = -1;               // the first token when >= 0 (models that add BOS)
-    TransformerOptions options;     // batch, window, block, KV type and budget; n_ctx is raised to fit every test
+    RunConfig config;               // batch, window, block, KV type and budget; n_ctx is raised to fit every test
 };
 
 struct ModelBenchResult {
-    AttentionMode attention = AttentionMode::Sparse;
+    kernels::AttentionPath attention = kernels::AttentionPath::Sparse;
     unsigned n_threads = 1;
     int64_t n_prompt = 0, n_gen = 0, n_depth = 0;
     std::string test_time;           // when the test started, RFC 3339 UTC
@@ -54,7 +54,7 @@ struct ModelBenchReport {
     std::string model_type;  // "llama 135M Q4_0": architecture, parameters, llama.cpp file type
     uint64_t model_size = 0;
     uint64_t model_n_params = 0;
-    TransformerOptions options;  // shared by every result (each has its own threads and attention)
+    RunConfig config;  // shared by every result (each has its own threads and attention)
     std::vector<ModelBenchResult> results;
 };
 

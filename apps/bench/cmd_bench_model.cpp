@@ -24,10 +24,8 @@ struct BenchModelFlags {
     std::vector<int64_t> n_prompt{512}, n_gen{128}, depth{0};
     std::vector<std::string> attention{"sparse"};
     std::vector<unsigned> threads;
-    int64_t batch = 512;
     int repetitions = 5;
-    CacheFlags cache;
-    CLI::App* app = nullptr;
+    RuntimeFlags runtime;  // the batch and cache flags; -t and --attention are the lists above
 };
 
 // What runs, on stderr once the run has taken a second: one line redrawn in place on a terminal, else a line
@@ -59,8 +57,6 @@ private:
 int run_bench_model(const BenchModelFlags& f) {
     if (!f.plot.empty()) runtime::check_can_create(f.plot);
     const runtime::Model model = runtime::Model::open(f.model);
-    runtime::RunConfig config = run_config(*f.app, f.cache);
-    config.n_batch = f.batch;
     runtime::ModelBenchParams params;
     params.n_prompt = f.n_prompt;
     params.n_gen = f.n_gen;
@@ -68,8 +64,8 @@ int run_bench_model(const BenchModelFlags& f) {
     params.repetitions = f.repetitions;
     params.threads = f.threads;
     params.attention.clear();
-    for (const std::string& name : f.attention) params.attention.push_back(runtime::parse_attention_mode(name));
-    params.options = runtime::transformer_options(config, model);
+    for (const std::string& name : f.attention) params.attention.push_back(runtime::parse_attention(name));
+    params.config = resolved_run_config(f.runtime, model);
     const runtime::TokenizerSummary tok = runtime::describe_model(model.file()).tokenizer;
     if (tok.add_bos.value_or(false) && tok.bos) params.bos = static_cast<int32_t>(*tok.bos);
 
@@ -87,7 +83,6 @@ int run_bench_model(const BenchModelFlags& f) {
 void add_bench_model_command(CLI::App& bench, CommandList& commands) {
     auto f = std::make_shared<BenchModelFlags>();
     CLI::App* sub = bench.add_subcommand("model", "Prompt (pp) and generation (tg) tokens/s of a model, llama-bench style");
-    f->app = sub;
     sub->add_option("model", f->model, "GGUF model")->required();
     const CLI::Validator tokens = flags::integer(0, flags::kMaxTokens);
     sub->add_option("-p,--n-prompt", f->n_prompt, "Prompt lengths, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
@@ -98,7 +93,7 @@ void add_bench_model_command(CLI::App& bench, CommandList& commands) {
         ->delimiter(',')
         ->check(CLI::IsMember({"dense", "sparse", "gated"}))
         ->capture_default_str();
-    add_batch_flag(*sub, f->batch);
+    add_batch_flag(*sub, f->runtime.config.n_batch);
     sub->add_option("-r,--repetitions", f->repetitions, "Timed runs per test")->capture_default_str()
         ->check(flags::integer(1, flags::kMaxCount));
     sub->add_option("-o,--output", f->output, "md, csv, json or jsonl")
@@ -106,6 +101,6 @@ void add_bench_model_command(CLI::App& bench, CommandList& commands) {
         ->capture_default_str();
     sub->add_option("--plot", f->plot, "Also draw ms per token against sequence length (SVG file)")
         ->check(flags::not_empty());
-    add_cache_flags(*sub, f->cache);
+    add_cache_flags(*sub, f->runtime);
     commands.push_back({sub, [f] { return run_bench_model(*f); }});
 }

@@ -2,17 +2,26 @@
 
 #include "apps/cli/flag_checks.h"
 
-void add_cache_flags(CLI::App& sub, CacheFlags& f) {
-    sub.add_option("--window", f.window, "Sparse attention local window (default 128)")
+void add_cache_flags(CLI::App& sub, RuntimeFlags& f) {
+    // Added first: CLI11 runs the callbacks of the given options in the order they were added, so the flags
+    // below write over what the preset sets.
+    sub.add_option_function<std::string>(
+        "--preset",
+        [&f](const std::string& name) {
+            f.preset = name;
+            runtime::apply_preset(name, f.config);
+        },
+        "pi-zero-2w: window 64, block 32, 4 threads, KV budget for 400 MB RSS");
+    sub.add_option("--window", f.config.sparse.window, "Sparse attention local window (default 128)")
         ->check(flags::integer(1, flags::kMaxTokens));
-    sub.add_option("--block", f.block, "Landmark block size (default 64)")->check(flags::integer(1, flags::kMaxTokens));
-    sub.add_option("--gate-top-k", f.gate_top_k, "Gated attention: salient tokens kept")
+    sub.add_option("--block", f.config.sparse.block_size, "Landmark block size (default 64)")
+        ->check(flags::integer(1, flags::kMaxTokens));
+    sub.add_option("--gate-top-k", f.config.gate_top_k, "Gated attention: salient tokens kept")
         ->capture_default_str()
         ->check(flags::integer(0, flags::kMaxTokens));
-    sub.add_option("--kv-budget", f.kv_budget, "KV slots per layer with H2O eviction (0: none)")
+    sub.add_option("--kv-budget", f.config.kv_budget, "KV slots per layer with H2O eviction (0: none)")
         ->check(flags::integer(0, flags::kMaxTokens));
     sub.add_option("--kv-type", f.kv_type, "KV cache f16 | f32 (default f16)");
-    sub.add_option("--preset", f.preset, "pi-zero-2w: window 64, block 32, 4 threads, KV budget for 400 MB RSS");
 }
 
 template <typename T>
@@ -29,28 +38,19 @@ CLI::Option* add_batch_flag(CLI::App& sub, int64_t& batch) {
 }
 
 void add_runtime_flags(CLI::App& sub, RuntimeFlags& f) {
-    add_threads_flag(sub, f.threads, "Threads; default: physical cores");
-    add_batch_flag(sub, f.batch);
+    add_threads_flag(sub, f.config.n_threads, "Threads; default: physical cores");
+    add_batch_flag(sub, f.config.n_batch);
     sub.add_option("--attention", f.attention, "dense | sparse | gated (default sparse)");
-    add_cache_flags(sub, f.cache);
+    add_cache_flags(sub, f);
 }
 
-runtime::RunConfig run_config(const CLI::App& sub, const CacheFlags& f) {
-    const auto given = [&](const char* name) { return sub.count(name) > 0; };
-    runtime::RunConfig c;
-    c.preset = f.preset;
-    if (given("--window")) c.window = f.window;
-    if (given("--block")) c.block = f.block;
-    if (given("--kv-type")) c.kv_type = runtime::parse_kv_type(f.kv_type);
-    if (given("--kv-budget")) c.kv_budget = f.kv_budget;
-    c.gate_top_k = f.gate_top_k;
+runtime::RunConfig given_run_config(const RuntimeFlags& f) {
+    runtime::RunConfig c = f.config;
+    c.sparse.kv_dtype = runtime::parse_kv_type(f.kv_type);
+    c.attention = runtime::parse_attention(f.attention);
     return c;
 }
 
-runtime::RunConfig run_config(const CLI::App& sub, const RuntimeFlags& f) {
-    runtime::RunConfig c = run_config(sub, f.cache);
-    if (sub.count("-t") > 0) c.n_threads = f.threads;
-    c.n_batch = f.batch;
-    if (sub.count("--attention") > 0) c.attention = runtime::parse_attention_mode(f.attention);
-    return c;
+runtime::RunConfig resolved_run_config(const RuntimeFlags& f, const runtime::Model& model) {
+    return runtime::resolve_run_config(given_run_config(f), f.preset, model);
 }

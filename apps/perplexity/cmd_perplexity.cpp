@@ -23,10 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 struct PerplexityFlags {
     std::string model, text_file, compare, output = "text";
-    int64_t n_ctx = 512;
     int64_t chunks = -1;
-    RuntimeFlags runtime;
-    CLI::App* app = nullptr;
+    RuntimeFlags runtime;  // -c, the window, is its context
 };
 
 // "[=======>      ] 12/40 windows, 0.35 s each, 10 s left", redrawn in place.
@@ -40,20 +38,20 @@ void print_progress(const runtime::PerplexityResult& r, double seconds) {
     std::fflush(stderr);
 }
 
-std::string config_summary(const runtime::TransformerOptions& o) {
-    std::string s = runtime::attention_mode_name(o.attention);
-    if (o.attention != runtime::AttentionMode::Dense) s += fmt::format(" (window {}, block {})", o.sparse.window, o.sparse.block_size);
+std::string config_summary(const runtime::RunConfig& o) {
+    std::string s = runtime::attention_name(o.attention);
+    if (o.attention != kernels::AttentionPath::Dense)
+        s += fmt::format(" (window {}, block {})", o.sparse.window, o.sparse.block_size);
     if (o.kv_budget > 0) s += fmt::format(", KV budget {}", o.kv_budget);
     return s;
 }
 
-void print_text(const runtime::PerplexityResult& r, const runtime::TransformerOptions& test,
-                const runtime::TransformerOptions* base) {
+void print_text(const runtime::PerplexityResult& r, const runtime::RunConfig& test, const runtime::RunConfig* base) {
     fmt::print("PPL = {:.4f} +/- {:.5f}\n", r.nll.perplexity(), r.nll.perplexity_uncertainty());
     if (!r.comparison) return;
     const runtime::DistributionComparison& c = *r.comparison;
-    const char* test_name = runtime::attention_mode_name(test.attention);
-    const char* base_name = runtime::attention_mode_name(base->attention);
+    const char* test_name = runtime::attention_name(test.attention);
+    const char* base_name = runtime::attention_name(base->attention);
     fmt::print("{} PPL = {:.4f} +/- {:.5f}\n", base_name, c.base().perplexity(), c.base().perplexity_uncertainty());
     fmt::print("PPL({}) / PPL({}) = {:.5f} +/- {:.5f} ({:+.3f} %)\n", test_name, base_name, c.ppl_ratio(),
                c.ppl_ratio_uncertainty(), 100.0 * (c.ppl_ratio() - 1.0));
@@ -62,11 +60,11 @@ void print_text(const runtime::PerplexityResult& r, const runtime::TransformerOp
 }
 
 void print_json(const runtime::PerplexityResult& r, const std::vector<double>& running, const PerplexityFlags& f,
-                size_t n_tokens, const runtime::TransformerOptions& test, const runtime::TransformerOptions* base) {
+                size_t n_tokens, const runtime::RunConfig& test, const runtime::RunConfig* base) {
     runtime::JsonWriter json;
     json.begin_object().key("model_filename").value(f.model).key("n_tokens").value(n_tokens);
-    json.key("n_ctx").value(f.n_ctx).key("windows").value(r.windows).key("scored").value(r.nll.count());
-    json.key("attention").value(runtime::attention_mode_name(test.attention));
+    json.key("n_ctx").value(test.n_ctx).key("windows").value(r.windows).key("scored").value(r.nll.count());
+    json.key("attention").value(runtime::attention_name(test.attention));
     json.key("window").value(test.sparse.window).key("block").value(test.sparse.block_size);
     json.key("kv_budget").value(test.kv_budget);
     json.key("ppl").value(r.nll.perplexity()).key("ppl_uncertainty").value(r.nll.perplexity_uncertainty());
@@ -75,7 +73,7 @@ void print_json(const runtime::PerplexityResult& r, const std::vector<double>& r
     json.end_array();
     if (r.comparison) {
         const runtime::DistributionComparison& c = *r.comparison;
-        json.key("compare").begin_object().key("base_attention").value(runtime::attention_mode_name(base->attention));
+        json.key("compare").begin_object().key("base_attention").value(runtime::attention_name(base->attention));
         json.key("base_ppl").value(c.base().perplexity()).key("base_ppl_uncertainty").value(c.base().perplexity_uncertainty());
         json.key("ppl_ratio").value(c.ppl_ratio()).key("ppl_ratio_uncertainty").value(c.ppl_ratio_uncertainty());
         json.key("kld_mean").value(c.mean_kld()).key("kld_uncertainty").value(c.kld_uncertainty());
@@ -89,28 +87,26 @@ void print_json(const runtime::PerplexityResult& r, const std::vector<double>& r
 int run_perplexity(const PerplexityFlags& f) {
     const runtime::Model model = runtime::Model::open(f.model);
     const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
-    runtime::RunConfig config = run_config(*f.app, f.runtime);
-    config.n_ctx = f.n_ctx;
-    const runtime::TransformerOptions test_options = runtime::transformer_options(config, model);
-    runtime::Transformer test(model, test_options);
+    const runtime::RunConfig config = resolved_run_config(f.runtime, model);
+    runtime::Transformer test(model, config);
     // The base: the same run with the compared attention over the whole window, nothing evicted.
     std::unique_ptr<runtime::Transformer> base;
     if (!f.compare.empty()) {
-        runtime::TransformerOptions o = test_options;
-        o.attention = runtime::parse_attention_mode(f.compare);
-        o.kv_budget = 0;
-        base = std::make_unique<runtime::Transformer>(model, o);
+        runtime::RunConfig base_config = config;
+        base_config.attention = runtime::parse_attention(f.compare);
+        base_config.kv_budget = 0;
+        base = std::make_unique<runtime::Transformer>(model, base_config);
     }
 
     const std::vector<int32_t> tokens = tok.encode(read_text_file(f.text_file, "text file"), /*add_special=*/true);
     runtime::PerplexityOptions options;
-    options.n_ctx = f.n_ctx;
+    options.n_ctx = config.n_ctx;
     options.max_windows = f.chunks;
     options.bos = tok.add_bos() ? tok.bos() : -1;
     fmt::print(stderr, "perplexity: {} tokens, {} windows of {} scoring the last {} tokens each, {} threads, {}{}\n",
-               tokens.size(), runtime::perplexity_windows(tokens.size(), options), f.n_ctx,
-               runtime::scored_per_window(f.n_ctx), test_options.n_threads,
-               config_summary(test_options), base ? fmt::format("; base {}", config_summary(base->options())) : "");
+               tokens.size(), runtime::perplexity_windows(tokens.size(), options), config.n_ctx,
+               runtime::scored_per_window(config.n_ctx), config.n_threads,
+               config_summary(config), base ? fmt::format("; base {}", config_summary(base->config())) : "");
 
     const bool text = f.output == "text";
     std::vector<double> running;
@@ -124,8 +120,8 @@ int run_perplexity(const PerplexityFlags& f) {
         }
         print_progress(r, std::chrono::duration<double>(Clock::now() - start).count());
     });
-    if (text) print_text(result, test_options, base ? &base->options() : nullptr);
-    else print_json(result, running, f, tokens.size(), test_options, base ? &base->options() : nullptr);
+    if (text) print_text(result, config, base ? &base->config() : nullptr);
+    else print_json(result, running, f, tokens.size(), config, base ? &base->config() : nullptr);
     return 0;
 }
 
@@ -134,10 +130,10 @@ int run_perplexity(const PerplexityFlags& f) {
 void add_perplexity_command(CLI::App& parent, CommandList& commands) {
     auto f = std::make_shared<PerplexityFlags>();
     CLI::App* sub = parent.add_subcommand("perplexity", "Perplexity of a model over a text (llama-perplexity's method)");
-    f->app = sub;
+    f->runtime.config.n_ctx = 512;
     sub->add_option("model", f->model, "GGUF model file")->required();
     sub->add_option("-f,--file", f->text_file, "Text to score")->required();
-    sub->add_option("-c,--ctx-size", f->n_ctx, "Tokens per window; the second half of each is scored")
+    sub->add_option("-c,--ctx-size", f->runtime.config.n_ctx, "Tokens per window; the second half of each is scored")
         ->capture_default_str()
         ->check(flags::integer(3, flags::kMaxTokens));
     sub->add_option("--chunks", f->chunks, "Windows to evaluate; -1: all")->capture_default_str()

@@ -14,7 +14,7 @@ namespace {
 constexpr size_t kLogitPiece = 64;
 
 void check_fits(const Transformer& t, int64_t n_ctx) {
-    const TransformerOptions& o = t.options();
+    const RunConfig& o = t.config();
     if (o.kv_budget == 0 && o.n_ctx < n_ctx)
         throw Error(fmt::format("the context ({} tokens) is smaller than a perplexity window of {}", o.n_ctx, n_ctx));
 }

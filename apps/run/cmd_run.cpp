@@ -15,6 +15,7 @@
 #include "apps/cli/text_input.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
+#include "src/run_defaults.h"
 #include "src/runtime_error.h"
 #include "src/system_info.h"
 #include "tokenizer/tokenizer.h"
@@ -26,7 +27,6 @@ using Clock = std::chrono::steady_clock;
 struct RunOptions {
     std::string model, model_flag, prompt, prompt_file;
     int64_t n_predict = 128;
-    int64_t n_ctx = 0;
     RuntimeFlags runtime;
     runtime::SamplerParams sampler;
     int64_t seed = -1;
@@ -41,11 +41,10 @@ struct RunOptions {
 
 double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
-runtime::RunConfig run_config(const RunOptions& o) {
-    runtime::RunConfig c = run_config(*o.app, o.runtime);
-    if (o.given("-c")) c.n_ctx = o.n_ctx;
+runtime::RunConfig run_config(const RunOptions& o, const runtime::Model& model) {
+    runtime::RunConfig c = given_run_config(o.runtime);
     c.track_salience = runtime::parse_deadline_policy(o.on_deadline) == runtime::DeadlinePolicy::Degrade;
-    return c;
+    return runtime::resolve_run_config(c, o.runtime.preset, model);
 }
 
 std::string read_prompt(const RunOptions& o) {
@@ -79,8 +78,8 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
                  s.generated, s.decode_steps, s.decode_ms, decode_tps, m.bytes_per_token() * decode_tps / 1e9);
     spdlog::info("memory: peak RSS {:.1f} MiB, KV cache {:.1f} MiB ({} of {} slots, {}), evictions {}",
                  runtime::peak_rss_bytes() / 1048576.0, t.kv_bytes() / 1048576.0, t.kv_len(),
-                 t.options().kv_budget > 0 ? t.options().kv_budget : t.options().n_ctx,
-                 t.options().sparse.kv_dtype == kernels::KvDtype::F16 ? "f16" : "f32", t.evictions());
+                 t.config().kv_budget > 0 ? t.config().kv_budget : t.config().n_ctx,
+                 runtime::kv_type_name(t.config().sparse.kv_dtype), t.evictions());
     spdlog::info("deadline misses {}{}{}; stop: {}", s.deadline_misses,
                  s.deadline_misses > 0 ? fmt::format(" (last at {})", s.missed_checkpoint) : "",
                  s.degraded_top_k >= 0 ? fmt::format(", degraded to gated top-k {}", s.degraded_top_k) : "",
@@ -98,13 +97,13 @@ int run(RunOptions& o) {
     const Clock::time_point load_start = Clock::now();
     const runtime::Model model = runtime::Model::open(o.model);
     const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
-    const runtime::TransformerOptions topts = runtime::transformer_options(run_config(o), model);
-    runtime::Transformer transformer(model, topts);
+    const runtime::RunConfig config = run_config(o, model);
+    runtime::Transformer transformer(model, config);
     const double load_ms = ms_since(load_start);
     spdlog::debug("{}: {} layers, {} heads ({} kv) of {}, {} attention, window {}, block {}, context {}, KV budget {}, "
                   "{} threads", o.model, model.config().n_layer, model.config().n_head, model.config().n_head_kv,
-                  model.config().head_dim, runtime::attention_mode_name(topts.attention), topts.sparse.window,
-                  topts.sparse.block_size, topts.n_ctx, topts.kv_budget, topts.n_threads);
+                  model.config().head_dim, runtime::attention_name(config.attention), config.sparse.window,
+                  config.sparse.block_size, config.n_ctx, config.kv_budget, config.n_threads);
 
     runtime::SamplerParams sp = o.sampler;
     sp.seed = o.seed >= 0 ? static_cast<uint64_t>(o.seed) : std::random_device{}();
@@ -176,7 +175,8 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("-n,--n-predict", o->n_predict, "Tokens to generate; 0: none; -1: until end of generation (or forever)")
         ->capture_default_str()
         ->check(flags::integer(-1, flags::kMaxCount));
-    sub->add_option("-c,--ctx-size", o->n_ctx, "Context (KV slots per layer); default min(trained context, 4096)")
+    sub->add_option("-c,--ctx-size", o->runtime.config.n_ctx,
+                    "Context (KV slots per layer); default min(trained context, 4096)")
         ->check(flags::integer(1, flags::kMaxTokens));
     add_runtime_flags(*sub, o->runtime);
     sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str()

@@ -6,7 +6,7 @@
 #include <regex>
 #include <string>
 
-#include "src/run_config.h"
+#include "src/run_defaults.h"
 #include "src/system_info.h"
 #include "src/transformer.h"
 #include "support/cli_runner.h"
@@ -66,24 +66,25 @@ TEST_CASE("generated models: SmolLM2 shapes in Q4_0 and Q8_0, runnable within th
 
     // Filled to a KV budget computed for a tighter limit than 400 MB, the run stays under that limit.
     const runtime::Model model = runtime::Model::open(dir.file("smol-2l-Q4_0.gguf"));
-    runtime::RunConfig config;
-    config.preset = "pi-zero-2w";
-    runtime::TransformerOptions options = runtime::transformer_options(config, model);
+    runtime::RunConfig config = runtime::unresolved_run_config();
+    runtime::apply_preset(runtime::kPiZeroPreset, config);
+    config = runtime::resolve_run_config(config, runtime::kPiZeroPreset, model);
     // A limit leaving about 256 KV slots: everything the process holds, weights, scratch, margin, 256 slots.
     const uint64_t rss_now = runtime::current_rss_bytes();
-    const uint64_t base = rss_now + model.weight_bytes() + runtime::Transformer::scratch_bytes(model.config(), options.n_batch);
+    const uint64_t scratch = runtime::Transformer::scratch_bytes(model.config(), config.n_batch);
+    const uint64_t base = rss_now + model.weight_bytes() + scratch;
     const uint64_t per_slot = 2 * 2 * 3 * 64 * 2 + 64;  // 2 layers of fp16 k and v rows, plus bookkeeping
     const uint64_t limit = (base + 256 * per_slot) * 16 / 15;
-    options.kv_budget = runtime::kv_budget_for_rss(model, options, limit, rss_now);
-    CHECK(options.kv_budget >= 200);
-    CHECK(options.kv_budget <= 300);
+    config.kv_budget = runtime::kv_budget_for_rss(model, config, limit, rss_now);
+    CHECK(config.kv_budget >= 200);
+    CHECK(config.kv_budget <= 300);
 
-    runtime::Transformer t(model, options);
-    std::vector<int32_t> tokens(static_cast<size_t>(options.kv_budget) + 40);
+    runtime::Transformer t(model, config);
+    std::vector<int32_t> tokens(static_cast<size_t>(config.kv_budget) + 40);
     for (size_t i = 0; i < tokens.size(); ++i) tokens[i] = static_cast<int32_t>((i * 7919) % 49152);
     std::vector<float> logits(49152);
     t.forward(tokens.data(), tokens.size(), logits.data());  // fills the cache and evicts 40
-    CHECK(t.kv_len() == static_cast<size_t>(options.kv_budget));
+    CHECK(t.kv_len() == static_cast<size_t>(config.kv_budget));
     CHECK(t.evictions() == 40);
     if (kMeasuresRss) CHECK(runtime::peak_rss_bytes() <= limit);
 }

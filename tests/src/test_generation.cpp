@@ -29,10 +29,10 @@ runtime::SamplerParams greedy() {
     return p;
 }
 
-runtime::TransformerOptions dense(int64_t n_ctx = 512) {
-    runtime::TransformerOptions o;
+runtime::RunConfig dense(int64_t n_ctx = 512) {
+    runtime::RunConfig o;
     o.n_ctx = n_ctx;
-    o.attention = runtime::AttentionMode::Dense;
+    o.attention = kernels::AttentionPath::Dense;
     return o;
 }
 
@@ -46,18 +46,18 @@ struct Run {
     Output out;
     runtime::GenerationStats stats;
     int64_t n_past = 0;
-    runtime::AttentionMode mode_after = runtime::AttentionMode::Dense;
+    kernels::AttentionPath attention_after = kernels::AttentionPath::Dense;
 };
 
 Run generate(const runtime::Model& model, const tokenizer::Tokenizer& tok, const runtime::GenerationOptions& g,
-             const runtime::TransformerOptions& o, const std::vector<int32_t>& prompt) {
+             const runtime::RunConfig& o, const std::vector<int32_t>& prompt) {
     runtime::Transformer t(model, o);
     runtime::Sampler sampler(greedy(), model.config().n_vocab);
     runtime::Generator gen(t, tok, sampler, g);
     Run r;
     r.stats = gen.generate(prompt, r.out.sink());
     r.n_past = t.n_past();
-    r.mode_after = t.control().mode;
+    r.attention_after = t.control().attention;
     return r;
 }
 
@@ -194,7 +194,7 @@ TEST_CASE("generation: an impossible deadline stops at a named checkpoint, or de
     CHECK(degraded.stats.stop_reason == "n_predict");
     CHECK(degraded.stats.deadline_misses == 5);  // top-k 8, 4, 2, 1, then 0: the floor finishes steps late
     CHECK(degraded.stats.degraded_top_k == 0);
-    CHECK(degraded.mode_after == runtime::AttentionMode::Gated);
+    CHECK(degraded.attention_after == kernels::AttentionPath::Gated);
     CHECK(degraded.n_past == 20);
     // degraded while the context fits the window: gated == dense
     CHECK(degraded.out.ids == generate(s.model, s.tok, limit(20), dense(), {s.tok.bos()}).out.ids);
@@ -204,7 +204,7 @@ TEST_CASE("generation: a far deadline changes no token", "[generation][deadline]
     SKIP_WITHOUT_SHARED();
     Stories s;
     auto sparse = dense();
-    sparse.attention = runtime::AttentionMode::Sparse;
+    sparse.attention = kernels::AttentionPath::Sparse;
     sparse.sparse.window = 16;
     runtime::GenerationOptions far = limit(60);
     far.deadline_ms = 3.6e6;

@@ -40,8 +40,8 @@ std::vector<int32_t> ids(const test::json::Value& array) {
     return out;
 }
 
-runtime::TransformerOptions default_options() {
-    runtime::TransformerOptions o;  // the runtime's defaults: sparse attention, fp16 KV cache
+runtime::RunConfig default_config() {
+    runtime::RunConfig o;  // the runtime's defaults: sparse attention, fp16 KV cache
     o.n_ctx = 256;
     o.n_threads = 2;
     return o;
@@ -68,7 +68,7 @@ void check_golden(const Tolerance& tol) {
     const runtime::Model model = runtime::Model::open(test::shared_model_path(std::string(tol.model) + ".gguf"));
     const auto tokenizer = tokenizer::Tokenizer::from_gguf(model.file());
     const int64_t n_vocab = model.config().n_vocab;
-    runtime::Transformer transformer(model, default_options());
+    runtime::Transformer transformer(model, default_config());
     for (const auto& c : golden["cases"].items()) {
         const std::string where = std::string(tol.model) + " \"" + c["prompt"].as_string() + "\"";
         const std::vector<int32_t> prompt = ids(c["prompt_tokens"]);

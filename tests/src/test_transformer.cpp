@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "kernels/attention/attention_error.h"
-#include "src/run_config.h"
+#include "src/run_defaults.h"
 #include "src/runtime_error.h"
 #include "src/sampler.h"
 #include "src/transformer.h"
@@ -20,12 +20,12 @@
 
 namespace {
 
-using runtime::AttentionMode;
+using kernels::AttentionPath;
 using runtime::Transformer;
-using runtime::TransformerOptions;
+using runtime::RunConfig;
 
-TransformerOptions options(AttentionMode mode, size_t window, size_t block = 16) {
-    TransformerOptions o;
+RunConfig config(AttentionPath mode, size_t window, size_t block = 16) {
+    RunConfig o;
     o.n_ctx = 512;
     o.attention = mode;
     o.sparse.window = window;
@@ -41,7 +41,7 @@ std::vector<int32_t> tokens(size_t n) {
 }
 
 // Logits of every position of `sequence`, run in one call.
-std::vector<float> all_logits(const runtime::Model& model, const TransformerOptions& o, const std::vector<int32_t>& sequence) {
+std::vector<float> all_logits(const runtime::Model& model, const RunConfig& o, const std::vector<int32_t>& sequence) {
     Transformer t(model, o);
     std::vector<float> logits(sequence.size() * static_cast<size_t>(model.config().n_vocab));
     t.forward(sequence.data(), sequence.size(), logits.data(), true);
@@ -72,9 +72,10 @@ TEST_CASE("transformer: stories260K greedy from BOS reproduces the 200-token gol
     const runtime::Model model = runtime::Model::open(test::shared_path("models/stories260K.gguf"));
     const std::vector<int32_t> expected = test::read_ids(test::shared_path("models/stories260K.greedy200.ids"));
     REQUIRE(expected.size() == 200);
-    auto sparse_f32 = options(AttentionMode::Sparse, 256, 64);
+    auto sparse_f32 = config(AttentionPath::Sparse, 256, 64);
     sparse_f32.sparse.kv_dtype = kernels::KvDtype::F32;
-    for (const TransformerOptions& o : {options(AttentionMode::Dense, 128, 64), options(AttentionMode::Sparse, 256, 64), sparse_f32}) {
+    for (const RunConfig& o : {config(AttentionPath::Dense, 128, 64), config(AttentionPath::Sparse, 256, 64),
+                               sparse_f32}) {
         Transformer t(model, o);
         CHECK(greedy(t, 1, 200) == expected);
         CHECK(t.n_past() == 200);
@@ -85,11 +86,11 @@ TEST_CASE("transformer: sparse and gated equal dense while the context fits the 
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(120);
     const size_t n_vocab = 256;
-    const auto dense = all_logits(m.model, options(AttentionMode::Dense, 16), sequence);
-    CHECK(all_logits(m.model, options(AttentionMode::Sparse, 128), sequence) == dense);
-    CHECK(all_logits(m.model, options(AttentionMode::Gated, 128), sequence) == dense);
+    const auto dense = all_logits(m.model, config(AttentionPath::Dense, 16), sequence);
+    CHECK(all_logits(m.model, config(AttentionPath::Sparse, 128), sequence) == dense);
+    CHECK(all_logits(m.model, config(AttentionPath::Gated, 128), sequence) == dense);
 
-    const auto sparse = all_logits(m.model, options(AttentionMode::Sparse, 16), sequence);
+    const auto sparse = all_logits(m.model, config(AttentionPath::Sparse, 16), sequence);
     // positions 0..16 see their whole past inside the window: identical bits
     CHECK(std::equal(dense.begin(), dense.begin() + 17 * n_vocab, sparse.begin()));
     CHECK_FALSE(std::equal(dense.begin() + 17 * n_vocab, dense.end(), sparse.begin() + 17 * n_vocab));
@@ -98,11 +99,11 @@ TEST_CASE("transformer: sparse and gated equal dense while the context fits the 
 TEST_CASE("transformer: gated keeping every slot is sparse, and keeping none drops the log-stride tokens", "[transformer]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
-    const auto sparse = all_logits(m.model, options(AttentionMode::Sparse, 8), sequence);
-    auto keep_all = options(AttentionMode::Gated, 8);
+    const auto sparse = all_logits(m.model, config(AttentionPath::Sparse, 8), sequence);
+    auto keep_all = config(AttentionPath::Gated, 8);
     keep_all.gate_top_k = 1000;
     CHECK(all_logits(m.model, keep_all, sequence) == sparse);
-    auto keep_none = options(AttentionMode::Gated, 8);
+    auto keep_none = config(AttentionPath::Gated, 8);
     keep_none.gate_top_k = 0;
     CHECK(all_logits(m.model, keep_none, sequence) != sparse);
 }
@@ -111,8 +112,8 @@ TEST_CASE("transformer: thread count, batch size and prefill-vs-decode change no
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(70);
     const size_t n_vocab = 256;
-    for (AttentionMode mode : {AttentionMode::Dense, AttentionMode::Sparse}) {
-        auto o = options(mode, 16);
+    for (AttentionPath mode : {AttentionPath::Dense, AttentionPath::Sparse}) {
+        auto o = config(mode, 16);
         const auto reference = all_logits(m.model, o, sequence);
         o.n_threads = 2;
         CHECK(all_logits(m.model, o, sequence) == reference);
@@ -121,7 +122,7 @@ TEST_CASE("transformer: thread count, batch size and prefill-vs-decode change no
         o.sparse.kv_dtype = kernels::KvDtype::F32;  // another cache type gives other bits: a real check
         CHECK(all_logits(m.model, o, sequence) != reference);
 
-        Transformer one_by_one(m.model, options(mode, 16));
+        Transformer one_by_one(m.model, config(mode, 16));
         std::vector<float> logits(n_vocab);
         for (size_t i = 0; i < sequence.size(); ++i) {
             one_by_one.forward(&sequence[i], 1, logits.data());
@@ -132,7 +133,7 @@ TEST_CASE("transformer: thread count, batch size and prefill-vs-decode change no
 
 TEST_CASE("transformer: H2O keeps the cache within its budget far past it, and positions keep counting", "[transformer][h2o]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
-    auto o = options(AttentionMode::Sparse, 16);
+    auto o = config(AttentionPath::Sparse, 16);
     o.kv_budget = 40;
     Transformer t(m.model, o);
     CHECK(t.room() == -1);
@@ -168,8 +169,8 @@ TEST_CASE("transformer: H2O keeps the cache within its budget far past it, and p
 TEST_CASE("transformer: warm-up leaves no trace", "[transformer]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(20);
-    const auto reference = all_logits(m.model, options(AttentionMode::Sparse, 8), sequence);
-    Transformer t(m.model, options(AttentionMode::Sparse, 8));
+    const auto reference = all_logits(m.model, config(AttentionPath::Sparse, 8), sequence);
+    Transformer t(m.model, config(AttentionPath::Sparse, 8));
     t.warm_up();
     CHECK(t.n_past() == 0);
     CHECK(t.kv_len() == 0);
@@ -182,8 +183,8 @@ TEST_CASE("transformer: warm-up leaves no trace", "[transformer]") {
 TEST_CASE("transformer: a far deadline changes nothing, bit for bit", "[transformer][deadline]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(40);
-    Transformer plain(m.model, options(AttentionMode::Sparse, 8));
-    Transformer timed(m.model, options(AttentionMode::Sparse, 8));
+    Transformer plain(m.model, config(AttentionPath::Sparse, 8));
+    Transformer timed(m.model, config(AttentionPath::Sparse, 8));
     const kernels::DeadlineTimer far = deadline_in(std::chrono::hours(1));
     timed.control().deadline = &far;
     std::vector<float> a(256), b(256);
@@ -197,7 +198,7 @@ TEST_CASE("transformer: a far deadline changes nothing, bit for bit", "[transfor
 TEST_CASE("transformer: an expired deadline stops at a named checkpoint and rolls the step back", "[transformer][deadline]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     for (int64_t budget : {0, 24}) {
-        auto o = options(AttentionMode::Sparse, 8);
+        auto o = config(AttentionPath::Sparse, 8);
         o.kv_budget = budget;
         const auto prefix = tokens(30);
         Transformer t(m.model, o);
@@ -230,7 +231,7 @@ TEST_CASE("transformer: an expired deadline stops at a named checkpoint and roll
 
 TEST_CASE("transformer: bad tokens and a full context are errors naming the sizes", "[transformer][errors]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
-    auto o = options(AttentionMode::Dense, 8);
+    auto o = config(AttentionPath::Dense, 8);
     o.n_ctx = 10;
     Transformer t(m.model, o);
     std::vector<float> logits(256);
@@ -253,12 +254,12 @@ TEST_CASE("transformer: a window of SIZE_MAX is a window covering the context, b
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
     const size_t n_vocab = 256;
-    const auto dense = all_logits(m.model, options(AttentionMode::Dense, 16), sequence);
-    for (AttentionMode mode : {AttentionMode::Sparse, AttentionMode::Gated}) {
-        CHECK(all_logits(m.model, options(mode, kMax), sequence) == all_logits(m.model, options(mode, 512), sequence));
-        CHECK(all_logits(m.model, options(mode, kMax, kMax), sequence) == dense);
+    const auto dense = all_logits(m.model, config(AttentionPath::Dense, 16), sequence);
+    for (AttentionPath mode : {AttentionPath::Sparse, AttentionPath::Gated}) {
+        CHECK(all_logits(m.model, config(mode, kMax), sequence) == all_logits(m.model, config(mode, 512), sequence));
+        CHECK(all_logits(m.model, config(mode, kMax, kMax), sequence) == dense);
     }
-    Transformer one_by_one(m.model, options(AttentionMode::Sparse, kMax));
+    Transformer one_by_one(m.model, config(AttentionPath::Sparse, kMax));
     std::vector<float> logits(n_vocab);
     for (size_t i = 0; i < sequence.size(); ++i) {
         one_by_one.forward(&sequence[i], 1, logits.data());
@@ -271,29 +272,29 @@ TEST_CASE("transformer: a block of SIZE_MAX is one landmark block that never com
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
     // Causal queries use complete blocks only, and a block beyond n_ctx (512) never completes.
-    CHECK(all_logits(m.model, options(AttentionMode::Sparse, 16, kMax), sequence) ==
-          all_logits(m.model, options(AttentionMode::Sparse, 16, 513), sequence));
+    CHECK(all_logits(m.model, config(AttentionPath::Sparse, 16, kMax), sequence) ==
+          all_logits(m.model, config(AttentionPath::Sparse, 16, 513), sequence));
     // The store holds ceil(n_ctx / block) = 1 landmark block per layer, like a block of n_ctx.
-    CHECK(Transformer(m.model, options(AttentionMode::Sparse, 16, kMax)).kv_bytes() ==
-          Transformer(m.model, options(AttentionMode::Sparse, 16, 512)).kv_bytes());
-    CHECK_THROWS_WITH(Transformer(m.model, options(AttentionMode::Sparse, 16, 0)),
+    CHECK(Transformer(m.model, config(AttentionPath::Sparse, 16, kMax)).kv_bytes() ==
+          Transformer(m.model, config(AttentionPath::Sparse, 16, 512)).kv_bytes());
+    CHECK_THROWS_WITH(Transformer(m.model, config(AttentionPath::Sparse, 16, 0)),
                       Catch::Contains("attention block size must be at least 1"));
 }
 
 TEST_CASE("transformer: KV budgets refuse a window or block of SIZE_MAX instead of wrapping past the checks", "[transformer][h2o][limits]") {
     constexpr size_t kMax = std::numeric_limits<size_t>::max();
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
-    auto o = options(AttentionMode::Sparse, kMax);
+    auto o = config(AttentionPath::Sparse, kMax);
     o.kv_budget = 40;  // window + 1 global wrapped to 0 < 40: the sink became the eviction fallback
     CHECK_THROWS_WITH(Transformer(m.model, o),
                       Catch::Contains("KV budget 40 must exceed the attention window 18446744073709551615"));
     // The Pi Zero budget: at least 2 * window + globals + 1 slots (saturating), whole blocks that fit in RSS.
     const uint64_t roomy = uint64_t{1} << 40;
-    CHECK(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, 16), roomy, 0) > 0);
-    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, kMax), roomy, 0),
+    CHECK(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, 16), roomy, 0) > 0);
+    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, kMax), roomy, 0),
                       Catch::Contains("fewer than 18446744073709551615"));
-    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, kMax / 2), roomy, 0),
+    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, kMax / 2), roomy, 0),
                       Catch::Contains("fewer than 18446744073709551615"));
-    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, options(AttentionMode::Sparse, 16, kMax), roomy, 0),
+    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, 16, kMax), roomy, 0),
                       Catch::Contains("leaves room for 0 KV slots"));
 }

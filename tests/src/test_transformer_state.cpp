@@ -11,12 +11,12 @@
 
 namespace {
 
-using runtime::AttentionMode;
+using kernels::AttentionPath;
 using runtime::Transformer;
-using runtime::TransformerOptions;
+using runtime::RunConfig;
 
-TransformerOptions options(AttentionMode mode, int64_t kv_budget = 0) {
-    TransformerOptions o;
+RunConfig config(AttentionPath mode, int64_t kv_budget = 0) {
+    RunConfig o;
     o.n_ctx = 128;
     o.kv_budget = kv_budget;
     o.attention = mode;
@@ -46,8 +46,8 @@ TEST_CASE("transformer state: restoring continues bit for bit, in any attention 
           "[transformer]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
     const std::vector<int32_t> depth = tokens(60, 1), next = tokens(11, 2);
-    for (const TransformerOptions& o : {options(AttentionMode::Dense), options(AttentionMode::Sparse),
-                                        options(AttentionMode::Gated), options(AttentionMode::Sparse, 24)}) {
+    for (const RunConfig& o : {config(AttentionPath::Dense), config(AttentionPath::Sparse),
+                                        config(AttentionPath::Gated), config(AttentionPath::Sparse, 24)}) {
         Transformer t(m.model, o);
         std::vector<float> logits(256);
         t.forward(depth.data(), depth.size(), logits.data());
@@ -62,7 +62,7 @@ TEST_CASE("transformer state: restoring continues bit for bit, in any attention 
         t.restore_state(saved);
         CHECK(continue_with(t, next) == first);  // the state is not used up
 
-        TransformerOptions two_threads = o;
+        RunConfig two_threads = o;
         two_threads.n_threads = 2;
         Transformer other(m.model, two_threads);
         other.restore_state(saved);
@@ -73,14 +73,20 @@ TEST_CASE("transformer state: restoring continues bit for bit, in any attention 
 
 TEST_CASE("transformer state: a state of another cache shape is refused", "[transformer]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
-    Transformer t(m.model, options(AttentionMode::Sparse));
+    Transformer t(m.model, config(AttentionPath::Sparse));
     const Transformer::State saved = t.save_state();
-    TransformerOptions bigger = options(AttentionMode::Sparse);
+    RunConfig bigger = config(AttentionPath::Sparse);
     bigger.n_ctx = 256;
-    TransformerOptions f32 = options(AttentionMode::Sparse);
+    RunConfig f32 = config(AttentionPath::Sparse);
     f32.sparse.kv_dtype = kernels::KvDtype::F32;
-    for (const TransformerOptions& o : {bigger, f32, options(AttentionMode::Sparse, 24), options(AttentionMode::Gated)}) {
+    for (const RunConfig& o : {bigger, f32, config(AttentionPath::Sparse, 24), config(AttentionPath::Gated)}) {
         Transformer other(m.model, o);
         CHECK_THROWS_AS(other.restore_state(saved), runtime::Error);
     }
+    // as many slots, but one store evicts (a KV budget of 24) and the other does not (a context of 24)
+    RunConfig context_24 = config(AttentionPath::Sparse);
+    context_24.n_ctx = 24;
+    Transformer budget_24(m.model, config(AttentionPath::Sparse, 24));
+    CHECK_THROWS_WITH(Transformer(m.model, context_24).restore_state(budget_24.save_state()),
+                      "KV cache: the saved state is of a cache of another shape");
 }

@@ -12,10 +12,10 @@
 
 namespace {
 
-using runtime::AttentionMode;
+using kernels::AttentionPath;
 
-runtime::TransformerOptions options(AttentionMode mode, size_t window = 128) {
-    runtime::TransformerOptions o;
+runtime::RunConfig config(AttentionPath mode, size_t window = 128) {
+    runtime::RunConfig o;
     o.n_ctx = 64;
     o.attention = mode;
     o.sparse.window = window;
@@ -97,7 +97,7 @@ TEST_CASE("perplexity stats: token NLL, KL direction and top-1 agreement on hand
 
 TEST_CASE("perplexity: a model whose logits are all zero has the vocabulary size as perplexity", "[perplexity]") {
     const test::BoundModel m = test::bind(test::zero_logits_model(test::small_spec()));
-    runtime::Transformer t(m.model, options(AttentionMode::Sparse, 8));
+    runtime::Transformer t(m.model, config(AttentionPath::Sparse, 8));
     const std::vector<int32_t> text = tokens(200);
     runtime::PerplexityOptions o;
     o.n_ctx = 64;
@@ -120,7 +120,7 @@ TEST_CASE("perplexity: a model whose logits are all zero has the vocabulary size
 
 TEST_CASE("perplexity: scores exactly the second half of each window, BOS never a target", "[perplexity]") {
     const test::BoundModel m = test::bind(constant_model());
-    runtime::Transformer t(m.model, options(AttentionMode::Dense));
+    runtime::Transformer t(m.model, config(AttentionPath::Dense));
     const auto n_vocab = static_cast<size_t>(m.model.config().n_vocab);
 
     // The fixture's premise: the distribution does not depend on the tokens or their positions.
@@ -155,15 +155,15 @@ TEST_CASE("perplexity compare: identical runs agree exactly, a small window depa
     runtime::PerplexityOptions o;
     o.n_ctx = 64;
 
-    runtime::Transformer dense(m.model, options(AttentionMode::Dense));
-    runtime::Transformer covering(m.model, options(AttentionMode::Sparse, 128));  // the window covers a window
+    runtime::Transformer dense(m.model, config(AttentionPath::Dense));
+    runtime::Transformer covering(m.model, config(AttentionPath::Sparse, 128));  // the window covers a window
     const auto same = runtime::evaluate_perplexity(text, o, covering, &dense);
     REQUIRE(same.comparison);
     CHECK(same.comparison->mean_kld() == 0.0);
     CHECK(same.comparison->same_top_share() == 1.0);
     CHECK(same.comparison->ppl_ratio() == 1.0);
 
-    runtime::Transformer narrow(m.model, options(AttentionMode::Sparse, 4));
+    runtime::Transformer narrow(m.model, config(AttentionPath::Sparse, 4));
     const auto r = runtime::evaluate_perplexity(text, o, narrow, &dense);
     const runtime::DistributionComparison& c = *r.comparison;
     CHECK(c.count() == r.nll.count());
@@ -178,7 +178,7 @@ TEST_CASE("perplexity compare: identical runs agree exactly, a small window depa
 
 TEST_CASE("perplexity: too short a text, too small a window or context, or no window at all are errors", "[perplexity]") {
     const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
-    runtime::Transformer t(m.model, options(AttentionMode::Dense));
+    runtime::Transformer t(m.model, config(AttentionPath::Dense));
     runtime::PerplexityOptions o;
     o.n_ctx = 32;
     CHECK_THROWS_WITH(runtime::evaluate_perplexity(tokens(63), o, t), Catch::Contains("needs at least 64"));

@@ -116,6 +116,22 @@ TEST_CASE("run: the pi-zero-2w preset computes a KV budget under 400 MB and runs
     CHECK_THAT(r.err, Catch::Contains("window 64, block 32, context 2048, KV budget 2048, 4 threads"));
 }
 
+TEST_CASE("run: flags given with the pi-zero-2w preset override it, before or after it", "[cli][run][preset]") {
+    SKIP_WITHOUT_SHARED();
+    const std::vector<std::string> overrides{"--window", "32", "-t", "1", "--kv-budget", "0", "--kv-type", "f32"};
+    for (const bool preset_first : {true, false}) {
+        std::vector<std::string> args{"run", stories(), "-n", "8", "--temp", "0", "--verbose"};
+        if (preset_first) args.insert(args.end(), {"--preset", "pi-zero-2w"});
+        args.insert(args.end(), overrides.begin(), overrides.end());
+        if (!preset_first) args.insert(args.end(), {"--preset", "pi-zero-2w"});
+        const test::CliResult r = test::run_cli(args);
+        REQUIRE(r.exit_code == 0);
+        // block 32 and the whole trained context are the preset's; the rest is what the flags say
+        CHECK_THAT(r.err, Catch::Contains("window 32, block 32, context 2048, KV budget 0, 1 threads"));
+        CHECK_THAT(r.err, Catch::Contains("of 2048 slots, f32"));
+    }
+}
+
 TEST_CASE("run: bad input is one error line, exit 1, nothing on stdout", "[cli][run][errors]") {
     test::check_one_line_error({"run", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf");
     test::check_one_line_error({"run"}, "no model");
