@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "apps/info/model_info.h"
-#include "apps/quantize/quant_mix.h"
+#include "gguf/file_type.h"
 #include "src/rng.h"
 #include "src/run_config.h"
 #include "src/runtime_error.h"
@@ -53,9 +53,7 @@ std::string count_label(uint64_t n) {
 std::string model_type(const gguf::File& file, const ModelInfo& info) {
     std::string file_type;
     if (file.has("general.file_type")) {
-        const uint64_t id = file.get_uint("general.file_type");
-        for (std::string_view name : file_type_names())
-            if (static_cast<uint64_t>(file_type_from_name(name)->file_type) == id) file_type = std::string(name);
+        if (const auto known = gguf::file_type_from_id(file.get_uint("general.file_type"))) file_type = known->name;
     }
     if (file_type.empty() && !info.types.empty()) {
         const TypeTotal& most = *std::max_element(info.types.begin(), info.types.end(),

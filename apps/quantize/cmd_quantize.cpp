@@ -6,6 +6,7 @@
 #include "apps/cli/command.h"
 #include "apps/cli/runtime_flags.h"
 #include "apps/quantize/model_quantize.h"
+#include "gguf/file_type.h"
 
 namespace {
 
@@ -19,7 +20,7 @@ int run_quantize(const QuantizeOptions& options) {
     runtime::QuantizeRequest request;
     request.input = options.input;
     request.output = options.output;
-    request.file_type = *runtime::file_type_from_name(options.type);
+    request.file_type = *gguf::file_type_from_name(options.type);
     request.pure = options.pure;
     request.threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     const auto tensors = runtime::quantize_model(request);
@@ -47,11 +48,11 @@ void add_quantize_command(CLI::App& parent, CommandList& commands) {
     CLI::App* sub = parent.add_subcommand("quantize", "Quantize a GGUF model as llama.cpp's llama-quantize does");
     sub->add_option("input", options->input, "GGUF model to read (any type we can dequantize)")->required();
     sub->add_option("output", options->output, "GGUF file to write")->required();
-    const auto names = runtime::file_type_names();
+    const auto names = gguf::file_type_names();
     sub->add_option("--type", options->type, "File type: " + fmt::format("{}", fmt::join(names, ", ")))
         ->required()
         ->check([](const std::string& name) {
-            return runtime::file_type_from_name(name) ? std::string() : "unknown type '" + name + "'";
+            return gguf::file_type_from_name(name) ? std::string() : "unknown type '" + name + "'";
         });
     sub->add_flag("--pure", options->pure, "Every quantizable tensor in the one type (no mix, no q6_K output)");
     add_threads_flag(*sub, options->threads, "Threads (default: all cores)");

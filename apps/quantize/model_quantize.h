@@ -15,7 +15,7 @@ namespace runtime {
 
 struct QuantizeRequest {
     std::string input, output;
-    FileTypeInfo file_type;
+    gguf::FileTypeInfo file_type;
     bool pure = false;     // every quantizable tensor in the default type (llama-quantize --pure)
     unsigned threads = 1;  // rows are quantized in parallel; the output does not depend on it
 };

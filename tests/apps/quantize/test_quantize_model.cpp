@@ -10,6 +10,7 @@
 
 #include "apps/quantize/model_quantize.h"
 #include "gguf/dequantize_tensor.h"
+#include "gguf/file_type.h"
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/quant/quant.h"
@@ -69,7 +70,7 @@ std::vector<runtime::QuantizedTensor> quantize(const std::string& in, const std:
     runtime::QuantizeRequest request;
     request.input = in;
     request.output = out;
-    request.file_type = *runtime::file_type_from_name(type);
+    request.file_type = *gguf::file_type_from_name(type);
     request.pure = pure;
     request.threads = threads;
     return runtime::quantize_model(request);
@@ -104,13 +105,13 @@ TEST_CASE("quantize: every file type writes a file that reads back close to its 
     const std::string source_path = dir.file("source.gguf");
     write_model(source_path, {256, 256, 64}, storage);
     const auto source = gguf::File::open(source_path);
-    for (const auto name : runtime::file_type_names()) {
+    for (const auto name : gguf::file_type_names()) {
         INFO("type " << name);
         const std::string out = dir.file(std::string(name) + ".gguf");
         quantize(source_path, out, std::string(name).c_str());
         const auto result = gguf::File::open(out);
         CHECK(result.get_uint("general.file_type") ==
-              static_cast<uint32_t>(runtime::file_type_from_name(name)->file_type));
+              static_cast<uint32_t>(gguf::file_type_from_name(name)->file_type));
         CHECK(result.get_uint("general.quantization_version") == 2);
         CHECK(result.get_string("general.name") == "quantize-test");
         CHECK(result.get_float("llama.attention.layer_norm_rms_epsilon") == Approx(1e-5));
@@ -162,7 +163,7 @@ TEST_CASE("quantize: llama.cpp's type mixes and output rules on a model whose ro
         INFO("type " << c.type);
         quantize(dir.file("source.gguf"), dir.file("out.gguf"), c.type);
         const auto file = gguf::File::open(dir.file("out.gguf"));
-        const GgmlType default_type = runtime::file_type_from_name(c.type)->default_type;
+        const GgmlType default_type = gguf::file_type_from_name(c.type)->default_type;
         for (const auto& t : file.tensors()) {
             INFO(t.name);
             const auto listed = c.types.find(std::string(t.name));
@@ -194,7 +195,7 @@ TEST_CASE("quantize: rows that do not fit fall back to a 32-element type, then t
         CHECK(file.tensor("blk.0.attn_q.weight").type == c.weights);
         CHECK(file.tensor("blk.1.ffn_down.weight").type == c.weights);
         CHECK(file.tensor("output_norm.weight").type == GgmlType::F32);
-        const GgmlType default_type = runtime::file_type_from_name(c.type)->default_type;
+        const GgmlType default_type = gguf::file_type_from_name(c.type)->default_type;
         for (const auto& t : report)
             if (t.name == "blk.0.attn_q.weight") CHECK(t.fell_back == (c.weights != default_type));
     }
@@ -263,7 +264,7 @@ TEST_CASE("quantize: the tiny models get llama.cpp's per-tensor types", "[quanti
                           Case{"tiny-Q4_0", "Q4_0", false}}) {
         INFO(c.file);
         const auto made = gguf::File::open(test::shared_path(std::string("models/quant/") + c.file + ".gguf"));
-        const auto plan = runtime::plan_quantization(source, *runtime::file_type_from_name(c.type), c.pure);
+        const auto plan = runtime::plan_quantization(source, *gguf::file_type_from_name(c.type), c.pure);
         REQUIRE(plan.size() == made.tensors().size());
         for (size_t i = 0; i < plan.size(); ++i) {
             CHECK(plan[i].tensor->name == made.tensors()[i].name);
@@ -273,7 +274,7 @@ TEST_CASE("quantize: the tiny models get llama.cpp's per-tensor types", "[quanti
     // bpe-smollm: tied embeddings, so token_embd is the output matrix and gets q6_K in the Q4_0 mix.
     const auto bpe = gguf::File::open(test::shared_path("models/quant/bpe-smollm-Q8_0.gguf"));
     const auto bpe_q4 = gguf::File::open(test::shared_path("models/quant/bpe-smollm-Q4_0.gguf"));
-    const auto plan = runtime::plan_quantization(bpe, *runtime::file_type_from_name("Q4_0"), false);
+    const auto plan = runtime::plan_quantization(bpe, *gguf::file_type_from_name("Q4_0"), false);
     REQUIRE(plan.size() == bpe_q4.tensors().size());
     for (size_t i = 0; i < plan.size(); ++i) CHECK(plan[i].type == bpe_q4.tensors()[i].type);
 }
