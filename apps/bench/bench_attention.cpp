@@ -17,7 +17,7 @@
 #include "kernels/attention/fastgrnn_gate.h"
 #include "kernels/attention/sparse_attention.h"
 
-namespace runtime {
+namespace bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -233,8 +233,8 @@ std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& 
     return rows;
 }
 
-SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
-    SvgPlot plot;
+report::SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
+    report::SvgPlot plot;
     plot.y_label = "µs per token";
     plot.x_label = "sequence length";
     plot.log_y = true;
@@ -242,26 +242,26 @@ SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
         if (plot.title.empty())
             plot.title = fmt::format("Attention per token: {} heads of {}, window {}, block {}, {} thread(s)", r.heads,
                                      r.dim, r.window, r.block, r.threads);
-        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const PlotSeries& s) { return s.name == r.backend; });
-        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), PlotSeries{r.backend, {}});
+        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const report::PlotSeries& s) { return s.name == r.backend; });
+        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), report::PlotSeries{r.backend, {}});
         series->points.emplace_back(static_cast<double>(r.seq), r.per_token_us);
     }
     return plot;
 }
 
 std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format) {
-    BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"}, {"dim", "dim"},
+    report::BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"}, {"dim", "dim"},
                       {"window", "window"}, {"block", "block"}, {"threads", "threads"}, {"ms", "ms"},
                       {"per_token_us", "µs/token"}, {"edges", "edges"}, {"speedup_vs_dense", "× dense"},
                       {"peak_rss_mb", "peak RSS MB"}});
-    const auto count = [](size_t n) { return BenchCell::unsigned_integer(n); };
+    const auto count = [](size_t n) { return report::BenchCell::unsigned_integer(n); };
     for (const AttentionBenchRow& r : rows)
-        table.add_row({BenchCell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
-                       count(r.window), count(r.block), count(r.threads), BenchCell::number(r.ms, 4, 3),
-                       BenchCell::number(r.per_token_us, 3, 2), count(r.edges),
-                       r.speedup_vs_dense ? BenchCell::number(*r.speedup_vs_dense, 2, 2) : BenchCell::null(),
-                       BenchCell::number(r.peak_rss_mb, 1, 1)});
+        table.add_row({report::BenchCell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
+                       count(r.window), count(r.block), count(r.threads), report::BenchCell::number(r.ms, 4, 3),
+                       report::BenchCell::number(r.per_token_us, 3, 2), count(r.edges),
+                       r.speedup_vs_dense ? report::BenchCell::number(*r.speedup_vs_dense, 2, 2) : report::BenchCell::null(),
+                       report::BenchCell::number(r.peak_rss_mb, 1, 1)});
     return table.format(format);
 }
 
-}  // namespace runtime
+}  // namespace bench

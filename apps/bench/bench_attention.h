@@ -23,7 +23,7 @@
 
 #include "apps/report/svg_plot.h"
 
-namespace runtime {
+namespace bench {
 
 struct AttentionBenchOptions {
     std::vector<size_t> seqs{128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
@@ -60,9 +60,9 @@ std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& 
                                                    const std::function<void(const AttentionBenchRow&)>& on_row = {});
 
 // Per-token cost against sequence length, one line per backend (log-log: the costs span decades).
-SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
+report::SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
 
 // "md" (a Markdown table), "csv", "json" (one array of row objects) or "jsonl" (one object per line).
 std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format);
 
-}  // namespace runtime
+}  // namespace bench

@@ -10,7 +10,7 @@
 #include "kernels/common/thread_pool.h"
 #include "src/rng.h"
 
-namespace runtime {
+namespace bench {
 namespace {
 
 using gguf::GgmlType;
@@ -25,7 +25,7 @@ const std::vector<GgmlType> kAllTypes = {GgmlType::F32,  GgmlType::F16,  GgmlTyp
 
 // Quantized bytes for `elements` values: a pattern of seeded roughly-normal weights, repeated.
 std::vector<uint8_t> quantized_buffer(GgmlType type, uint64_t elements) {
-    Rng rng(1);
+    runtime::Rng rng(1);
     std::vector<float> pattern(kPatternElems);
     for (auto& v : pattern) v = static_cast<float>(rng.uniform() + rng.uniform() + rng.uniform() - 1.5);
     const uint64_t pattern_bytes = *gguf::ggml_row_bytes(type, kPatternElems);
@@ -109,4 +109,4 @@ std::string dequant_report_json(const DequantBenchReport& report) {
     return json + "\n]}\n";
 }
 
-}  // namespace runtime
+}  // namespace bench

@@ -10,7 +10,7 @@
 
 #include "gguf/quant/ggml_type.h"
 
-namespace runtime {
+namespace bench {
 
 struct DequantBenchOptions {
     std::vector<gguf::GgmlType> types;  // empty: every type gguf/quant/quant.h supports
@@ -41,4 +41,4 @@ DequantBenchReport run_dequant_bench(const DequantBenchOptions& options);
 std::string dequant_report_markdown(const DequantBenchReport& report);
 std::string dequant_report_json(const DequantBenchReport& report);
 
-}  // namespace runtime
+}  // namespace bench

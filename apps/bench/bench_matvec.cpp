@@ -15,7 +15,7 @@
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/matmul.h"
 
-namespace runtime {
+namespace bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -279,4 +279,4 @@ std::string model_weights_report_json(const ModelWeightsBenchReport& report) {
     return out + "  ]\n}\n";
 }
 
-}  // namespace runtime
+}  // namespace bench

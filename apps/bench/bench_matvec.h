@@ -8,7 +8,7 @@
 
 #include "gguf/quant/ggml_type.h"
 
-namespace runtime {
+namespace bench {
 
 struct MatvecBenchOptions {
     std::vector<gguf::GgmlType> types;
@@ -80,4 +80,4 @@ std::string model_weights_report_json(const ModelWeightsBenchReport& report);
 std::string matvec_report_markdown(const MatvecBenchReport& report);
 std::string matvec_report_json(const MatvecBenchReport& report);
 
-}  // namespace runtime
+}  // namespace bench

@@ -22,21 +22,21 @@
 #include "src/model.h"
 #include "src/transformer.h"
 
-namespace runtime {
+namespace bench {
 
 struct ModelBenchParams {
     std::vector<int64_t> n_prompt{512};
     std::vector<int64_t> n_gen{128};
     std::vector<int64_t> depth{0};
-    std::vector<AttentionMode> attention{AttentionMode::Sparse};
+    std::vector<runtime::AttentionMode> attention{runtime::AttentionMode::Sparse};
     std::vector<unsigned> threads;  // empty: options.n_threads
     int repetitions = 5;
     int32_t bos = -1;               // the first token when >= 0 (models that add BOS)
-    TransformerOptions options;     // batch, window, block, KV type and budget; n_ctx is raised to fit every test
+    runtime::TransformerOptions options;     // batch, window, block, KV type and budget; n_ctx is raised to fit every test
 };
 
 struct ModelBenchResult {
-    AttentionMode attention = AttentionMode::Sparse;
+    runtime::AttentionMode attention = runtime::AttentionMode::Sparse;
     unsigned n_threads = 1;
     int64_t n_prompt = 0, n_gen = 0, n_depth = 0;
     std::string test_time;           // when the test started, RFC 3339 UTC
@@ -54,7 +54,7 @@ struct ModelBenchReport {
     std::string model_type;  // "llama 135M Q4_0": architecture, parameters, llama.cpp file type
     uint64_t model_size = 0;
     uint64_t model_n_params = 0;
-    TransformerOptions options;  // shared by every result (each has its own threads and attention)
+    runtime::TransformerOptions options;  // shared by every result (each has its own threads and attention)
     std::vector<ModelBenchResult> results;
 };
 
@@ -62,17 +62,17 @@ struct ModelBenchReport {
 using ModelBenchProgress = std::function<void(const std::string& step)>;
 
 // Throws runtime::Error for a repetition count < 1, negative sizes, or no test.
-ModelBenchReport run_model_bench(const Model& model, const std::string& filename, const ModelBenchParams& params,
+ModelBenchReport run_model_bench(const runtime::Model& model, const std::string& filename, const ModelBenchParams& params,
                                  const ModelBenchProgress& progress = {});
 
 // llama-bench's fields (model_filename, model_type, model_size, model_n_params, n_batch, n_threads, type_k,
 // type_v, n_prompt, n_gen, n_depth, test_time, avg_ns, stddev_ns, avg_ts, stddev_ts, samples_ns, samples_ts)
 // plus attention, kv_type, window, block, kv_budget, kv_bytes, peak_rss_mb; the Markdown table shows model,
 // size, params, attention, threads, test, t/s (mean ± sd), peak RSS and KV.
-BenchTable model_bench_table(const ModelBenchReport& report);
+report::BenchTable model_bench_table(const ModelBenchReport& report);
 
 // Milliseconds per token against the sequence length at the end of each test, one line per attention and
 // test size (and thread count, when there are several).
-SvgPlot plot_model_bench(const ModelBenchReport& report);
+report::SvgPlot plot_model_bench(const ModelBenchReport& report);
 
-}  // namespace runtime
+}  // namespace bench

@@ -12,19 +12,19 @@
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/unicode.h"
 
-namespace runtime {
+namespace bench {
 
 namespace {
 
 constexpr double kMegabyte = 1 << 20;
 
-size_t pick(Rng& rng, size_t n) { return static_cast<size_t>(rng.uniform() * static_cast<double>(n)); }
+size_t pick(runtime::Rng& rng, size_t n) { return static_cast<size_t>(rng.uniform() * static_cast<double>(n)); }
 
-void append_codepoints(std::string& out, Rng& rng, uint32_t first, uint32_t last, size_t count) {
+void append_codepoints(std::string& out, runtime::Rng& rng, uint32_t first, uint32_t last, size_t count) {
     for (size_t i = 0; i < count; ++i) tokenizer::append_utf8(out, first + static_cast<uint32_t>(pick(rng, last - first + 1)));
 }
 
-void append_sentence(std::string& out, Rng& rng) {
+void append_sentence(std::string& out, runtime::Rng& rng) {
     static const char* const kWords[] = {"the", "model", "runs", "on", "small", "devices", "and", "it's", "fast",
                                          "attention", "tokens", "we", "don't", "need", "a", "GPU", "for", "this",
                                          "memory", "is", "limited", "so", "weights", "stay", "quantized", "They"};
@@ -35,7 +35,7 @@ void append_sentence(std::string& out, Rng& rng) {
     }
 }
 
-void append_segment(std::string& out, Rng& rng) {
+void append_segment(std::string& out, runtime::Rng& rng) {
     const double r = rng.uniform();
     if (r < 0.55) {
         append_sentence(out, rng);
@@ -81,7 +81,7 @@ double median_seconds(int repetitions, Fn fn) {
 }  // namespace
 
 std::string mixed_text(size_t bytes, uint64_t seed) {
-    Rng rng(seed);
+    runtime::Rng rng(seed);
     std::string out;
     out.reserve(bytes + 256);
     while (out.size() < bytes) append_segment(out, rng);
@@ -111,7 +111,7 @@ TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options) {
     const double decode_s = median_seconds(options.repetitions, [&] { decoded = tok.decode(ids); });
     report.decode_mb_per_s = static_cast<double>(decoded.size()) / kMegabyte / decode_s;
 
-    Rng rng(options.seed);
+    runtime::Rng rng(options.seed);
     std::string letters(size_t{1} << 20, 'a');
     for (char& c : letters) c = static_cast<char>('a' + pick(rng, 26));
     report.no_space_ms = 1e3 * median_seconds(options.repetitions, [&] { ids = tok.encode(letters, false); });
@@ -131,4 +131,4 @@ std::string tokenizer_report_markdown(const TokenizerBenchReport& r) {
     return out;
 }
 
-}  // namespace runtime
+}  // namespace bench

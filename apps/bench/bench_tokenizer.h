@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace runtime {
+namespace bench {
 
 struct TokenizerBenchOptions {
     std::string model;                     // GGUF file
@@ -35,4 +35,4 @@ std::string mixed_text(size_t bytes, uint64_t seed);
 TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options);
 std::string tokenizer_report_markdown(const TokenizerBenchReport& report);
 
-}  // namespace runtime
+}  // namespace bench

@@ -10,41 +10,42 @@
 #include "apps/cli/runtime_flags.h"
 #include "kernels/common/simd.h"
 
+namespace bench {
 namespace {
 
 struct BenchAttentionOptions {
-    runtime::AttentionBenchOptions bench;
+    AttentionBenchOptions bench;
     std::string output = "md";
     std::string plot;  // SVG file, when asked
 };
 
 int run_bench_attention(const BenchAttentionOptions& options) {
-    if (!options.plot.empty()) runtime::check_can_create(options.plot);
+    if (!options.plot.empty()) report::check_can_create(options.plot);
     // The header comes with the first row, after the bench has checked its options: a bad one is the only line.
     bool first = options.output == "md";
     const bool table = first;
-    const auto rows = runtime::run_attention_bench(options.bench, [&](const runtime::AttentionBenchRow& row) {
+    const auto rows = run_attention_bench(options.bench, [&](const AttentionBenchRow& row) {
         if (first)
             fmt::print(stderr, "attention kernels: {} SIMD, {} thread(s), {} clock, best of {} runs\n",
                        kernels::simd::isa_name(), options.bench.threads, options.bench.clock, options.bench.runs);
         first = false;
         if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
     });
-    fmt::print("{}", runtime::format_attention_bench(rows, options.output));
-    if (!options.plot.empty()) runtime::write_text_file(options.plot, runtime::render_svg(runtime::plot_attention_bench(rows)));
+    fmt::print("{}", format_attention_bench(rows, options.output));
+    if (!options.plot.empty()) report::write_text_file(options.plot, report::render_svg(plot_attention_bench(rows)));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_attention_command(CLI::App& bench, CommandList& commands) {
+void add_attention_command(CLI::App& bench, cli::CommandList& commands) {
     auto options = std::make_shared<BenchAttentionOptions>();
-    runtime::AttentionBenchOptions& b = options->bench;
+    AttentionBenchOptions& b = options->bench;
     CLI::App* sub = bench.add_subcommand("attention", "Sparse vs dense attention kernels over sequence lengths");
     const CLI::Validator tokens = flags::integer(1, flags::kMaxTokens);
     sub->add_option("--seqs", b.seqs, "Sequence lengths, comma-separated")->delimiter(',')->capture_default_str()->check(tokens);
     sub->add_option("--backends", b.backends,
-                    fmt::format("Paths to time, comma-separated: {}", fmt::join(runtime::attention_bench_backends(), ",")))
+                    fmt::format("Paths to time, comma-separated: {}", fmt::join(attention_bench_backends(), ",")))
         ->delimiter(',')
         ->capture_default_str();
     const CLI::Validator heads = flags::integer(1, 1024);
@@ -70,3 +71,5 @@ void add_bench_attention_command(CLI::App& bench, CommandList& commands) {
         ->check(flags::not_empty());
     commands.push_back({sub, [options] { return run_bench_attention(*options); }});
 }
+
+}  // namespace bench

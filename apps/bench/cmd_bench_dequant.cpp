@@ -8,6 +8,7 @@
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
 
+namespace bench {
 namespace {
 
 struct BenchDequantOptions {
@@ -19,7 +20,7 @@ struct BenchDequantOptions {
 };
 
 int run_bench_dequant(const BenchDequantOptions& options) {
-    runtime::DequantBenchOptions bench;
+    DequantBenchOptions bench;
     for (const std::string& name : options.types) {
         const auto type = gguf::ggml_type_from_name(name);
         if (!type) throw std::invalid_argument(fmt::format("bench dequant: unknown type '{}'", name));
@@ -28,15 +29,15 @@ int run_bench_dequant(const BenchDequantOptions& options) {
     bench.threads = options.threads;
     bench.megabytes = options.megabytes;
     bench.repetitions = options.repetitions;
-    const auto report = runtime::run_dequant_bench(bench);
-    fmt::print("{}", options.output == "json" ? runtime::dequant_report_json(report)
-                                              : runtime::dequant_report_markdown(report));
+    const auto report = run_dequant_bench(bench);
+    fmt::print("{}", options.output == "json" ? dequant_report_json(report)
+                                              : dequant_report_markdown(report));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_dequant_command(CLI::App& bench, CommandList& commands) {
+void add_dequant_command(CLI::App& bench, cli::CommandList& commands) {
     auto options = std::make_shared<BenchDequantOptions>();
     CLI::App* sub = bench.add_subcommand("dequant", "Dequantize throughput per quant format (GB/s)");
     sub->add_option("--types", options->types, "types (default: all of f32 f16 bf16 q4_0 .. q6_K q8_K)")
@@ -50,3 +51,5 @@ void add_bench_dequant_command(CLI::App& bench, CommandList& commands) {
         ->capture_default_str();
     commands.push_back({sub, [options] { return run_bench_dequant(*options); }});
 }
+
+}  // namespace bench

@@ -9,6 +9,7 @@
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
 
+namespace bench {
 namespace {
 
 struct BenchMatvecOptions {
@@ -24,12 +25,12 @@ struct BenchMatvecOptions {
 int run_bench_matvec(const BenchMatvecOptions& options) {
     if (!options.model.empty()) {
         const int64_t batch = *std::max_element(options.batch_sizes.begin(), options.batch_sizes.end());
-        const auto report = runtime::run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
-        fmt::print("{}", options.output == "json" ? runtime::model_weights_report_json(report)
-                                                  : runtime::model_weights_report_markdown(report));
+        const auto report = run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
+        fmt::print("{}", options.output == "json" ? model_weights_report_json(report)
+                                                  : model_weights_report_markdown(report));
         return 0;
     }
-    runtime::MatvecBenchOptions bench;
+    MatvecBenchOptions bench;
     for (const std::string& name : options.types) {
         const auto type = gguf::ggml_type_from_name(name);
         if (!type) throw std::invalid_argument(fmt::format("bench matvec: unknown type '{}'", name));
@@ -39,14 +40,14 @@ int run_bench_matvec(const BenchMatvecOptions& options) {
     bench.batch_sizes = options.batch_sizes;
     bench.repetitions = options.repetitions;
     bench.cold_bytes = options.cold_mb << 20;
-    const runtime::MatvecBenchReport report = runtime::run_matvec_bench(bench);
-    fmt::print("{}", options.output == "json" ? runtime::matvec_report_json(report) : runtime::matvec_report_markdown(report));
+    const MatvecBenchReport report = run_matvec_bench(bench);
+    fmt::print("{}", options.output == "json" ? matvec_report_json(report) : matvec_report_markdown(report));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_matvec_command(CLI::App& bench, CommandList& commands) {
+void add_matvec_command(CLI::App& bench, cli::CommandList& commands) {
     auto options = std::make_shared<BenchMatvecOptions>();
     CLI::App* sub = bench.add_subcommand("matvec", "Quantized matvec (decode) and matmul (prefill) speed per type");
     CLI::Option* types = sub->add_option("--types", options->types, "weight types (f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K..q6_K)")
@@ -68,3 +69,5 @@ void add_bench_matvec_command(CLI::App& bench, CommandList& commands) {
         ->capture_default_str();
     commands.push_back({sub, [options] { return run_bench_matvec(*options); }});
 }
+
+}  // namespace bench

@@ -15,6 +15,7 @@
 #include "apps/cli/runtime_flags.h"
 #include "apps/info/model_info.h"
 
+namespace bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -57,11 +58,11 @@ private:
 };
 
 int run_bench_model(const BenchModelFlags& f) {
-    if (!f.plot.empty()) runtime::check_can_create(f.plot);
+    if (!f.plot.empty()) report::check_can_create(f.plot);
     const runtime::Model model = runtime::Model::open(f.model);
     runtime::RunConfig config = run_config(*f.app, f.cache);
     config.n_batch = f.batch;
-    runtime::ModelBenchParams params;
+    ModelBenchParams params;
     params.n_prompt = f.n_prompt;
     params.n_gen = f.n_gen;
     params.depth = f.depth;
@@ -70,21 +71,21 @@ int run_bench_model(const BenchModelFlags& f) {
     params.attention.clear();
     for (const std::string& name : f.attention) params.attention.push_back(runtime::parse_attention_mode(name));
     params.options = runtime::transformer_options(config, model);
-    const runtime::TokenizerSummary tok = runtime::describe_model(model.file()).tokenizer;
+    const info::TokenizerSummary tok = info::describe_model(model.file()).tokenizer;
     if (tok.add_bos.value_or(false) && tok.bos) params.bos = static_cast<int32_t>(*tok.bos);
 
     ProgressLine progress;
-    const runtime::ModelBenchReport report =
-        runtime::run_model_bench(model, f.model, params, [&](const std::string& step) { progress.update(step); });
+    const ModelBenchReport report =
+        run_model_bench(model, f.model, params, [&](const std::string& step) { progress.update(step); });
     progress.finish();
-    fmt::print("{}", runtime::model_bench_table(report).format(f.output));
-    if (!f.plot.empty()) runtime::write_text_file(f.plot, runtime::render_svg(runtime::plot_model_bench(report)));
+    fmt::print("{}", model_bench_table(report).format(f.output));
+    if (!f.plot.empty()) report::write_text_file(f.plot, report::render_svg(plot_model_bench(report)));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_model_command(CLI::App& bench, CommandList& commands) {
+void add_model_command(CLI::App& bench, cli::CommandList& commands) {
     auto f = std::make_shared<BenchModelFlags>();
     CLI::App* sub = bench.add_subcommand("model", "Prompt (pp) and generation (tg) tokens/s of a model, llama-bench style");
     f->app = sub;
@@ -109,3 +110,5 @@ void add_bench_model_command(CLI::App& bench, CommandList& commands) {
     add_cache_flags(*sub, f->cache);
     commands.push_back({sub, [f] { return run_bench_model(*f); }});
 }
+
+}  // namespace bench

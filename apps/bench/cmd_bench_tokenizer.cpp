@@ -5,8 +5,10 @@
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 
-void add_bench_tokenizer_command(CLI::App& bench, CommandList& commands) {
-    auto options = std::make_shared<runtime::TokenizerBenchOptions>();
+namespace bench {
+
+void add_tokenizer_command(CLI::App& bench, cli::CommandList& commands) {
+    auto options = std::make_shared<TokenizerBenchOptions>();
     auto mb = std::make_shared<double>(4.0);
     CLI::App* sub = bench.add_subcommand("tokenizer", "Tokenizer encode MB/s and decode speed on mixed text");
     sub->add_option("model", options->model, "GGUF file")->required();
@@ -16,7 +18,9 @@ void add_bench_tokenizer_command(CLI::App& bench, CommandList& commands) {
     sub->add_option("--seed", options->seed, "seed of the text")->capture_default_str()->check(flags::unsigned64());
     commands.push_back({sub, [options, mb] {
                             options->text_bytes = static_cast<size_t>(*mb * (1 << 20));
-                            fmt::print("{}", runtime::tokenizer_report_markdown(runtime::run_tokenizer_bench(*options)));
+                            fmt::print("{}", tokenizer_report_markdown(run_tokenizer_bench(*options)));
                             return 0;
                         }});
 }
+
+}  // namespace bench

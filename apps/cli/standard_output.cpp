@@ -8,6 +8,8 @@
 
 #include "src/runtime_error.h"
 
+namespace cli {
+
 std::string standard_output_error(int errnum) {
     return fmt::format("cannot write to standard output: {}", std::strerror(errnum));
 }
@@ -17,3 +19,5 @@ void flush_standard_output() {
     if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return;
     throw runtime::Error(standard_output_error(errno != 0 ? errno : EIO));
 }
+
+}  // namespace cli

@@ -11,6 +11,8 @@
 #include "apps/cli/printable.h"
 #include "src/runtime_error.h"
 
+namespace cli {
+
 namespace {
 
 // Everything `fd` holds up to the cap; `name` says what it is in errors.
@@ -44,3 +46,5 @@ std::string read_text_file(const std::string& path, const std::string& what) {
 }
 
 std::string read_standard_input() { return read_all(STDIN_FILENO, "standard input"); }
+
+}  // namespace cli

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+namespace cli {
+
 constexpr size_t kMaxTextInputBytes = size_t{256} << 20;
 
 // The bytes of `path`. Throws runtime::Error naming `what` and the path with the reason:
@@ -14,3 +16,5 @@ std::string read_text_file(const std::string& path, const std::string& what);
 
 // Standard input, the same way ("cannot read standard input: ...").
 std::string read_standard_input();
+
+}  // namespace cli

@@ -7,7 +7,7 @@
 #include "gguf/gguf_file.h"
 #include "tokenizer/vocab.h"
 
-namespace runtime {
+namespace info {
 namespace {
 
 constexpr float kDefaultRopeBase = 10000.0f;
@@ -133,4 +133,4 @@ std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t fi
     return m;
 }
 
-}  // namespace runtime
+}  // namespace info

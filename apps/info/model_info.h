@@ -14,7 +14,7 @@ namespace gguf {
 class File;
 }
 
-namespace runtime {
+namespace info {
 
 // The "<architecture>.*" keys of a llama-family model; absent keys stay empty, llama.cpp's defaults noted.
 struct HyperParameters {
@@ -78,4 +78,4 @@ struct MemoryEstimate {
 // the numbers do not fit in 64 bits.
 std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context);
 
-}  // namespace runtime
+}  // namespace info

@@ -9,7 +9,7 @@
 #include "gguf/output_file.h"
 #include "gguf/quant/quant.h"
 
-namespace runtime {
+namespace info {
 namespace {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dumps are little-endian float32 as in memory");
@@ -44,4 +44,4 @@ void dump_tensor_f32(const gguf::TensorInfo& tensor, const std::string& path) {
     file.commit();
 }
 
-}  // namespace runtime
+}  // namespace info

@@ -9,7 +9,7 @@ namespace gguf {
 struct TensorInfo;
 }
 
-namespace runtime {
+namespace info {
 
 // Up to `n` values from the start of row 0. Throws gguf::Error naming the tensor when its type cannot be
 // dequantized.
@@ -20,4 +20,4 @@ std::vector<float> first_values(const gguf::TensorInfo& tensor, size_t n);
 // the path (cannot create or write it; what was there before is left as it was).
 void dump_tensor_f32(const gguf::TensorInfo& tensor, const std::string& path);
 
-}  // namespace runtime
+}  // namespace info

@@ -7,6 +7,7 @@
 #include "apps/make_model/synthetic_model.h"
 #include "gguf/gguf_file.h"
 
+namespace make_model {
 namespace {
 
 struct MakeModelOptions {
@@ -18,12 +19,12 @@ struct MakeModelOptions {
 int run_make_model(const MakeModelOptions& o) {
     const auto type = gguf::ggml_type_from_name(o.type);
     if (!type) throw std::runtime_error(fmt::format("unknown tensor type '{}'", o.type));
-    runtime::SyntheticModelSpec spec = runtime::SyntheticModelSpec::smollm2_shape(o.layers, *type);
+    SyntheticModelSpec spec = SyntheticModelSpec::smollm2_shape(o.layers, *type);
     spec.name = fmt::format("random SmolLM2-135M-shaped, {} layers", o.layers);
     spec.vocab_from = o.vocab_from;
     spec.tokenizer_pre = o.vocab_from.empty() ? "" : o.tokenizer_pre;
     spec.seed = o.seed;
-    const runtime::SyntheticModel model(spec);
+    const SyntheticModel model(spec);
     model.write(o.output);
     fmt::print("{}: {} layers, {} tokens, {}\n", o.output, o.layers, model.spec.n_vocab, o.type);
     return 0;
@@ -31,7 +32,7 @@ int run_make_model(const MakeModelOptions& o) {
 
 }  // namespace
 
-void add_make_model_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto o = std::make_shared<MakeModelOptions>();
     CLI::App* sub = parent.add_subcommand("make-model", "Write a random-weight SmolLM2-135M-shaped GGUF (dev tool)");
     sub->add_option("output", o->output, "GGUF file to write")->required();
@@ -42,3 +43,5 @@ void add_make_model_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("--seed", o->seed, "Random seed")->capture_default_str()->check(flags::unsigned64());
     commands.push_back({sub, [o] { return run_make_model(*o); }});
 }
+
+}  // namespace make_model

@@ -17,6 +17,7 @@
 #include "src/runtime_error.h"
 #include "tokenizer/tokenizer.h"
 
+namespace perplexity {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -30,7 +31,7 @@ struct PerplexityFlags {
 };
 
 // "[=======>      ] 12/40 windows, 0.35 s each, 10 s left", redrawn in place.
-void print_progress(const runtime::PerplexityResult& r, double seconds) {
+void print_progress(const PerplexityResult& r, double seconds) {
     constexpr size_t kWidth = 30;
     const size_t done = r.windows * kWidth / r.n_windows;
     const double each = seconds / static_cast<double>(r.windows);
@@ -47,11 +48,11 @@ std::string config_summary(const runtime::TransformerOptions& o) {
     return s;
 }
 
-void print_text(const runtime::PerplexityResult& r, const runtime::TransformerOptions& test,
+void print_text(const PerplexityResult& r, const runtime::TransformerOptions& test,
                 const runtime::TransformerOptions* base) {
     fmt::print("PPL = {:.4f} +/- {:.5f}\n", r.nll.perplexity(), r.nll.perplexity_uncertainty());
     if (!r.comparison) return;
-    const runtime::DistributionComparison& c = *r.comparison;
+    const DistributionComparison& c = *r.comparison;
     const char* test_name = runtime::attention_mode_name(test.attention);
     const char* base_name = runtime::attention_mode_name(base->attention);
     fmt::print("{} PPL = {:.4f} +/- {:.5f}\n", base_name, c.base().perplexity(), c.base().perplexity_uncertainty());
@@ -61,9 +62,9 @@ void print_text(const runtime::PerplexityResult& r, const runtime::TransformerOp
     fmt::print("same top-1 = {:.3f} +/- {:.3f} %\n", 100.0 * c.same_top_share(), 100.0 * c.same_top_uncertainty());
 }
 
-void print_json(const runtime::PerplexityResult& r, const std::vector<double>& running, const PerplexityFlags& f,
+void print_json(const PerplexityResult& r, const std::vector<double>& running, const PerplexityFlags& f,
                 size_t n_tokens, const runtime::TransformerOptions& test, const runtime::TransformerOptions* base) {
-    runtime::JsonWriter json;
+    report::JsonWriter json;
     json.begin_object().key("model_filename").value(f.model).key("n_tokens").value(n_tokens);
     json.key("n_ctx").value(f.n_ctx).key("windows").value(r.windows).key("scored").value(r.nll.count());
     json.key("attention").value(runtime::attention_mode_name(test.attention));
@@ -74,7 +75,7 @@ void print_json(const runtime::PerplexityResult& r, const std::vector<double>& r
     for (double ppl : running) json.value(ppl);
     json.end_array();
     if (r.comparison) {
-        const runtime::DistributionComparison& c = *r.comparison;
+        const DistributionComparison& c = *r.comparison;
         json.key("compare").begin_object().key("base_attention").value(runtime::attention_mode_name(base->attention));
         json.key("base_ppl").value(c.base().perplexity()).key("base_ppl_uncertainty").value(c.base().perplexity_uncertainty());
         json.key("ppl_ratio").value(c.ppl_ratio()).key("ppl_ratio_uncertainty").value(c.ppl_ratio_uncertainty());
@@ -102,25 +103,25 @@ int run_perplexity(const PerplexityFlags& f) {
         base = std::make_unique<runtime::Transformer>(model, o);
     }
 
-    const std::vector<int32_t> tokens = tok.encode(read_text_file(f.text_file, "text file"), /*add_special=*/true);
-    runtime::PerplexityOptions options;
+    const std::vector<int32_t> tokens = tok.encode(cli::read_text_file(f.text_file, "text file"), /*add_special=*/true);
+    PerplexityOptions options;
     options.n_ctx = f.n_ctx;
     options.max_windows = f.chunks;
     options.bos = tok.add_bos() ? tok.bos() : -1;
     fmt::print(stderr, "perplexity: {} tokens, {} windows of {} scoring the last {} tokens each, {} threads, {}{}\n",
-               tokens.size(), runtime::perplexity_windows(tokens.size(), options), f.n_ctx,
-               runtime::scored_per_window(f.n_ctx), test_options.n_threads,
+               tokens.size(), perplexity_windows(tokens.size(), options), f.n_ctx,
+               scored_per_window(f.n_ctx), test_options.n_threads,
                config_summary(test_options), base ? fmt::format("; base {}", config_summary(base->options())) : "");
 
     const bool text = f.output == "text";
     std::vector<double> running;
     const Clock::time_point start = Clock::now();
-    const auto result = runtime::evaluate_perplexity(tokens, options, test, base.get(), [&](const runtime::PerplexityResult& r) {
+    const auto result = evaluate_perplexity(tokens, options, test, base.get(), [&](const PerplexityResult& r) {
         running.push_back(r.nll.perplexity());
         if (text) {
             fmt::print("[{}]{:.4f},", r.windows, r.nll.perplexity());
             if (r.windows == r.n_windows) fmt::print("\n");
-            flush_standard_output();
+            cli::flush_standard_output();
         }
         print_progress(r, std::chrono::duration<double>(Clock::now() - start).count());
     });
@@ -131,7 +132,7 @@ int run_perplexity(const PerplexityFlags& f) {
 
 }  // namespace
 
-void add_perplexity_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto f = std::make_shared<PerplexityFlags>();
     CLI::App* sub = parent.add_subcommand("perplexity", "Perplexity of a model over a text (llama-perplexity's method)");
     f->app = sub;
@@ -148,3 +149,5 @@ void add_perplexity_command(CLI::App& parent, CommandList& commands) {
     add_runtime_flags(*sub, f->runtime);
     commands.push_back({sub, [f] { return run_perplexity(*f); }});
 }
+
+}  // namespace perplexity

@@ -8,6 +8,7 @@
 #include "apps/quantize/model_quantize.h"
 #include "gguf/file_type.h"
 
+namespace quantize {
 namespace {
 
 struct QuantizeOptions {
@@ -17,13 +18,13 @@ struct QuantizeOptions {
 };
 
 int run_quantize(const QuantizeOptions& options) {
-    runtime::QuantizeRequest request;
+    QuantizeRequest request;
     request.input = options.input;
     request.output = options.output;
     request.file_type = *gguf::file_type_from_name(options.type);
     request.pure = options.pure;
     request.threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    const auto tensors = runtime::quantize_model(request);
+    const auto tensors = quantize_model(request);
 
     uint64_t bytes_in = 0, bytes_out = 0;
     int fell_back = 0;
@@ -43,7 +44,7 @@ int run_quantize(const QuantizeOptions& options) {
 
 }  // namespace
 
-void add_quantize_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto options = std::make_shared<QuantizeOptions>();
     CLI::App* sub = parent.add_subcommand("quantize", "Quantize a GGUF model as llama.cpp's llama-quantize does");
     sub->add_option("input", options->input, "GGUF model to read (any type we can dequantize)")->required();
@@ -58,3 +59,5 @@ void add_quantize_command(CLI::App& parent, CommandList& commands) {
     add_threads_flag(*sub, options->threads, "Threads (default: all cores)");
     commands.push_back({sub, [options] { return run_quantize(*options); }});
 }
+
+}  // namespace quantize

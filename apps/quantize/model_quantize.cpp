@@ -13,7 +13,7 @@
 #include "gguf/quant/quant.h"
 #include "kernels/common/thread_pool.h"
 
-namespace runtime {
+namespace quantize {
 namespace {
 
 using gguf::GgmlType;
@@ -116,4 +116,4 @@ std::vector<QuantizedTensor> quantize_model(const QuantizeRequest& request) {
     return report;
 }
 
-}  // namespace runtime
+}  // namespace quantize

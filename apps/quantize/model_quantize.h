@@ -11,7 +11,7 @@
 
 #include "apps/quantize/quant_mix.h"
 
-namespace runtime {
+namespace quantize {
 
 struct QuantizeRequest {
     std::string input, output;
@@ -33,4 +33,4 @@ struct QuantizedTensor {
 // output path that is the input itself; a partly written output is removed.
 std::vector<QuantizedTensor> quantize_model(const QuantizeRequest& request);
 
-}  // namespace runtime
+}  // namespace quantize

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <string>
 
-namespace runtime {
+namespace quantize {
 namespace {
 
 using gguf::FileType;
@@ -170,4 +170,4 @@ std::vector<TensorQuantization> plan_quantization(const gguf::File& model, const
     return plan;
 }
 
-}  // namespace runtime
+}  // namespace quantize

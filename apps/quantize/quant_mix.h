@@ -12,7 +12,7 @@
 #include "gguf/file_type.h"
 #include "gguf/gguf_file.h"
 
-namespace runtime {
+namespace quantize {
 
 struct TensorQuantization {
     const gguf::TensorInfo* tensor;
@@ -26,4 +26,4 @@ struct TensorQuantization {
 // Throws gguf::Error when the model lacks general.architecture or <arch>.block_count.
 std::vector<TensorQuantization> plan_quantization(const gguf::File& model, const gguf::FileTypeInfo& file_type, bool pure);
 
-}  // namespace runtime
+}  // namespace quantize

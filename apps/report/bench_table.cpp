@@ -6,7 +6,7 @@
 
 #include "apps/report/json_writer.h"
 
-namespace runtime {
+namespace report {
 namespace {
 
 // Quoted (with doubled quotes) when it holds a comma, a quote or a line break.
@@ -115,4 +115,4 @@ std::string BenchTable::json_object(const std::vector<BenchCell>& row) const {
     return out + "}";
 }
 
-}  // namespace runtime
+}  // namespace report

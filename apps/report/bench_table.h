@@ -1,9 +1,9 @@
 // Benchmark results as rows of named fields, printed the same way by every `bench` subcommand: a Markdown
 // table, CSV, a JSON array of row objects, or JSON Lines (one object per line).
 //
-//   runtime::BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"samples_ns", "", false}});
-//   table.add_row({runtime::BenchCell::text("sparse"), runtime::BenchCell::integer(512),
-//                  runtime::BenchCell::numbers({1.5e6, 1.6e6})});
+//   report::BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"samples_ns", "", false}});
+//   table.add_row({report::BenchCell::text("sparse"), report::BenchCell::integer(512),
+//                  report::BenchCell::numbers({1.5e6, 1.6e6})});
 //   fmt::print("{}", table.format("md"));
 //
 // JSON carries every column; CSV the columns marked in_csv; Markdown those with a header (numbers right-aligned).
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace runtime {
+namespace report {
 
 struct BenchColumn {
     std::string key;      // JSON and CSV field name
@@ -59,4 +59,4 @@ private:
     std::vector<std::vector<BenchCell>> rows_;
 };
 
-}  // namespace runtime
+}  // namespace report

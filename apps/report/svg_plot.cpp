@@ -8,7 +8,7 @@
 #include "gguf/output_file.h"
 #include "src/runtime_error.h"
 
-namespace runtime {
+namespace report {
 namespace {
 
 // Canvas and plot area, in SVG user units; the legend sits right of the plot.
@@ -125,7 +125,7 @@ std::string render_svg(const SvgPlot& plot) {
         std::sort(kept.points.begin(), kept.points.end());
         if (!kept.points.empty()) drawn.push_back(std::move(kept));
     }
-    if (drawn.empty()) throw Error(fmt::format("plot '{}': no point to draw", plot.title));
+    if (drawn.empty()) throw runtime::Error(fmt::format("plot '{}': no point to draw", plot.title));
     const Axis x = x_axis(sorted_unique(xs)), y = y_axis(sorted_unique(ys), plot.log_y);
     const auto px = [&](double v) { return kLeft + x.unit(v) * kPlotWidth; };
     const auto py = [&](double v) { return kTop + (1.0 - y.unit(v)) * kPlotHeight; };
@@ -183,4 +183,4 @@ void check_can_create(const std::string& path) {
     const gguf::OutputFile probe(path);  // never committed: it leaves nothing behind
 }
 
-}  // namespace runtime
+}  // namespace report

@@ -19,6 +19,7 @@
 #include "src/system_info.h"
 #include "tokenizer/tokenizer.h"
 
+namespace run {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -49,7 +50,7 @@ runtime::RunConfig run_config(const RunOptions& o) {
 }
 
 std::string read_prompt(const RunOptions& o) {
-    return o.given("-f") ? read_text_file(o.prompt_file, "prompt file") : o.prompt;
+    return o.given("-f") ? cli::read_text_file(o.prompt_file, "prompt file") : o.prompt;
 }
 
 // The prompt's tokens: BOS first when the model wants it; an empty prompt is BOS alone.
@@ -131,12 +132,12 @@ int run(RunOptions& o) {
     const runtime::GenerationSink sink{[&](std::string_view text) {
                                            if (o.ids || text.empty()) return;
                                            std::fwrite(text.data(), 1, text.size(), stdout);
-                                           flush_standard_output();
+                                           cli::flush_standard_output();
                                        },
                                        [&](int32_t id) {
                                            if (!o.ids) return;
                                            std::printf("%s%d", first_id ? "" : " ", id);
-                                           flush_standard_output();
+                                           cli::flush_standard_output();
                                            first_id = false;
                                        }};
     runtime::GenerationStats stats;
@@ -150,7 +151,7 @@ int run(RunOptions& o) {
                 first_id = true;
                 stats = chat.reply(line, sink);
                 std::fputs("\n", stdout);
-                flush_standard_output();
+                cli::flush_standard_output();
             }
         }
     } else {
@@ -158,14 +159,14 @@ int run(RunOptions& o) {
         stats = generator.generate(ids, sink);
     }
     if (o.ids || !o.interactive) std::fputs("\n", stdout);
-    flush_standard_output();
+    cli::flush_standard_output();
     print_summary(transformer, stats, load_ms, warmup_ms);
     return 0;
 }
 
 }  // namespace
 
-void add_run_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto o = std::make_shared<RunOptions>();
     CLI::App* sub = parent.add_subcommand("run", "Generate text with a GGUF model (llama-cli-like)");
     o->app = sub;
@@ -201,3 +202,5 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_flag("--warmup,!--no-warmup", o->warmup, "One synthetic step before the first token (default on)");
     commands.push_back({sub, [o] { return run(*o); }});
 }
+
+}  // namespace run

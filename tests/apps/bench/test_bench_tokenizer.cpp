@@ -8,12 +8,12 @@
 
 TEST_CASE("bench tokenizer: the mixed text is valid UTF-8, of the asked size, the same for a seed",
           "[bench][tokenizer]") {
-    const std::string text = runtime::mixed_text(100000, 7);
+    const std::string text = bench::mixed_text(100000, 7);
     CHECK(text.size() >= 100000);
     CHECK(text.size() < 100000 + 1000);
     CHECK(tokenizer::sanitize_utf8(text) == text);
-    CHECK(text == runtime::mixed_text(100000, 7));
-    CHECK(text != runtime::mixed_text(100000, 8));
+    CHECK(text == bench::mixed_text(100000, 7));
+    CHECK(text != bench::mixed_text(100000, 8));
     for (const char* part : {"The ", "for (int i", "\xE3\x80\x82", "\n"}) CHECK(text.find(part) != std::string::npos);
 }
 

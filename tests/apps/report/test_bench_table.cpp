@@ -11,9 +11,9 @@
 
 namespace {
 
-runtime::BenchTable sample() {
-    using runtime::BenchCell;
-    runtime::BenchTable table({{"name", "name"}, {"n", "n"}, {"ms", "time ms"}, {"ratio", "×"}, {"samples", "", false}});
+report::BenchTable sample() {
+    using report::BenchCell;
+    report::BenchTable table({{"name", "name"}, {"n", "n"}, {"ms", "time ms"}, {"ratio", "×"}, {"samples", "", false}});
     table.add_row({BenchCell::text("a, \"b\" | c"), BenchCell::integer(-3), BenchCell::number(1.0 / 3.0, 4, 2),
                    BenchCell::null(), BenchCell::numbers({1.5, 2.25})});
     table.add_row({BenchCell::text("plain"), BenchCell::unsigned_integer(18446744073709551615ull),
@@ -63,8 +63,8 @@ TEST_CASE("bench table: JSON and JSON Lines parse back to the exact values", "[b
 }
 
 TEST_CASE("bench table: a short row or an unknown format is an error", "[bench]") {
-    runtime::BenchTable table({{"a", "a"}, {"b", "b"}});
-    CHECK_THROWS_AS(table.add_row({runtime::BenchCell::integer(1)}), std::invalid_argument);
+    report::BenchTable table({{"a", "a"}, {"b", "b"}});
+    CHECK_THROWS_AS(table.add_row({report::BenchCell::integer(1)}), std::invalid_argument);
     CHECK_THROWS_WITH(table.format("xml"), Catch::Contains("unknown output format 'xml'"));
     CHECK(table.format("json") == "[\n]\n");
 }
