@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "apps/report/bench_table.h"
 #include "kernels/attention/candidates.h"
 #include "kernels/attention/dense_attention.h"
@@ -182,17 +182,17 @@ void validate(const AttentionBenchOptions& o) {
     for (const std::string& b : o.backends)
         if (std::find(attention_bench_backends().begin(), attention_bench_backends().end(), b) ==
             attention_bench_backends().end())
-            throw std::invalid_argument(fmt::format("unknown backend '{}' (known: {})", b,
-                                                    fmt::join(attention_bench_backends(), ", ")));
+            throw Error(fmt::format("unknown backend '{}' (known: {})", b,
+                                    fmt::join(attention_bench_backends(), ", ")));
     if (o.heads == 0 || o.kv_heads == 0 || o.heads % o.kv_heads != 0)
-        throw std::invalid_argument(fmt::format("--heads {} must be a positive multiple of --kv-heads {}", o.heads, o.kv_heads));
-    if (o.dim == 0 || o.block == 0) throw std::invalid_argument("--dim and --block must be greater than zero");
-    if (o.threads == 0 || o.runs == 0) throw std::invalid_argument("--threads and --runs must be at least 1");
-    if (o.clock != "wall" && o.clock != "cpu") throw std::invalid_argument("--clock must be wall or cpu");
+        throw Error(fmt::format("--heads {} must be a positive multiple of --kv-heads {}", o.heads, o.kv_heads));
+    if (o.dim == 0 || o.block == 0) throw Error("--dim and --block must be greater than zero");
+    if (o.threads == 0 || o.runs == 0) throw Error("--threads and --runs must be at least 1");
+    if (o.clock != "wall" && o.clock != "cpu") throw Error("--clock must be wall or cpu");
     if (o.clock == "cpu" && o.threads != 1)
-        throw std::invalid_argument("--clock cpu times the calling thread only: use it with --threads 1");
+        throw Error("--clock cpu times the calling thread only: use it with --threads 1");
     for (size_t seq : o.seqs)
-        if (seq == 0 || seq > (size_t{1} << 24)) throw std::invalid_argument(fmt::format("--seqs: {} is not in 1..2^24", seq));
+        if (seq == 0 || seq > (size_t{1} << 24)) throw Error(fmt::format("--seqs: {} is not in 1..2^24", seq));
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ struct AttentionBenchRow {
 
 const std::vector<std::string>& attention_bench_backends();
 
-// Throws std::invalid_argument for unknown backends or impossible shapes. on_row is called as rows finish.
+// Throws bench::Error for unknown backends or impossible shapes. on_row is called as rows finish.
 std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& options,
                                                    const std::function<void(const AttentionBenchRow&)>& on_row = {});
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "gguf/quant/quant.h"
 #include "kernels/common/thread_pool.h"
 #include "src/rng.h"
@@ -53,7 +53,7 @@ DequantBenchReport run_dequant_bench(const DequantBenchOptions& options) {
     for (const GgmlType type : report.options.types) {
         const gguf::QuantTraits* traits = gguf::quant_traits(type);
         if (traits == nullptr)
-            throw std::invalid_argument(fmt::format("bench dequant: cannot dequantize {}", gguf::ggml_type_name(type)));
+            throw Error(fmt::format("bench dequant: cannot dequantize {}", gguf::ggml_type_name(type)));
         const auto in = quantized_buffer(type, report.elements);
         const uint64_t row_bytes = *gguf::ggml_row_bytes(type, kRowElems);
         for (const unsigned threads : options.threads) {

@@ -35,7 +35,7 @@ struct DequantBenchReport {
     std::vector<DequantBenchRow> rows;
 };
 
-// Throws std::invalid_argument for a type gguf/quant/quant.h cannot dequantize.
+// Throws bench::Error for a type gguf/quant/quant.h cannot dequantize.
 DequantBenchReport run_dequant_bench(const DequantBenchOptions& options);
 
 std::string dequant_report_markdown(const DequantBenchReport& report);

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <cstring>
 #include <random>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/quant/quant.h"
 #include "kernels/common/thread_pool.h"
@@ -133,9 +133,9 @@ const std::vector<MatvecShape>& smollm2_shapes() {
 MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options) {
     for (gguf::GgmlType type : options.types)
         if (!kernels::matmul_supports(type))
-            throw std::invalid_argument(fmt::format("bench matvec: no kernel for type {}", gguf::ggml_type_name(type)));
+            throw Error(fmt::format("bench matvec: no kernel for type {}", gguf::ggml_type_name(type)));
     if (options.batch_sizes.empty() || options.threads.empty() || options.cold_bytes == 0)
-        throw std::invalid_argument("bench matvec: need a thread count, a batch size and some memory to cycle through");
+        throw Error("bench matvec: need a thread count, a batch size and some memory to cycle through");
 
     MatvecBenchReport report{options, {}, {}, {}};
     {
@@ -214,11 +214,11 @@ std::vector<kernels::Matrix> model_matrices(const gguf::File& file) {
         if (t.n_dims != 2) continue;
         if (t.name == "token_embd.weight" && !tied) continue;
         if (!kernels::matmul_supports(t.type))
-            throw std::invalid_argument(fmt::format("bench matvec: tensor '{}' has type {}, which has no kernel",
-                                                    t.name, gguf::ggml_type_name(t.type)));
+            throw Error(fmt::format("bench matvec: tensor '{}' has type {}, which has no kernel", t.name,
+                                    gguf::ggml_type_name(t.type)));
         matrices.push_back({t.type, t.data, static_cast<int64_t>(t.ne[1]), static_cast<int64_t>(t.ne[0])});
     }
-    if (matrices.empty()) throw std::invalid_argument("bench matvec: the model has no 2-D weights");
+    if (matrices.empty()) throw Error("bench matvec: the model has no 2-D weights");
     return matrices;
 }
 

@@ -51,7 +51,7 @@ struct MatvecBenchReport {
     std::vector<std::string> skipped;  // type/shape pairs the format cannot hold (row not a whole number of blocks)
 };
 
-// Throws std::invalid_argument for a type without a kernel.
+// Throws bench::Error for a type without a kernel.
 MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options);
 
 // The weights of a whole model: every matrix a token goes through (each layer's projections and the output,

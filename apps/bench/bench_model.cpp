@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "apps/info/model_info.h"
 #include "gguf/file_type.h"
 #include "src/rng.h"
 #include "src/run_config.h"
-#include "src/runtime_error.h"
 #include "src/system_info.h"
 
 namespace bench {
@@ -96,14 +96,14 @@ std::vector<TestSize> test_sizes(const ModelBenchParams& p) {
 }
 
 void check(const ModelBenchParams& p) {
-    if (p.repetitions < 1) throw runtime::Error("bench model: at least one repetition");
+    if (p.repetitions < 1) throw Error("bench model: at least one repetition");
     for (const auto* list : {&p.n_prompt, &p.n_gen, &p.depth})
         for (int64_t n : *list)
-            if (n < 0) throw runtime::Error(fmt::format("bench model: negative size {}", n));
-    if (test_sizes(p).empty()) throw runtime::Error("bench model: no test (every -p and -n is 0)");
-    if (p.attention.empty()) throw runtime::Error("bench model: no attention to run");
+            if (n < 0) throw Error(fmt::format("bench model: negative size {}", n));
+    if (test_sizes(p).empty()) throw Error("bench model: no test (every -p and -n is 0)");
+    if (p.attention.empty()) throw Error("bench model: no attention to run");
     for (unsigned t : p.threads)
-        if (t == 0) throw runtime::Error("bench model: thread counts must be at least 1");
+        if (t == 0) throw Error("bench model: thread counts must be at least 1");
 }
 
 }  // namespace

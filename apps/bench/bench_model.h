@@ -61,7 +61,7 @@ struct ModelBenchReport {
 // Told what runs next, e.g. "sparse, 2 threads, pp512 @ d2048: run 2/5".
 using ModelBenchProgress = std::function<void(const std::string& step)>;
 
-// Throws runtime::Error for a repetition count < 1, negative sizes, or no test.
+// Throws bench::Error for a repetition count < 1, negative sizes, or no test.
 ModelBenchReport run_model_bench(const runtime::Model& model, const std::string& filename, const ModelBenchParams& params,
                                  const ModelBenchProgress& progress = {});
 

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "gguf/gguf_file.h"
 #include "src/rng.h"
 #include "tokenizer/tokenizer.h"
@@ -89,7 +89,7 @@ std::string mixed_text(size_t bytes, uint64_t seed) {
 }
 
 TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options) {
-    if (options.repetitions < 1) throw std::invalid_argument("bench tokenizer: repetitions must be at least 1");
+    if (options.repetitions < 1) throw Error("bench tokenizer: repetitions must be at least 1");
     const gguf::File file = gguf::File::open(options.model);
     TokenizerBenchReport report;
     report.model = file.source();

@@ -1,9 +1,8 @@
 // `sparse-llm bench dequant`: dequantize throughput per quant format.
-#include <stdexcept>
-
 #include <fmt/format.h>
 
 #include "apps/bench/bench_dequant.h"
+#include "apps/bench/bench_error.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
@@ -23,7 +22,7 @@ int run_bench_dequant(const BenchDequantOptions& options) {
     DequantBenchOptions bench;
     for (const std::string& name : options.types) {
         const auto type = gguf::ggml_type_from_name(name);
-        if (!type) throw std::invalid_argument(fmt::format("bench dequant: unknown type '{}'", name));
+        if (!type) throw Error(fmt::format("bench dequant: unknown type '{}'", name));
         bench.types.push_back(*type);
     }
     bench.threads = options.threads;

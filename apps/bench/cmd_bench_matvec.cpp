@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <stdexcept>
 
+#include "apps/bench/bench_error.h"
 #include "apps/bench/bench_matvec.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
@@ -33,7 +33,7 @@ int run_bench_matvec(const BenchMatvecOptions& options) {
     MatvecBenchOptions bench;
     for (const std::string& name : options.types) {
         const auto type = gguf::ggml_type_from_name(name);
-        if (!type) throw std::invalid_argument(fmt::format("bench matvec: unknown type '{}'", name));
+        if (!type) throw Error(fmt::format("bench matvec: unknown type '{}'", name));
         bench.types.push_back(*type);
     }
     bench.threads = options.threads;

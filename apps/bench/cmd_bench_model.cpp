@@ -13,6 +13,7 @@
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
+#include "apps/report/text_file.h"
 #include "apps/info/model_info.h"
 
 namespace bench {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "src/runtime_error.h"
+#include "apps/cli/cli_error.h"
 
 namespace cli {
 
@@ -17,7 +17,7 @@ std::string standard_output_error(int errnum) {
 void flush_standard_output() {
     errno = 0;
     if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return;
-    throw runtime::Error(standard_output_error(errno != 0 ? errno : EIO));
+    throw Error(standard_output_error(errno != 0 ? errno : EIO));
 }
 
 }  // namespace cli

@@ -6,7 +6,7 @@
 
 namespace cli {
 
-// Flushes stdout; throws runtime::Error("cannot write to standard output: <strerror>") when that or any
+// Flushes stdout; throws cli::Error("cannot write to standard output: <strerror>") when that or any
 // earlier write to it failed.
 void flush_standard_output();
 

@@ -74,7 +74,7 @@ struct MemoryEstimate {
     uint64_t total() const { return weights + kv_cache + scratch; }
 };
 
-// Nothing for files without tensors (vocab-only files) or without the hyper-parameters it needs; throws std::overflow_error when
+// Nothing for files without tensors (vocab-only files) or without the hyper-parameters it needs; throws info::Error when
 // the numbers do not fit in 64 bits.
 std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context);
 

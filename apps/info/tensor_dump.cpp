@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "apps/info/info_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/output_file.h"
 #include "gguf/quant/quant.h"
@@ -17,8 +18,8 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dumps are little-endia
 const gguf::QuantTraits& traits_of(const gguf::TensorInfo& tensor) {
     const gguf::QuantTraits* traits = gguf::quant_traits(tensor.type);
     if (traits == nullptr)
-        throw gguf::Error(fmt::format("tensor '{}': cannot dequantize type {}", tensor.name,
-                                      gguf::ggml_type_name(tensor.type)));
+        throw Error(fmt::format("tensor '{}': cannot dequantize type {}", tensor.name,
+                                gguf::ggml_type_name(tensor.type)));
     return *traits;
 }
 

@@ -4,6 +4,7 @@
 
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
+#include "apps/make_model/make_model_error.h"
 #include "apps/make_model/synthetic_model.h"
 #include "gguf/gguf_file.h"
 
@@ -18,7 +19,7 @@ struct MakeModelOptions {
 
 int run_make_model(const MakeModelOptions& o) {
     const auto type = gguf::ggml_type_from_name(o.type);
-    if (!type) throw std::runtime_error(fmt::format("unknown tensor type '{}'", o.type));
+    if (!type) throw Error(fmt::format("unknown tensor type '{}'", o.type));
     SyntheticModelSpec spec = SyntheticModelSpec::smollm2_shape(o.layers, *type);
     spec.name = fmt::format("random SmolLM2-135M-shaped, {} layers", o.layers);
     spec.vocab_from = o.vocab_from;

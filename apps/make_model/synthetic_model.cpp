@@ -1,8 +1,8 @@
 #include "apps/make_model/synthetic_model.h"
 
 #include <cmath>
-#include <stdexcept>
 
+#include "apps/make_model/make_model_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/quant/quant.h"
@@ -113,7 +113,7 @@ void SyntheticModel::fill(gguf::Writer& w) const {
 SyntheticModel::Tensor& SyntheticModel::tensor(const std::string& name) {
     for (Tensor& t : tensors)
         if (t.name == name) return t;
-    throw std::out_of_range("synthetic model has no tensor '" + name + "'");
+    throw Error("synthetic model has no tensor '" + name + "'");
 }
 
 void SyntheticModel::write(const std::string& path) const {

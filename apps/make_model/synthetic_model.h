@@ -59,7 +59,7 @@ public:
     std::vector<Tensor> tensors;   // in file order; editable before writing
     SyntheticModelSpec spec;
 
-    // The tensor of that name. Throws std::out_of_range when there is none.
+    // The tensor of that name. Throws make_model::Error when there is none.
     Tensor& tensor(const std::string& name);
 
     // Writes the GGUF file. Throws gguf::Error on I/O failure or a shape the type cannot hold.

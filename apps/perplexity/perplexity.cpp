@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "src/runtime_error.h"
+#include "apps/perplexity/perplexity_error.h"
 
 namespace perplexity {
 namespace {
@@ -16,7 +16,7 @@ constexpr size_t kLogitPiece = 64;
 void check_fits(const runtime::Transformer& t, int64_t n_ctx) {
     const runtime::TransformerOptions& o = t.options();
     if (o.kv_budget == 0 && o.n_ctx < n_ctx)
-        throw runtime::Error(fmt::format("the context ({} tokens) is smaller than a perplexity window of {}", o.n_ctx, n_ctx));
+        throw Error(fmt::format("the context ({} tokens) is smaller than a perplexity window of {}", o.n_ctx, n_ctx));
 }
 
 }  // namespace
@@ -25,13 +25,13 @@ int64_t scored_per_window(int64_t n_ctx) { return n_ctx - 1 - n_ctx / 2; }
 
 size_t perplexity_windows(size_t n_tokens, const PerplexityOptions& options) {
     const int64_t n_ctx = options.n_ctx;
-    if (n_ctx < 3) throw runtime::Error(fmt::format("a perplexity window of {} tokens scores nothing (use at least 3)", n_ctx));
+    if (n_ctx < 3) throw Error(fmt::format("a perplexity window of {} tokens scores nothing (use at least 3)", n_ctx));
     if (n_tokens < 2 * static_cast<uint64_t>(n_ctx))
-        throw runtime::Error(fmt::format("the text is {} tokens; perplexity with windows of {} needs at least {}", n_tokens,
+        throw Error(fmt::format("the text is {} tokens; perplexity with windows of {} needs at least {}", n_tokens,
                                 n_ctx, 2 * n_ctx));
     const size_t whole = n_tokens / static_cast<size_t>(n_ctx);
     const size_t windows = options.max_windows >= 0 ? std::min(whole, static_cast<size_t>(options.max_windows)) : whole;
-    if (windows == 0) throw runtime::Error("no tokens scored: the options select no window (max_windows 0)");
+    if (windows == 0) throw Error("no tokens scored: the options select no window (max_windows 0)");
     return windows;
 }
 

@@ -37,12 +37,12 @@ struct PerplexityResult {
 // Positions scored per window: n_ctx - 1 - n_ctx/2.
 int64_t scored_per_window(int64_t n_ctx);
 
-// Windows a text of n_tokens gives. Throws runtime::Error when n_ctx < 3 or the text holds fewer than
+// Windows a text of n_tokens gives. Throws perplexity::Error when n_ctx < 3 or the text holds fewer than
 // 2 * n_ctx tokens (llama-perplexity's minimum).
 size_t perplexity_windows(size_t n_tokens, const PerplexityOptions& options);
 
 // Evaluates the windows; on_window (if set) is called after each with the running result. Throws
-// runtime::Error as perplexity_windows() does, or when a transformer's context is smaller than a window (and
+// perplexity::Error as perplexity_windows() does, or when a transformer's context is smaller than a window (and
 // it has no KV budget).
 PerplexityResult evaluate_perplexity(const std::vector<int32_t>& tokens, const PerplexityOptions& options,
                                      runtime::Transformer& test, runtime::Transformer* base = nullptr,

@@ -5,8 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "gguf/output_file.h"
-#include "src/runtime_error.h"
+#include "apps/report/report_error.h"
 
 namespace report {
 namespace {
@@ -125,7 +124,7 @@ std::string render_svg(const SvgPlot& plot) {
         std::sort(kept.points.begin(), kept.points.end());
         if (!kept.points.empty()) drawn.push_back(std::move(kept));
     }
-    if (drawn.empty()) throw runtime::Error(fmt::format("plot '{}': no point to draw", plot.title));
+    if (drawn.empty()) throw Error(fmt::format("plot '{}': no point to draw", plot.title));
     const Axis x = x_axis(sorted_unique(xs)), y = y_axis(sorted_unique(ys), plot.log_y);
     const auto px = [&](double v) { return kLeft + x.unit(v) * kPlotWidth; };
     const auto py = [&](double v) { return kTop + (1.0 - y.unit(v)) * kPlotHeight; };
@@ -171,16 +170,6 @@ std::string render_svg(const SvgPlot& plot) {
     }
     svg += "</svg>\n";
     return svg;
-}
-
-void write_text_file(const std::string& path, const std::string& text) {
-    gguf::OutputFile file(path);
-    file.write(text.data(), text.size());
-    file.commit();
-}
-
-void check_can_create(const std::string& path) {
-    const gguf::OutputFile probe(path);  // never committed: it leaves nothing behind
 }
 
 }  // namespace report

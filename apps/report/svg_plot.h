@@ -3,7 +3,7 @@
 //
 //   report::SvgPlot plot{"Attention per token", "sequence length", "µs per token"};
 //   plot.series.push_back({"dense", {{128, 1.5}, {1024, 11.0}}});
-//   report::write_text_file("attention.svg", report::render_svg(plot));
+//   report::write_text_file("attention.svg", report::render_svg(plot));   // apps/report/text_file.h
 //
 // Every series with points is drawn as one <path> (with a marker per point) and named in the legend. x must be
 // positive (points with x <= 0 are left out); y is linear from 0, or logarithmic with log_y (y <= 0 left out).
@@ -28,14 +28,7 @@ struct SvgPlot {
     std::vector<PlotSeries> series;
 };
 
-// Throws runtime::Error when no series has a point that can be drawn.
+// Throws report::Error when no series has a point that can be drawn.
 std::string render_svg(const SvgPlot& plot);
-
-// Writes text to path, whole or not at all (gguf::OutputFile). Throws gguf::Error naming the path when that fails.
-void write_text_file(const std::string& path, const std::string& text);
-
-// Throws gguf::Error naming the path and the reason when write_text_file(path, ...) could not create it, so
-// a long run can find out before it starts. Leaves no file behind.
-void check_can_create(const std::string& path);
 
 }  // namespace report

@@ -13,9 +13,9 @@
 #include "apps/cli/runtime_flags.h"
 #include "apps/cli/standard_output.h"
 #include "apps/cli/text_input.h"
+#include "apps/run/run_error.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
-#include "src/runtime_error.h"
 #include "src/system_info.h"
 #include "tokenizer/tokenizer.h"
 
@@ -57,7 +57,7 @@ std::string read_prompt(const RunOptions& o) {
 std::vector<int32_t> prompt_tokens(const tokenizer::Tokenizer& tok, const std::string& text) {
     std::vector<int32_t> ids = tok.encode(text, /*add_special=*/true);
     if (ids.empty()) {
-        if (tok.bos() == tokenizer::kNoToken) throw runtime::Error("empty prompt and the model has no BOS token");
+        if (tok.bos() == tokenizer::kNoToken) throw Error("empty prompt and the model has no BOS token");
         ids.push_back(tok.bos());
     }
     return ids;
@@ -90,10 +90,10 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
 
 int run(RunOptions& o) {
     if (o.verbose) spdlog::set_level(spdlog::level::debug);
-    if (o.given("model") && o.given("-m")) throw runtime::Error("give the model as an argument or with -m, not both");
+    if (o.given("model") && o.given("-m")) throw Error("give the model as an argument or with -m, not both");
     if (o.model.empty()) o.model = o.model_flag;
-    if (o.model.empty()) throw runtime::Error("no model: give model.gguf or -m");
-    if (o.given("-p") && o.given("-f")) throw runtime::Error("give the prompt with -p or -f, not both");
+    if (o.model.empty()) throw Error("no model: give model.gguf or -m");
+    if (o.given("-p") && o.given("-f")) throw Error("give the prompt with -p or -f, not both");
     const std::string prompt = read_prompt(o);
 
     const Clock::time_point load_start = Clock::now();
@@ -119,7 +119,7 @@ int run(RunOptions& o) {
 
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
     if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
-        throw runtime::Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
+        throw Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
                                          transformer.room()));
     double warmup_ms = 0.0;
     if (o.warmup) {

@@ -8,6 +8,7 @@
 #include "apps/cli/command.h"
 #include "apps/cli/printable.h"
 #include "apps/cli/text_input.h"
+#include "apps/tokenize/tokenize_error.h"
 #include "gguf/gguf_file.h"
 #include "tokenizer/tokenizer.h"
 
@@ -53,7 +54,7 @@ std::vector<tokenizer::TokenId> parse_ids(const std::vector<std::string>& words)
             used = 0;
         }
         if (used != word.size() || id < 0 || id > INT32_MAX)
-            throw std::runtime_error(fmt::format("'{}' is not a token id", cli::printable(word)));
+            throw Error(fmt::format("'{}' is not a token id", cli::printable(word)));
         ids.push_back(static_cast<tokenizer::TokenId>(id));
     }
     return ids;
