@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include "apps/bench/bench_error.h"
-#include "apps/report/bench_table.h"
 #include "kernels/attention/candidates.h"
 #include "kernels/attention/dense_attention.h"
 #include "kernels/attention/fastgrnn_gate.h"
@@ -249,19 +248,20 @@ report::SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows)
     return plot;
 }
 
-std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format) {
-    report::BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"}, {"dim", "dim"},
-                      {"window", "window"}, {"block", "block"}, {"threads", "threads"}, {"ms", "ms"},
-                      {"per_token_us", "µs/token"}, {"edges", "edges"}, {"speedup_vs_dense", "× dense"},
-                      {"peak_rss_mb", "peak RSS MB"}});
-    const auto count = [](size_t n) { return report::BenchCell::unsigned_integer(n); };
+report::BenchOutput attention_bench_output(const std::vector<AttentionBenchRow>& rows) {
+    using report::Cell;
+    report::Table table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"},
+                         {"dim", "dim"}, {"window", "window"}, {"block", "block"}, {"threads", "threads"},
+                         {"ms", "ms"}, {"per_token_us", "µs/token"}, {"edges", "edges"},
+                         {"speedup_vs_dense", "× dense"}, {"peak_rss_mb", "peak RSS MB"}});
+    const auto count = [](size_t n) { return Cell::unsigned_integer(n); };
     for (const AttentionBenchRow& r : rows)
-        table.add_row({report::BenchCell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
-                       count(r.window), count(r.block), count(r.threads), report::BenchCell::number(r.ms, 4, 3),
-                       report::BenchCell::number(r.per_token_us, 3, 2), count(r.edges),
-                       r.speedup_vs_dense ? report::BenchCell::number(*r.speedup_vs_dense, 2, 2) : report::BenchCell::null(),
-                       report::BenchCell::number(r.peak_rss_mb, 1, 1)});
-    return table.format(format);
+        table.add_row({Cell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
+                       count(r.window), count(r.block), count(r.threads), Cell::number(r.ms, 4, 3),
+                       Cell::number(r.per_token_us, 3, 2), count(r.edges),
+                       r.speedup_vs_dense ? Cell::number(*r.speedup_vs_dense, 2, 2) : Cell::null(),
+                       Cell::number(r.peak_rss_mb, 1, 1)});
+    return {table};
 }
 
 }  // namespace bench

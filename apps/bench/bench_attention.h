@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/report/bench_output.h"
 #include "apps/report/svg_plot.h"
 
 namespace bench {
@@ -62,7 +63,7 @@ std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& 
 // Per-token cost against sequence length, one line per backend (log-log: the costs span decades).
 report::SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
 
-// "md" (a Markdown table), "csv", "json" (one array of row objects) or "jsonl" (one object per line).
-std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format);
+// One row per backend and length, in every output form.
+report::BenchOutput attention_bench_output(const std::vector<AttentionBenchRow>& rows);
 
 }  // namespace bench

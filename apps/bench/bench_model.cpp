@@ -191,37 +191,38 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
     return report;
 }
 
-report::BenchTable model_bench_table(const ModelBenchReport& report) {
+report::BenchOutput model_bench_output(const ModelBenchReport& report) {
+    using report::Cell;
     const TransformerOptions& o = report.options;
-    report::BenchTable table({{"model_filename", "", true},   {"model_type", "model"}, {"model_size", "size"},
-                      {"model_n_params", "params"},   {"attention", "attention"}, {"n_batch", ""},
-                      {"n_threads", "threads"},       {"type_k", ""},          {"type_v", ""},
-                      {"kv_type", ""},                {"window", ""},          {"block", ""},
-                      {"kv_budget", ""},              {"n_prompt", ""},        {"n_gen", ""},
-                      {"n_depth", ""},                {"test", "test"},        {"test_time", ""},
-                      {"avg_ns", ""},                 {"stddev_ns", ""},       {"avg_ts", "t/s"},
-                      {"stddev_ts", ""},              {"peak_rss_mb", "peak RSS"}, {"kv_bytes", "KV"},
-                      {"samples_ns", "", false},      {"samples_ts", "", false}});
-    const auto whole = [](double x) { return report::BenchCell::unsigned_integer(static_cast<uint64_t>(std::llround(x))); };
+    report::Table table({{"model_filename", "", true},   {"model_type", "model"}, {"model_size", "size"},
+                         {"model_n_params", "params"},   {"attention", "attention"}, {"n_batch", ""},
+                         {"n_threads", "threads"},       {"type_k", ""},          {"type_v", ""},
+                         {"kv_type", ""},                {"window", ""},          {"block", ""},
+                         {"kv_budget", ""},              {"n_prompt", ""},        {"n_gen", ""},
+                         {"n_depth", ""},                {"test", "test"},        {"test_time", ""},
+                         {"avg_ns", ""},                 {"stddev_ns", ""},       {"avg_ts", "t/s"},
+                         {"stddev_ts", ""},              {"peak_rss_mb", "peak RSS"}, {"kv_bytes", "KV"},
+                         {"samples_ns", "", false},      {"samples_ts", "", false}});
+    const auto whole = [](double x) { return Cell::unsigned_integer(static_cast<uint64_t>(std::llround(x))); };
     const auto mib = [](double bytes) { return fmt::format("{:.2f} MiB", bytes / kMiB); };
     for (const ModelBenchResult& r : report.results) {
-        table.add_row({report::BenchCell::text(report.model_filename), report::BenchCell::text(report.model_type),
-                       report::BenchCell::unsigned_integer(report.model_size).with_md(mib(static_cast<double>(report.model_size))),
-                       report::BenchCell::unsigned_integer(report.model_n_params)
+        table.add_row({Cell::text(report.model_filename), Cell::text(report.model_type),
+                       Cell::unsigned_integer(report.model_size).with_md(mib(static_cast<double>(report.model_size))),
+                       Cell::unsigned_integer(report.model_n_params)
                            .with_md(fmt::format("{:.2f} M", static_cast<double>(report.model_n_params) / 1e6)),
-                       report::BenchCell::text(attention_mode_name(r.attention)), report::BenchCell::integer(o.n_batch),
-                       report::BenchCell::unsigned_integer(r.n_threads), report::BenchCell::text(kv_type_name(o)),
-                       report::BenchCell::text(kv_type_name(o)), report::BenchCell::text(kv_type_name(o)),
-                       report::BenchCell::unsigned_integer(o.sparse.window), report::BenchCell::unsigned_integer(o.sparse.block_size),
-                       report::BenchCell::integer(o.kv_budget), report::BenchCell::integer(r.n_prompt), report::BenchCell::integer(r.n_gen),
-                       report::BenchCell::integer(r.n_depth), report::BenchCell::text(r.name()), report::BenchCell::text(r.test_time),
+                       Cell::text(attention_mode_name(r.attention)), Cell::integer(o.n_batch),
+                       Cell::unsigned_integer(r.n_threads), Cell::text(kv_type_name(o)),
+                       Cell::text(kv_type_name(o)), Cell::text(kv_type_name(o)),
+                       Cell::unsigned_integer(o.sparse.window), Cell::unsigned_integer(o.sparse.block_size),
+                       Cell::integer(o.kv_budget), Cell::integer(r.n_prompt), Cell::integer(r.n_gen),
+                       Cell::integer(r.n_depth), Cell::text(r.name()), Cell::text(r.test_time),
                        whole(r.avg_ns), whole(r.stddev_ns),
-                       report::BenchCell::number(r.avg_ts, 6, 2).with_md(fmt::format("{:.2f} ± {:.2f}", r.avg_ts, r.stddev_ts)),
-                       report::BenchCell::number(r.stddev_ts, 6, 2), report::BenchCell::number(r.peak_rss_mb, 1, 1).with_md(fmt::format("{:.1f} MiB", r.peak_rss_mb)),
-                       report::BenchCell::unsigned_integer(r.kv_bytes).with_md(mib(static_cast<double>(r.kv_bytes))),
-                       report::BenchCell::numbers(r.samples_ns), report::BenchCell::numbers(r.samples_ts)});
+                       Cell::number(r.avg_ts, 6, 2).with_md(fmt::format("{:.2f} ± {:.2f}", r.avg_ts, r.stddev_ts)),
+                       Cell::number(r.stddev_ts, 6, 2), Cell::number(r.peak_rss_mb, 1, 1).with_md(fmt::format("{:.1f} MiB", r.peak_rss_mb)),
+                       Cell::unsigned_integer(r.kv_bytes).with_md(mib(static_cast<double>(r.kv_bytes))),
+                       Cell::numbers(r.samples_ns), Cell::numbers(r.samples_ts)});
     }
-    return table;
+    return {table};
 }
 
 report::SvgPlot plot_model_bench(const ModelBenchReport& report) {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/report/bench_table.h"
+#include "apps/report/bench_output.h"
 #include "apps/report/svg_plot.h"
 #include "src/model.h"
 #include "src/transformer.h"
@@ -67,9 +67,9 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
 
 // llama-bench's fields (model_filename, model_type, model_size, model_n_params, n_batch, n_threads, type_k,
 // type_v, n_prompt, n_gen, n_depth, test_time, avg_ns, stddev_ns, avg_ts, stddev_ts, samples_ns, samples_ts)
-// plus attention, kv_type, window, block, kv_budget, kv_bytes, peak_rss_mb; the Markdown table shows model,
+// plus attention, kv_type, window, block, kv_budget, test, kv_bytes, peak_rss_mb; the Markdown table shows model,
 // size, params, attention, threads, test, t/s (mean ± sd), peak RSS and KV.
-report::BenchTable model_bench_table(const ModelBenchReport& report);
+report::BenchOutput model_bench_output(const ModelBenchReport& report);
 
 // Milliseconds per token against the sequence length at the end of each test, one line per attention and
 // test size (and thread count, when there are several).

@@ -118,17 +118,27 @@ TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options) {
     return report;
 }
 
-std::string tokenizer_report_markdown(const TokenizerBenchReport& r) {
-    std::string out = fmt::format("tokenizer bench: {} ({}, {} tokens), 1 thread, median of {}\n\n", r.model,
-                                  r.tokenizer, r.n_vocab, r.repetitions);
-    out += "| what | figure |\n|---|---|\n";
-    out += fmt::format("| load (from parsed GGUF metadata) | {:.1f} ms |\n", r.load_ms);
-    out += fmt::format("| mixed text | {:.2f} MB, {} tokens, {:.2f} bytes/token |\n", r.text_bytes / kMegabyte,
-                       r.n_tokens, static_cast<double>(r.text_bytes) / static_cast<double>(std::max<size_t>(r.n_tokens, 1)));
-    out += fmt::format("| encode | {:.2f} MB/s, {:.0f} tokens/s |\n", r.encode_mb_per_s, r.encode_tokens_per_s);
-    out += fmt::format("| decode | {:.1f} MB/s |\n", r.decode_mb_per_s);
-    out += fmt::format("| encode 1 MB without a space (one word) | {:.0f} ms |\n", r.no_space_ms);
-    return out;
+report::BenchOutput tokenizer_bench_output(const TokenizerBenchReport& r) {
+    using report::Cell;
+    report::Table table({{"model", ""}, {"tokenizer", ""}, {"n_vocab", ""}, {"repetitions", ""},
+                         {"load_ms", "load (from parsed GGUF metadata)"}, {"text_bytes", "mixed text"},
+                         {"n_tokens", ""}, {"encode_mb_per_s", "encode"}, {"encode_tokens_per_s", ""},
+                         {"decode_mb_per_s", "decode"}, {"no_space_ms", "encode 1 MB without a space (one word)"}});
+    const double bytes_per_token = static_cast<double>(r.text_bytes) / static_cast<double>(std::max<size_t>(r.n_tokens, 1));
+    const std::string text = fmt::format("{:.2f} MB, {} tokens, {:.2f} bytes/token", r.text_bytes / kMegabyte,
+                                         r.n_tokens, bytes_per_token);
+    const std::string encode = fmt::format("{:.2f} MB/s, {:.0f} tokens/s", r.encode_mb_per_s, r.encode_tokens_per_s);
+    table.add_row({Cell::text(r.model), Cell::text(r.tokenizer), Cell::unsigned_integer(r.n_vocab),
+                   Cell::integer(r.repetitions), Cell::number(r.load_ms, 3, 1).with_md(fmt::format("{:.1f} ms", r.load_ms)),
+                   Cell::unsigned_integer(r.text_bytes).with_md(text), Cell::unsigned_integer(r.n_tokens),
+                   Cell::number(r.encode_mb_per_s, 3, 2).with_md(encode), Cell::number(r.encode_tokens_per_s, 0, 0),
+                   Cell::number(r.decode_mb_per_s, 3, 1).with_md(fmt::format("{:.1f} MB/s", r.decode_mb_per_s)),
+                   Cell::number(r.no_space_ms, 3, 0).with_md(fmt::format("{:.0f} ms", r.no_space_ms))});
+    report::BenchOutput output{table};
+    output.title = fmt::format("tokenizer bench: {} ({}, {} tokens), 1 thread, median of {}", r.model, r.tokenizer,
+                               r.n_vocab, r.repetitions);
+    output.md_by_field = true;
+    return output;
 }
 
 }  // namespace bench

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "apps/bench/bench_attention.h"
+#include "apps/bench/bench_flags.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
@@ -32,7 +33,7 @@ int run_bench_attention(const BenchAttentionOptions& options) {
         first = false;
         if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
     });
-    fmt::print("{}", format_attention_bench(rows, options.output));
+    fmt::print("{}", attention_bench_output(rows).format(options.output));
     if (!options.plot.empty()) report::write_text_file(options.plot, report::render_svg(plot_attention_bench(rows)));
     return 0;
 }
@@ -65,9 +66,7 @@ void add_attention_command(CLI::App& bench, cli::CommandList& commands) {
     sub->add_option("--clock", b.clock, "wall, or cpu (thread CPU time, one thread) on a loaded machine")
         ->check(CLI::IsMember({"wall", "cpu"}))
         ->capture_default_str();
-    sub->add_option("-o,--output", options->output, "Output format")
-        ->check(CLI::IsMember({"md", "csv", "json", "jsonl"}))
-        ->capture_default_str();
+    add_output_flag(*sub, options->output);
     sub->add_option("--plot", options->plot, "Also draw per-token cost against length, one line per backend (SVG file)")
         ->check(flags::not_empty());
     commands.push_back({sub, [options] { return run_bench_attention(*options); }});

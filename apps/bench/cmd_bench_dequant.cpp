@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "apps/bench/bench_dequant.h"
-#include "apps/bench/bench_error.h"
+#include "apps/bench/bench_flags.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
@@ -20,17 +20,11 @@ struct BenchDequantOptions {
 
 int run_bench_dequant(const BenchDequantOptions& options) {
     DequantBenchOptions bench;
-    for (const std::string& name : options.types) {
-        const auto type = gguf::ggml_type_from_name(name);
-        if (!type) throw Error(fmt::format("bench dequant: unknown type '{}'", name));
-        bench.types.push_back(*type);
-    }
+    bench.types = types_from_names(options.types, "dequant");
     bench.threads = options.threads;
     bench.megabytes = options.megabytes;
     bench.repetitions = options.repetitions;
-    const auto report = run_dequant_bench(bench);
-    fmt::print("{}", options.output == "json" ? dequant_report_json(report)
-                                              : dequant_report_markdown(report));
+    fmt::print("{}", dequant_bench_output(run_dequant_bench(bench)).format(options.output));
     return 0;
 }
 
@@ -46,8 +40,7 @@ void add_dequant_command(CLI::App& bench, cli::CommandList& commands) {
         ->check(flags::integer(1, 1 << 14));
     sub->add_option("-r,--repetitions", options->repetitions, "timed passes per figure (median)")
         ->capture_default_str()->check(flags::integer(1, flags::kMaxCount));
-    sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
-        ->capture_default_str();
+    add_output_flag(*sub, options->output);
     commands.push_back({sub, [options] { return run_bench_dequant(*options); }});
 }
 

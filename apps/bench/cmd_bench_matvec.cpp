@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "apps/bench/bench_error.h"
+#include "apps/bench/bench_flags.h"
 #include "apps/bench/bench_matvec.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
@@ -25,23 +25,18 @@ struct BenchMatvecOptions {
 int run_bench_matvec(const BenchMatvecOptions& options) {
     if (!options.model.empty()) {
         const int64_t batch = *std::max_element(options.batch_sizes.begin(), options.batch_sizes.end());
-        const auto report = run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
-        fmt::print("{}", options.output == "json" ? model_weights_report_json(report)
-                                                  : model_weights_report_markdown(report));
+        const ModelWeightsBenchReport results =
+            run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
+        fmt::print("{}", model_weights_bench_output(results).format(options.output));
         return 0;
     }
     MatvecBenchOptions bench;
-    for (const std::string& name : options.types) {
-        const auto type = gguf::ggml_type_from_name(name);
-        if (!type) throw Error(fmt::format("bench matvec: unknown type '{}'", name));
-        bench.types.push_back(*type);
-    }
+    bench.types = types_from_names(options.types, "matvec");
     bench.threads = options.threads;
     bench.batch_sizes = options.batch_sizes;
     bench.repetitions = options.repetitions;
     bench.cold_bytes = options.cold_mb << 20;
-    const MatvecBenchReport report = run_matvec_bench(bench);
-    fmt::print("{}", options.output == "json" ? matvec_report_json(report) : matvec_report_markdown(report));
+    fmt::print("{}", matvec_bench_output(run_matvec_bench(bench)).format(options.output));
     return 0;
 }
 
@@ -65,8 +60,7 @@ void add_matvec_command(CLI::App& bench, cli::CommandList& commands) {
                     "and once per batch of the largest -n (prefill)")
         ->excludes(types)
         ->excludes(cold);
-    sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
-        ->capture_default_str();
+    add_output_flag(*sub, options->output);
     commands.push_back({sub, [options] { return run_bench_matvec(*options); }});
 }
 

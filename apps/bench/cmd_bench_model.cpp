@@ -9,12 +9,13 @@
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_flags.h"
 #include "apps/bench/bench_model.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
-#include "apps/report/text_file.h"
 #include "apps/info/model_info.h"
+#include "apps/report/text_file.h"
 
 namespace bench {
 namespace {
@@ -76,11 +77,11 @@ int run_bench_model(const BenchModelFlags& f) {
     if (tok.add_bos.value_or(false) && tok.bos) params.bos = static_cast<int32_t>(*tok.bos);
 
     ProgressLine progress;
-    const ModelBenchReport report =
+    const ModelBenchReport results =
         run_model_bench(model, f.model, params, [&](const std::string& step) { progress.update(step); });
     progress.finish();
-    fmt::print("{}", model_bench_table(report).format(f.output));
-    if (!f.plot.empty()) report::write_text_file(f.plot, report::render_svg(plot_model_bench(report)));
+    fmt::print("{}", model_bench_output(results).format(f.output));
+    if (!f.plot.empty()) report::write_text_file(f.plot, report::render_svg(plot_model_bench(results)));
     return 0;
 }
 
@@ -103,9 +104,7 @@ void add_model_command(CLI::App& bench, cli::CommandList& commands) {
     add_batch_flag(*sub, f->batch);
     sub->add_option("-r,--repetitions", f->repetitions, "Timed runs per test")->capture_default_str()
         ->check(flags::integer(1, flags::kMaxCount));
-    sub->add_option("-o,--output", f->output, "md, csv, json or jsonl")
-        ->check(CLI::IsMember({"md", "csv", "json", "jsonl"}))
-        ->capture_default_str();
+    add_output_flag(*sub, f->output);
     sub->add_option("--plot", f->plot, "Also draw ms per token against sequence length (SVG file)")
         ->check(flags::not_empty());
     add_cache_flags(*sub, f->cache);
