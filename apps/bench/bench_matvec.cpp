@@ -215,11 +215,11 @@ ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const s
 report::BenchOutput matvec_bench_output(const MatvecBenchReport& results) {
     using report::Cell;
     const std::vector<int64_t>& batches = results.options.batch_sizes;
-    std::vector<report::Column> columns{{"type", "type"},       {"kernel", "kernel"},   {"matrix", "matrix"},
-                                        {"rows", "rows x cols"}, {"cols", ""},           {"weight_bytes", "MB"},
-                                        {"threads", "threads"},  {"matvec_us", "matvec µs"},
+    std::vector<report::Column> columns{{"type", "type"}, {"kernel", "kernel"}, {"matrix", "matrix"},
+                                        {"rows", "rows x cols"}, {"cols", ""}, {"weight_bytes", "MB"},
+                                        {"threads", "threads"}, {"matvec_us", "matvec µs"},
                                         {"matvec_gb_per_s", "matvec GB/s"}, {"matmul", "", false}};
-    for (int64_t n : batches)  // the matmul array, one column per batch size where there are no arrays
+    for (int64_t n : batches)  // the matmul array again, a column per batch size, for Markdown and CSV
         columns.push_back({fmt::format("matmul_n{}_gflops", n), fmt::format("matmul n={} GFLOP/s", n), true, false});
     report::Table table(columns);
     for (const MatvecBenchRow& r : results.rows) {

@@ -43,7 +43,7 @@ public:
         to_traits_ = gguf::quant_traits(to);
         if (from_traits_ == nullptr || to_traits_ == nullptr)
             throw Error(fmt::format("tensor '{}': cannot convert {} to {}", tensor.name,
-                                          gguf::ggml_type_name(tensor.type), gguf::ggml_type_name(to)));
+                                    gguf::ggml_type_name(tensor.type), gguf::ggml_type_name(to)));
     }
 
     void operator()(uint8_t* dst, size_t n_bytes) const {
@@ -67,7 +67,7 @@ public:
         });
         if (first_bad_row.load() != std::numeric_limits<uint64_t>::max())
             throw Error(fmt::format("tensor '{}': row {} holds a NaN or infinity; not quantizing it",
-                                          tensor_.name, first_bad_row.load()));
+                                    tensor_.name, first_bad_row.load()));
     }
 
 private:

@@ -1,4 +1,5 @@
-// A small streaming JSON writer for machine-readable command output (`info --json`, bench `-o json`).
+// A small streaming JSON writer for machine-readable command output (`info --json`, `perplexity -o json`, and each
+// value of the benches' JSON, apps/report/table.h).
 //
 //   report::JsonWriter json;
 //   json.begin_object().key("name").value("q4_0").key("bytes").value(uint64_t{18});

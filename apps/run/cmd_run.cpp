@@ -120,7 +120,7 @@ int run(RunOptions& o) {
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
     if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
         throw Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
-                                         transformer.room()));
+                                transformer.room()));
     double warmup_ms = 0.0;
     if (o.warmup) {
         const Clock::time_point start = Clock::now();
