@@ -7,17 +7,16 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "apps/report/bench_table.h"
+#include "apps/bench/bench_error.h"
 #include "kernels/attention/candidates.h"
 #include "kernels/attention/dense_attention.h"
 #include "kernels/attention/fastgrnn_gate.h"
 #include "kernels/attention/sparse_attention.h"
 
-namespace runtime {
+namespace bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -182,17 +181,17 @@ void validate(const AttentionBenchOptions& o) {
     for (const std::string& b : o.backends)
         if (std::find(attention_bench_backends().begin(), attention_bench_backends().end(), b) ==
             attention_bench_backends().end())
-            throw std::invalid_argument(fmt::format("unknown backend '{}' (known: {})", b,
-                                                    fmt::join(attention_bench_backends(), ", ")));
+            throw Error(fmt::format("unknown backend '{}' (known: {})", b,
+                                    fmt::join(attention_bench_backends(), ", ")));
     if (o.heads == 0 || o.kv_heads == 0 || o.heads % o.kv_heads != 0)
-        throw std::invalid_argument(fmt::format("--heads {} must be a positive multiple of --kv-heads {}", o.heads, o.kv_heads));
-    if (o.dim == 0 || o.block == 0) throw std::invalid_argument("--dim and --block must be greater than zero");
-    if (o.threads == 0 || o.runs == 0) throw std::invalid_argument("--threads and --runs must be at least 1");
-    if (o.clock != "wall" && o.clock != "cpu") throw std::invalid_argument("--clock must be wall or cpu");
+        throw Error(fmt::format("--heads {} must be a positive multiple of --kv-heads {}", o.heads, o.kv_heads));
+    if (o.dim == 0 || o.block == 0) throw Error("--dim and --block must be greater than zero");
+    if (o.threads == 0 || o.runs == 0) throw Error("--threads and --runs must be at least 1");
+    if (o.clock != "wall" && o.clock != "cpu") throw Error("--clock must be wall or cpu");
     if (o.clock == "cpu" && o.threads != 1)
-        throw std::invalid_argument("--clock cpu times the calling thread only: use it with --threads 1");
+        throw Error("--clock cpu times the calling thread only: use it with --threads 1");
     for (size_t seq : o.seqs)
-        if (seq == 0 || seq > (size_t{1} << 24)) throw std::invalid_argument(fmt::format("--seqs: {} is not in 1..2^24", seq));
+        if (seq == 0 || seq > (size_t{1} << 24)) throw Error(fmt::format("--seqs: {} is not in 1..2^24", seq));
 }
 
 }  // namespace
@@ -233,8 +232,8 @@ std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& 
     return rows;
 }
 
-SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
-    SvgPlot plot;
+report::SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
+    report::SvgPlot plot;
     plot.y_label = "µs per token";
     plot.x_label = "sequence length";
     plot.log_y = true;
@@ -242,26 +241,27 @@ SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows) {
         if (plot.title.empty())
             plot.title = fmt::format("Attention per token: {} heads of {}, window {}, block {}, {} thread(s)", r.heads,
                                      r.dim, r.window, r.block, r.threads);
-        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const PlotSeries& s) { return s.name == r.backend; });
-        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), PlotSeries{r.backend, {}});
+        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const report::PlotSeries& s) { return s.name == r.backend; });
+        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), report::PlotSeries{r.backend, {}});
         series->points.emplace_back(static_cast<double>(r.seq), r.per_token_us);
     }
     return plot;
 }
 
-std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format) {
-    BenchTable table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"}, {"dim", "dim"},
-                      {"window", "window"}, {"block", "block"}, {"threads", "threads"}, {"ms", "ms"},
-                      {"per_token_us", "µs/token"}, {"edges", "edges"}, {"speedup_vs_dense", "× dense"},
-                      {"peak_rss_mb", "peak RSS MB"}});
-    const auto count = [](size_t n) { return BenchCell::unsigned_integer(n); };
+report::BenchOutput attention_bench_output(const std::vector<AttentionBenchRow>& rows) {
+    using report::Cell;
+    report::Table table({{"backend", "backend"}, {"seq", "seq"}, {"heads", "heads"}, {"kv_heads", "kv"},
+                         {"dim", "dim"}, {"window", "window"}, {"block", "block"}, {"threads", "threads"},
+                         {"ms", "ms"}, {"per_token_us", "µs/token"}, {"edges", "edges"},
+                         {"speedup_vs_dense", "× dense"}, {"peak_rss_mb", "peak RSS MB"}});
+    const auto count = [](size_t n) { return Cell::unsigned_integer(n); };
     for (const AttentionBenchRow& r : rows)
-        table.add_row({BenchCell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
-                       count(r.window), count(r.block), count(r.threads), BenchCell::number(r.ms, 4, 3),
-                       BenchCell::number(r.per_token_us, 3, 2), count(r.edges),
-                       r.speedup_vs_dense ? BenchCell::number(*r.speedup_vs_dense, 2, 2) : BenchCell::null(),
-                       BenchCell::number(r.peak_rss_mb, 1, 1)});
-    return table.format(format);
+        table.add_row({Cell::text(r.backend), count(r.seq), count(r.heads), count(r.kv_heads), count(r.dim),
+                       count(r.window), count(r.block), count(r.threads), Cell::number(r.ms, 4, 3),
+                       Cell::number(r.per_token_us, 3, 2), count(r.edges),
+                       r.speedup_vs_dense ? Cell::number(*r.speedup_vs_dense, 2, 2) : Cell::null(),
+                       Cell::number(r.peak_rss_mb, 1, 1)});
+    return {table};
 }
 
-}  // namespace runtime
+}  // namespace bench

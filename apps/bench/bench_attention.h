@@ -21,9 +21,10 @@
 #include <string>
 #include <vector>
 
+#include "apps/report/bench_output.h"
 #include "apps/report/svg_plot.h"
 
-namespace runtime {
+namespace bench {
 
 struct AttentionBenchOptions {
     std::vector<size_t> seqs{128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
@@ -55,14 +56,14 @@ struct AttentionBenchRow {
 
 const std::vector<std::string>& attention_bench_backends();
 
-// Throws std::invalid_argument for unknown backends or impossible shapes. on_row is called as rows finish.
+// Throws bench::Error for unknown backends or impossible shapes. on_row is called as rows finish.
 std::vector<AttentionBenchRow> run_attention_bench(const AttentionBenchOptions& options,
                                                    const std::function<void(const AttentionBenchRow&)>& on_row = {});
 
 // Per-token cost against sequence length, one line per backend (log-log: the costs span decades).
-SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
+report::SvgPlot plot_attention_bench(const std::vector<AttentionBenchRow>& rows);
 
-// "md" (a Markdown table), "csv", "json" (one array of row objects) or "jsonl" (one object per line).
-std::string format_attention_bench(const std::vector<AttentionBenchRow>& rows, const std::string& format);
+// One row per backend and length, in every output form.
+report::BenchOutput attention_bench_output(const std::vector<AttentionBenchRow>& rows);
 
-}  // namespace runtime
+}  // namespace bench

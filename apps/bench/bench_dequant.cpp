@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "gguf/quant/quant.h"
 #include "kernels/common/thread_pool.h"
 #include "src/rng.h"
 
-namespace runtime {
+namespace bench {
 namespace {
 
 using gguf::GgmlType;
@@ -25,7 +25,7 @@ const std::vector<GgmlType> kAllTypes = {GgmlType::F32,  GgmlType::F16,  GgmlTyp
 
 // Quantized bytes for `elements` values: a pattern of seeded roughly-normal weights, repeated.
 std::vector<uint8_t> quantized_buffer(GgmlType type, uint64_t elements) {
-    Rng rng(1);
+    runtime::Rng rng(1);
     std::vector<float> pattern(kPatternElems);
     for (auto& v : pattern) v = static_cast<float>(rng.uniform() + rng.uniform() + rng.uniform() - 1.5);
     const uint64_t pattern_bytes = *gguf::ggml_row_bytes(type, kPatternElems);
@@ -53,7 +53,7 @@ DequantBenchReport run_dequant_bench(const DequantBenchOptions& options) {
     for (const GgmlType type : report.options.types) {
         const gguf::QuantTraits* traits = gguf::quant_traits(type);
         if (traits == nullptr)
-            throw std::invalid_argument(fmt::format("bench dequant: cannot dequantize {}", gguf::ggml_type_name(type)));
+            throw Error(fmt::format("bench dequant: cannot dequantize {}", gguf::ggml_type_name(type)));
         const auto in = quantized_buffer(type, report.elements);
         const uint64_t row_bytes = *gguf::ggml_row_bytes(type, kRowElems);
         for (const unsigned threads : options.threads) {
@@ -77,36 +77,27 @@ DequantBenchReport run_dequant_bench(const DequantBenchOptions& options) {
     return report;
 }
 
-std::string dequant_report_markdown(const DequantBenchReport& report) {
-    std::string md = fmt::format(
+report::BenchOutput dequant_bench_output(const DequantBenchReport& results) {
+    using report::Cell;
+    report::Table table({{"type", "type"}, {"bits_per_weight", "bits/weight"}, {"threads", "threads"},
+                         {"ms", "ms/pass"}, {"read_gb_per_s", "read GB/s"}, {"written_gb_per_s", "written GB/s"},
+                         {"total_gb_per_s", "total GB/s"}, {"gelem_per_s", "Gelem/s"}});
+    const auto rate = [](double x) { return Cell::number(x, 3, 2); };
+    for (const DequantBenchRow& r : results.rows)
+        table.add_row({Cell::text(gguf::ggml_type_name(r.type)), Cell::number(r.bits_per_weight, 4, 2),
+                       Cell::unsigned_integer(r.threads), Cell::number(r.ms, 4, 2), rate(r.quantized_gb_per_s),
+                       rate(r.float_gb_per_s), rate(r.quantized_gb_per_s + r.float_gb_per_s), rate(r.elements_per_ns)});
+    report::BenchOutput output{table};
+    output.title = fmt::format(
         "dequantize {} elements ({} MB of float32) per pass, median of {} passes; GB/s of quantized bytes read, "
-        "of float32 bytes written, and of both\n\n",
-        report.elements, report.elements * sizeof(float) >> 20, report.options.repetitions);
-    md += "| type | bits/weight | threads | ms/pass | read GB/s | written GB/s | total GB/s | Gelem/s |\n";
-    md += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
-    for (const auto& r : report.rows)
-        md += fmt::format("| {} | {:.2f} | {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} |\n",
-                          gguf::ggml_type_name(r.type), r.bits_per_weight, r.threads, r.ms, r.quantized_gb_per_s,
-                          r.float_gb_per_s, r.quantized_gb_per_s + r.float_gb_per_s, r.elements_per_ns);
-    return md;
+        "of float32 bytes written, and of both",
+        results.elements, results.elements * sizeof(float) >> 20, results.options.repetitions);
+    output.summary = {
+        {"bench", Cell::text("dequant")},
+        {"elements", Cell::unsigned_integer(results.elements)},
+        {"repetitions", Cell::integer(results.options.repetitions)},
+        {"bytes_counted", Cell::text("read_gb_per_s: quantized bytes read; written_gb_per_s: float32 bytes written")}};
+    return output;
 }
 
-std::string dequant_report_json(const DequantBenchReport& report) {
-    std::string json = fmt::format(
-        "{{\"bench\": \"dequant\", \"elements\": {}, \"repetitions\": {}, "
-        "\"bytes_counted\": \"read_gb_per_s: quantized bytes read; written_gb_per_s: float32 bytes written\", "
-        "\"rows\": [",
-        report.elements, report.options.repetitions);
-    for (size_t i = 0; i < report.rows.size(); ++i) {
-        const auto& r = report.rows[i];
-        json += fmt::format(
-            "{}\n  {{\"type\": \"{}\", \"bits_per_weight\": {:.6g}, \"threads\": {}, \"ms\": {:.6g}, "
-            "\"read_gb_per_s\": {:.6g}, \"written_gb_per_s\": {:.6g}, \"total_gb_per_s\": {:.6g}, "
-            "\"gelem_per_s\": {:.6g}}}",
-            i ? "," : "", gguf::ggml_type_name(r.type), r.bits_per_weight, r.threads, r.ms, r.quantized_gb_per_s,
-            r.float_gb_per_s, r.quantized_gb_per_s + r.float_gb_per_s, r.elements_per_ns);
-    }
-    return json + "\n]}\n";
-}
-
-}  // namespace runtime
+}  // namespace bench

@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "apps/report/bench_output.h"
 #include "gguf/quant/ggml_type.h"
 
-namespace runtime {
+namespace bench {
 
 struct DequantBenchOptions {
     std::vector<gguf::GgmlType> types;  // empty: every type gguf/quant/quant.h supports
@@ -35,10 +36,11 @@ struct DequantBenchReport {
     std::vector<DequantBenchRow> rows;
 };
 
-// Throws std::invalid_argument for a type gguf/quant/quant.h cannot dequantize.
+// Throws bench::Error for a type gguf/quant/quant.h cannot dequantize.
 DequantBenchReport run_dequant_bench(const DequantBenchOptions& options);
 
-std::string dequant_report_markdown(const DequantBenchReport& report);
-std::string dequant_report_json(const DequantBenchReport& report);
+// A row per type and thread count; the element count and repetitions above the Markdown table and beside the
+// rows in JSON.
+report::BenchOutput dequant_bench_output(const DequantBenchReport& results);
 
-}  // namespace runtime
+}  // namespace bench

@@ -5,17 +5,17 @@
 #include <chrono>
 #include <cstring>
 #include <random>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/quant/quant.h"
 #include "kernels/common/thread_pool.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/matmul.h"
 
-namespace runtime {
+namespace bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -133,9 +133,9 @@ const std::vector<MatvecShape>& smollm2_shapes() {
 MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options) {
     for (gguf::GgmlType type : options.types)
         if (!kernels::matmul_supports(type))
-            throw std::invalid_argument(fmt::format("bench matvec: no kernel for type {}", gguf::ggml_type_name(type)));
+            throw Error(fmt::format("bench matvec: no kernel for type {}", gguf::ggml_type_name(type)));
     if (options.batch_sizes.empty() || options.threads.empty() || options.cold_bytes == 0)
-        throw std::invalid_argument("bench matvec: need a thread count, a batch size and some memory to cycle through");
+        throw Error("bench matvec: need a thread count, a batch size and some memory to cycle through");
 
     MatvecBenchReport report{options, {}, {}, {}};
     {
@@ -162,48 +162,6 @@ MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options) {
     return report;
 }
 
-std::string matvec_report_markdown(const MatvecBenchReport& report) {
-    std::string out = "memory bandwidth (streaming read):";
-    for (const BandwidthRow& b : report.bandwidth) out += fmt::format(" {:.1f} GB/s with {} thread(s);", b.gb_per_s, b.threads);
-    out += "\n\n| type | kernel | matrix | rows x cols | MB | threads | matvec µs | matvec GB/s |";
-    for (int64_t n : report.options.batch_sizes) out += fmt::format(" matmul n={} GFLOP/s |", n);
-    out += "\n|---|---|---|---|---|---|---|---|";
-    for (size_t i = 0; i < report.options.batch_sizes.size(); ++i) out += "---|";
-    out += "\n";
-    for (const MatvecBenchRow& r : report.rows) {
-        out += fmt::format("| {} | {} | {} | {}x{} | {:.2f} | {} | {:.1f} | {:.1f} |", gguf::ggml_type_name(r.type),
-                           kernel_name(r.type), r.shape.name, r.shape.rows, r.shape.cols, static_cast<double>(r.weight_bytes) / 1e6,
-                           r.threads, r.matvec_us, r.matvec_gb_per_s);
-        for (double g : r.matmul_gflops) out += fmt::format(" {:.1f} |", g);
-        out += "\n";
-    }
-    if (!report.skipped.empty()) out += fmt::format("\nnot a whole number of blocks per row: {}\n", fmt::join(report.skipped, ", "));
-    return out;
-}
-
-std::string matvec_report_json(const MatvecBenchReport& report) {
-    std::string out = "{\n  \"bandwidth\": [";
-    for (size_t i = 0; i < report.bandwidth.size(); ++i)
-        out += fmt::format("{}{{\"threads\": {}, \"gb_per_s\": {:.3f}}}", i ? ", " : "", report.bandwidth[i].threads,
-                           report.bandwidth[i].gb_per_s);
-    out += "],\n  \"results\": [\n";
-    for (size_t i = 0; i < report.rows.size(); ++i) {
-        const MatvecBenchRow& r = report.rows[i];
-        out += fmt::format("    {{\"type\": \"{}\", \"kernel\": \"{}\", \"matrix\": \"{}\", \"rows\": {}, \"cols\": {}, "
-                           "\"weight_bytes\": {}, \"threads\": {}, \"matvec_us\": {:.3f}, \"matvec_gb_per_s\": {:.3f}, \"matmul\": [",
-                           gguf::ggml_type_name(r.type), kernel_name(r.type), r.shape.name, r.shape.rows, r.shape.cols, r.weight_bytes,
-                           r.threads, r.matvec_us, r.matvec_gb_per_s);
-        for (size_t k = 0; k < r.matmul_gflops.size(); ++k)
-            out += fmt::format("{}{{\"tokens\": {}, \"gflops\": {:.3f}}}", k ? ", " : "", report.options.batch_sizes[k],
-                               r.matmul_gflops[k]);
-        out += fmt::format("]}}{}\n", i + 1 < report.rows.size() ? "," : "");
-    }
-    out += "  ],\n  \"skipped\": [";
-    for (size_t i = 0; i < report.skipped.size(); ++i) out += fmt::format("{}\"{}\"", i ? ", " : "", report.skipped[i]);
-    out += "]\n}\n";
-    return out;
-}
-
 namespace {
 
 // The matrices a token goes through: 2-D weights of the blocks and the output; token_embd only when tied.
@@ -214,11 +172,11 @@ std::vector<kernels::Matrix> model_matrices(const gguf::File& file) {
         if (t.n_dims != 2) continue;
         if (t.name == "token_embd.weight" && !tied) continue;
         if (!kernels::matmul_supports(t.type))
-            throw std::invalid_argument(fmt::format("bench matvec: tensor '{}' has type {}, which has no kernel",
-                                                    t.name, gguf::ggml_type_name(t.type)));
+            throw Error(fmt::format("bench matvec: tensor '{}' has type {}, which has no kernel", t.name,
+                                    gguf::ggml_type_name(t.type)));
         matrices.push_back({t.type, t.data, static_cast<int64_t>(t.ne[1]), static_cast<int64_t>(t.ne[0])});
     }
-    if (matrices.empty()) throw std::invalid_argument("bench matvec: the model has no 2-D weights");
+    if (matrices.empty()) throw Error("bench matvec: the model has no 2-D weights");
     return matrices;
 }
 
@@ -254,29 +212,61 @@ ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const s
     return report;
 }
 
-std::string model_weights_report_markdown(const ModelWeightsBenchReport& report) {
-    std::string out = fmt::format("{}: every weight matrix once per token (an upper bound on decode speed)\n\n"
-                                  "| threads | matrices | MB | decode ms/token | GB/s | decode tok/s bound | prefill n={} tok/s bound |\n"
-                                  "|---|---|---|---|---|---|---|\n",
-                                  report.model, report.prefill_tokens);
-    for (const ModelWeightsBenchRow& r : report.rows)
-        out += fmt::format("| {} | {} | {:.1f} | {:.2f} | {:.1f} | {:.0f} | {:.0f} |\n", r.threads, r.matrices,
-                           static_cast<double>(r.weight_bytes) / 1e6, r.decode_ms, r.decode_gb_per_s, 1e3 / r.decode_ms,
-                           r.prefill_tok_per_s);
-    return out;
-}
-
-std::string model_weights_report_json(const ModelWeightsBenchReport& report) {
-    std::string out = fmt::format("{{\n  \"model\": \"{}\", \"prefill_tokens\": {},\n  \"results\": [\n", report.model,
-                                  report.prefill_tokens);
-    for (size_t i = 0; i < report.rows.size(); ++i) {
-        const ModelWeightsBenchRow& r = report.rows[i];
-        out += fmt::format("    {{\"threads\": {}, \"matrices\": {}, \"weight_bytes\": {}, \"decode_ms\": {:.4f}, "
-                           "\"decode_gb_per_s\": {:.3f}, \"prefill_tok_per_s\": {:.3f}}}{}\n",
-                           r.threads, r.matrices, r.weight_bytes, r.decode_ms, r.decode_gb_per_s, r.prefill_tok_per_s,
-                           i + 1 < report.rows.size() ? "," : "");
+report::BenchOutput matvec_bench_output(const MatvecBenchReport& results) {
+    using report::Cell;
+    const std::vector<int64_t>& batches = results.options.batch_sizes;
+    std::vector<report::Column> columns{{"type", "type"}, {"kernel", "kernel"}, {"matrix", "matrix"},
+                                        {"rows", "rows x cols"}, {"cols", ""}, {"weight_bytes", "MB"},
+                                        {"threads", "threads"}, {"matvec_us", "matvec µs"},
+                                        {"matvec_gb_per_s", "matvec GB/s"}, {"matmul", "", false}};
+    for (int64_t n : batches)  // the matmul array again, a column per batch size, for Markdown and CSV
+        columns.push_back({fmt::format("matmul_n{}_gflops", n), fmt::format("matmul n={} GFLOP/s", n), true, false});
+    report::Table table(columns);
+    for (const MatvecBenchRow& r : results.rows) {
+        std::vector<Cell> cells{
+            Cell::text(gguf::ggml_type_name(r.type)), Cell::text(kernel_name(r.type)), Cell::text(r.shape.name),
+            Cell::integer(r.shape.rows).with_md(fmt::format("{}x{}", r.shape.rows, r.shape.cols)),
+            Cell::integer(r.shape.cols),
+            Cell::unsigned_integer(r.weight_bytes).with_md(fmt::format("{:.2f}", static_cast<double>(r.weight_bytes) / 1e6)),
+            Cell::unsigned_integer(r.threads), Cell::number(r.matvec_us, 3, 1), Cell::number(r.matvec_gb_per_s, 3, 1)};
+        report::Table matmul({{"tokens", ""}, {"gflops", ""}});
+        for (size_t k = 0; k < batches.size(); ++k)
+            matmul.add_row({Cell::integer(batches[k]), Cell::number(r.matmul_gflops[k], 3, 1)});
+        cells.push_back(Cell::rows(matmul));
+        for (double gflops : r.matmul_gflops) cells.push_back(Cell::number(gflops, 3, 1));
+        table.add_row(std::move(cells));
     }
-    return out + "  ]\n}\n";
+    report::BenchOutput output{table};
+    output.title = "memory bandwidth (streaming read):";
+    report::Table bandwidth({{"threads", ""}, {"gb_per_s", ""}});
+    for (const BandwidthRow& b : results.bandwidth) {
+        output.title += fmt::format(" {:.1f} GB/s with {} thread(s);", b.gb_per_s, b.threads);
+        bandwidth.add_row({Cell::unsigned_integer(b.threads), Cell::number(b.gb_per_s, 3, 1)});
+    }
+    if (!results.skipped.empty())
+        output.footnote = fmt::format("not a whole number of blocks per row: {}", fmt::join(results.skipped, ", "));
+    output.summary = {{"bandwidth", Cell::rows(bandwidth)}, {"skipped", Cell::texts(results.skipped)}};
+    output.rows_key = "results";
+    return output;
 }
 
-}  // namespace runtime
+report::BenchOutput model_weights_bench_output(const ModelWeightsBenchReport& results) {
+    using report::Cell;
+    // The decode bound, 1000 / decode_ms, is shown in Markdown only.
+    report::Table table({{"threads", "threads"}, {"matrices", "matrices"}, {"weight_bytes", "MB"},
+                         {"decode_ms", "decode ms/token"}, {"decode_gb_per_s", "GB/s"},
+                         {"decode_tok_per_s_bound", "decode tok/s bound", false, false},
+                         {"prefill_tok_per_s", fmt::format("prefill n={} tok/s bound", results.prefill_tokens)}});
+    for (const ModelWeightsBenchRow& r : results.rows)
+        table.add_row({Cell::unsigned_integer(r.threads), Cell::unsigned_integer(r.matrices),
+                       Cell::unsigned_integer(r.weight_bytes).with_md(fmt::format("{:.1f}", static_cast<double>(r.weight_bytes) / 1e6)),
+                       Cell::number(r.decode_ms, 4, 2), Cell::number(r.decode_gb_per_s, 3, 1),
+                       Cell::number(1e3 / r.decode_ms, 0, 0), Cell::number(r.prefill_tok_per_s, 3, 0)});
+    report::BenchOutput output{table};
+    output.title = fmt::format("{}: every weight matrix once per token (an upper bound on decode speed)", results.model);
+    output.summary = {{"model", Cell::text(results.model)}, {"prefill_tokens", Cell::integer(results.prefill_tokens)}};
+    output.rows_key = "results";
+    return output;
+}
+
+}  // namespace bench

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "apps/report/bench_output.h"
 #include "gguf/quant/ggml_type.h"
 
-namespace runtime {
+namespace bench {
 
 struct MatvecBenchOptions {
     std::vector<gguf::GgmlType> types;
@@ -51,7 +52,7 @@ struct MatvecBenchReport {
     std::vector<std::string> skipped;  // type/shape pairs the format cannot hold (row not a whole number of blocks)
 };
 
-// Throws std::invalid_argument for a type without a kernel.
+// Throws bench::Error for a type without a kernel.
 MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options);
 
 // The weights of a whole model: every matrix a token goes through (each layer's projections and the output,
@@ -74,10 +75,12 @@ struct ModelWeightsBenchReport {
 
 ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const std::vector<unsigned>& threads,
                                                 int64_t prefill_tokens, int repetitions);
-std::string model_weights_report_markdown(const ModelWeightsBenchReport& report);
-std::string model_weights_report_json(const ModelWeightsBenchReport& report);
 
-std::string matvec_report_markdown(const MatvecBenchReport& report);
-std::string matvec_report_json(const MatvecBenchReport& report);
+// A row per type, shape and thread count (matmul GFLOP/s per batch size: one Markdown and CSV column each, an
+// array in JSON); the bandwidth above the Markdown table, the skipped shapes below it, both beside the rows in
+// JSON.
+report::BenchOutput matvec_bench_output(const MatvecBenchReport& results);
+// A row per thread count; the model and the prefill batch above the Markdown table and beside the rows in JSON.
+report::BenchOutput model_weights_bench_output(const ModelWeightsBenchReport& results);
 
-}  // namespace runtime
+}  // namespace bench

@@ -9,14 +9,20 @@
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "apps/info/model_info.h"
-#include "apps/quantize/quant_mix.h"
+#include "gguf/file_type.h"
 #include "src/rng.h"
 #include "src/run_config.h"
-#include "src/runtime_error.h"
 #include "src/system_info.h"
 
-namespace runtime {
+namespace bench {
+
+using runtime::attention_name;
+using runtime::kv_type_name;
+using runtime::RunConfig;
+using runtime::Transformer;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -48,16 +54,14 @@ std::string count_label(uint64_t n) {
 
 // llama.cpp's model description: architecture, size, file type ("llama 135M Q4_0"); without
 // general.file_type, the type holding the most bytes, "(guessed)" as llama.cpp marks it.
-std::string model_type(const gguf::File& file, const ModelInfo& info) {
+std::string model_type(const gguf::File& file, const info::ModelInfo& info) {
     std::string file_type;
     if (file.has("general.file_type")) {
-        const uint64_t id = file.get_uint("general.file_type");
-        for (std::string_view name : file_type_names())
-            if (static_cast<uint64_t>(file_type_from_name(name)->file_type) == id) file_type = std::string(name);
+        if (const auto known = gguf::file_type_from_id(file.get_uint("general.file_type"))) file_type = known->name;
     }
     if (file_type.empty() && !info.types.empty()) {
-        const TypeTotal& most = *std::max_element(info.types.begin(), info.types.end(),
-                                                  [](const TypeTotal& a, const TypeTotal& b) { return a.bytes < b.bytes; });
+        const info::TypeTotal& most = *std::max_element(info.types.begin(), info.types.end(),
+                                                  [](const info::TypeTotal& a, const info::TypeTotal& b) { return a.bytes < b.bytes; });
         std::string name(gguf::ggml_type_name(most.type));
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
         file_type = name + " (guessed)";
@@ -108,7 +112,7 @@ std::string ModelBenchResult::name() const {
     return n_depth > 0 ? fmt::format("{} @ d{}", test, n_depth) : test;
 }
 
-ModelBenchReport run_model_bench(const Model& model, const std::string& filename, const ModelBenchParams& params,
+ModelBenchReport run_model_bench(const runtime::Model& model, const std::string& filename, const ModelBenchParams& params,
                                  const ModelBenchProgress& progress) {
     check(params);
     const std::vector<TestSize> sizes = test_sizes(params);
@@ -119,13 +123,13 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
     ModelBenchReport report;
     report.model_filename = filename;
     report.model_size = model.weight_bytes();
-    const ModelInfo info = describe_model(model.file());
+    const info::ModelInfo info = info::describe_model(model.file());
     report.model_n_params = info.parameters;
     report.model_type = model_type(model.file(), info);
     report.config = params.config;
     report.config.n_ctx = std::max(params.config.n_ctx, longest);
 
-    Rng rng(42);
+    runtime::Rng rng(42);
     std::vector<int32_t> tokens(static_cast<size_t>(longest));
     for (int32_t& token : tokens) token = static_cast<int32_t>(rng.next() % static_cast<uint64_t>(model.config().n_vocab));
     if (params.bos >= 0) tokens[0] = params.bos;
@@ -147,7 +151,7 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
             Transformer t(model, row);
             t.warm_up();
             for (int64_t depth : params.depth) {
-                reset_peak_rss();
+                runtime::reset_peak_rss();
                 std::optional<Transformer::State> at_depth;
                 if (depth > 0) {
                     tell(fmt::format("{}: filling the cache to depth {}", config, depth));
@@ -179,7 +183,7 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
                     mean_and_stddev(r.samples_ns, r.avg_ns, r.stddev_ns);
                     mean_and_stddev(r.samples_ts, r.avg_ts, r.stddev_ts);
                     r.kv_bytes = Transformer::kv_bytes_for(model.config(), row, depth + size.n_prompt + size.n_gen);
-                    r.peak_rss_mb = static_cast<double>(peak_rss_bytes()) / kMiB;
+                    r.peak_rss_mb = static_cast<double>(runtime::peak_rss_bytes()) / kMiB;
                     report.results.push_back(std::move(r));
                 }
             }
@@ -188,42 +192,43 @@ ModelBenchReport run_model_bench(const Model& model, const std::string& filename
     return report;
 }
 
-BenchTable model_bench_table(const ModelBenchReport& report) {
+report::BenchOutput model_bench_output(const ModelBenchReport& report) {
+    using report::Cell;
     const RunConfig& o = report.config;
     const char* kv_type = kv_type_name(o.sparse.kv_dtype);
-    BenchTable table({{"model_filename", "", true},   {"model_type", "model"}, {"model_size", "size"},
-                      {"model_n_params", "params"},   {"attention", "attention"}, {"n_batch", ""},
-                      {"n_threads", "threads"},       {"type_k", ""},          {"type_v", ""},
-                      {"kv_type", ""},                {"window", ""},          {"block", ""},
-                      {"kv_budget", ""},              {"n_prompt", ""},        {"n_gen", ""},
-                      {"n_depth", ""},                {"test", "test"},        {"test_time", ""},
-                      {"avg_ns", ""},                 {"stddev_ns", ""},       {"avg_ts", "t/s"},
-                      {"stddev_ts", ""},              {"peak_rss_mb", "peak RSS"}, {"kv_bytes", "KV"},
-                      {"samples_ns", "", false},      {"samples_ts", "", false}});
-    const auto whole = [](double x) { return BenchCell::unsigned_integer(static_cast<uint64_t>(std::llround(x))); };
+    report::Table table({{"model_filename", "", true},   {"model_type", "model"}, {"model_size", "size"},
+                         {"model_n_params", "params"},   {"attention", "attention"}, {"n_batch", ""},
+                         {"n_threads", "threads"},       {"type_k", ""},          {"type_v", ""},
+                         {"kv_type", ""},                {"window", ""},          {"block", ""},
+                         {"kv_budget", ""},              {"n_prompt", ""},        {"n_gen", ""},
+                         {"n_depth", ""},                {"test", "test"},        {"test_time", ""},
+                         {"avg_ns", ""},                 {"stddev_ns", ""},       {"avg_ts", "t/s"},
+                         {"stddev_ts", ""},              {"peak_rss_mb", "peak RSS"}, {"kv_bytes", "KV"},
+                         {"samples_ns", "", false},      {"samples_ts", "", false}});
+    const auto whole = [](double x) { return Cell::unsigned_integer(static_cast<uint64_t>(std::llround(x))); };
     const auto mib = [](double bytes) { return fmt::format("{:.2f} MiB", bytes / kMiB); };
     for (const ModelBenchResult& r : report.results) {
-        table.add_row({BenchCell::text(report.model_filename), BenchCell::text(report.model_type),
-                       BenchCell::unsigned_integer(report.model_size).with_md(mib(static_cast<double>(report.model_size))),
-                       BenchCell::unsigned_integer(report.model_n_params)
+        table.add_row({Cell::text(report.model_filename), Cell::text(report.model_type),
+                       Cell::unsigned_integer(report.model_size).with_md(mib(static_cast<double>(report.model_size))),
+                       Cell::unsigned_integer(report.model_n_params)
                            .with_md(fmt::format("{:.2f} M", static_cast<double>(report.model_n_params) / 1e6)),
-                       BenchCell::text(attention_name(r.attention)), BenchCell::integer(o.n_batch),
-                       BenchCell::unsigned_integer(r.n_threads), BenchCell::text(kv_type), BenchCell::text(kv_type),
-                       BenchCell::text(kv_type),
-                       BenchCell::unsigned_integer(o.sparse.window), BenchCell::unsigned_integer(o.sparse.block_size),
-                       BenchCell::integer(o.kv_budget), BenchCell::integer(r.n_prompt), BenchCell::integer(r.n_gen),
-                       BenchCell::integer(r.n_depth), BenchCell::text(r.name()), BenchCell::text(r.test_time),
+                       Cell::text(attention_name(r.attention)), Cell::integer(o.n_batch),
+                       Cell::unsigned_integer(r.n_threads), Cell::text(kv_type), Cell::text(kv_type),
+                       Cell::text(kv_type),
+                       Cell::unsigned_integer(o.sparse.window), Cell::unsigned_integer(o.sparse.block_size),
+                       Cell::integer(o.kv_budget), Cell::integer(r.n_prompt), Cell::integer(r.n_gen),
+                       Cell::integer(r.n_depth), Cell::text(r.name()), Cell::text(r.test_time),
                        whole(r.avg_ns), whole(r.stddev_ns),
-                       BenchCell::number(r.avg_ts, 6, 2).with_md(fmt::format("{:.2f} ± {:.2f}", r.avg_ts, r.stddev_ts)),
-                       BenchCell::number(r.stddev_ts, 6, 2), BenchCell::number(r.peak_rss_mb, 1, 1).with_md(fmt::format("{:.1f} MiB", r.peak_rss_mb)),
-                       BenchCell::unsigned_integer(r.kv_bytes).with_md(mib(static_cast<double>(r.kv_bytes))),
-                       BenchCell::numbers(r.samples_ns), BenchCell::numbers(r.samples_ts)});
+                       Cell::number(r.avg_ts, 6, 2).with_md(fmt::format("{:.2f} ± {:.2f}", r.avg_ts, r.stddev_ts)),
+                       Cell::number(r.stddev_ts, 6, 2), Cell::number(r.peak_rss_mb, 1, 1).with_md(fmt::format("{:.1f} MiB", r.peak_rss_mb)),
+                       Cell::unsigned_integer(r.kv_bytes).with_md(mib(static_cast<double>(r.kv_bytes))),
+                       Cell::numbers(r.samples_ns), Cell::numbers(r.samples_ts)});
     }
-    return table;
+    return {table};
 }
 
-SvgPlot plot_model_bench(const ModelBenchReport& report) {
-    SvgPlot plot;
+report::SvgPlot plot_model_bench(const ModelBenchReport& report) {
+    report::SvgPlot plot;
     const RunConfig& c = report.config;
     plot.title = fmt::format("{}: time per token ({} KV{})", report.model_type, kv_type_name(c.sparse.kv_dtype),
                              c.kv_budget > 0 ? fmt::format(", budget {}", c.kv_budget) : "");
@@ -237,11 +242,11 @@ SvgPlot plot_model_bench(const ModelBenchReport& report) {
         std::string name = fmt::format("{} {}", attention_name(r.attention),
                                        r.n_prompt > 0 ? fmt::format("pp{}", r.n_prompt) : fmt::format("tg{}", r.n_gen));
         if (several_thread_counts) name += fmt::format(", {} threads", r.n_threads);
-        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const PlotSeries& s) { return s.name == name; });
-        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), PlotSeries{name, {}});
+        auto series = std::find_if(plot.series.begin(), plot.series.end(), [&](const report::PlotSeries& s) { return s.name == name; });
+        if (series == plot.series.end()) series = plot.series.insert(plot.series.end(), report::PlotSeries{name, {}});
         series->points.emplace_back(static_cast<double>(r.n_depth + tokens), r.avg_ns / 1e6 / static_cast<double>(tokens));
     }
     return plot;
 }
 
-}  // namespace runtime
+}  // namespace bench

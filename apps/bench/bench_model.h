@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "apps/report/bench_table.h"
+#include "apps/report/bench_output.h"
 #include "apps/report/svg_plot.h"
 #include "src/model.h"
 #include "src/transformer.h"
 
-namespace runtime {
+namespace bench {
 
 struct ModelBenchParams {
     std::vector<int64_t> n_prompt{512};
@@ -32,7 +32,7 @@ struct ModelBenchParams {
     std::vector<unsigned> threads;  // empty: config.n_threads
     int repetitions = 5;
     int32_t bos = -1;               // the first token when >= 0 (models that add BOS)
-    RunConfig config;               // batch, window, block, KV type and budget; n_ctx is raised to fit every test
+    runtime::RunConfig config;      // batch, window, block, KV type and budget; n_ctx is raised to fit every test
 };
 
 struct ModelBenchResult {
@@ -54,25 +54,25 @@ struct ModelBenchReport {
     std::string model_type;  // "llama 135M Q4_0": architecture, parameters, llama.cpp file type
     uint64_t model_size = 0;
     uint64_t model_n_params = 0;
-    RunConfig config;  // shared by every result (each has its own threads and attention)
+    runtime::RunConfig config;  // shared by every result (each has its own threads and attention)
     std::vector<ModelBenchResult> results;
 };
 
 // Told what runs next, e.g. "sparse, 2 threads, pp512 @ d2048: run 2/5".
 using ModelBenchProgress = std::function<void(const std::string& step)>;
 
-// Throws runtime::Error for a repetition count < 1, negative sizes, or no test.
-ModelBenchReport run_model_bench(const Model& model, const std::string& filename, const ModelBenchParams& params,
+// Throws bench::Error for a repetition count < 1, negative sizes, or no test.
+ModelBenchReport run_model_bench(const runtime::Model& model, const std::string& filename, const ModelBenchParams& params,
                                  const ModelBenchProgress& progress = {});
 
 // llama-bench's fields (model_filename, model_type, model_size, model_n_params, n_batch, n_threads, type_k,
 // type_v, n_prompt, n_gen, n_depth, test_time, avg_ns, stddev_ns, avg_ts, stddev_ts, samples_ns, samples_ts)
-// plus attention, kv_type, window, block, kv_budget, kv_bytes, peak_rss_mb; the Markdown table shows model,
+// plus attention, kv_type, window, block, kv_budget, test, kv_bytes, peak_rss_mb; the Markdown table shows model,
 // size, params, attention, threads, test, t/s (mean ± sd), peak RSS and KV.
-BenchTable model_bench_table(const ModelBenchReport& report);
+report::BenchOutput model_bench_output(const ModelBenchReport& report);
 
 // Milliseconds per token against the sequence length at the end of each test, one line per attention and
 // test size (and thread count, when there are several).
-SvgPlot plot_model_bench(const ModelBenchReport& report);
+report::SvgPlot plot_model_bench(const ModelBenchReport& report);
 
-}  // namespace runtime
+}  // namespace bench

@@ -2,29 +2,29 @@
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_error.h"
 #include "gguf/gguf_file.h"
 #include "src/rng.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/unicode.h"
 
-namespace runtime {
+namespace bench {
 
 namespace {
 
 constexpr double kMegabyte = 1 << 20;
 
-size_t pick(Rng& rng, size_t n) { return static_cast<size_t>(rng.uniform() * static_cast<double>(n)); }
+size_t pick(runtime::Rng& rng, size_t n) { return static_cast<size_t>(rng.uniform() * static_cast<double>(n)); }
 
-void append_codepoints(std::string& out, Rng& rng, uint32_t first, uint32_t last, size_t count) {
+void append_codepoints(std::string& out, runtime::Rng& rng, uint32_t first, uint32_t last, size_t count) {
     for (size_t i = 0; i < count; ++i) tokenizer::append_utf8(out, first + static_cast<uint32_t>(pick(rng, last - first + 1)));
 }
 
-void append_sentence(std::string& out, Rng& rng) {
+void append_sentence(std::string& out, runtime::Rng& rng) {
     static const char* const kWords[] = {"the", "model", "runs", "on", "small", "devices", "and", "it's", "fast",
                                          "attention", "tokens", "we", "don't", "need", "a", "GPU", "for", "this",
                                          "memory", "is", "limited", "so", "weights", "stay", "quantized", "They"};
@@ -35,7 +35,7 @@ void append_sentence(std::string& out, Rng& rng) {
     }
 }
 
-void append_segment(std::string& out, Rng& rng) {
+void append_segment(std::string& out, runtime::Rng& rng) {
     const double r = rng.uniform();
     if (r < 0.55) {
         append_sentence(out, rng);
@@ -81,7 +81,7 @@ double median_seconds(int repetitions, Fn fn) {
 }  // namespace
 
 std::string mixed_text(size_t bytes, uint64_t seed) {
-    Rng rng(seed);
+    runtime::Rng rng(seed);
     std::string out;
     out.reserve(bytes + 256);
     while (out.size() < bytes) append_segment(out, rng);
@@ -89,7 +89,7 @@ std::string mixed_text(size_t bytes, uint64_t seed) {
 }
 
 TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options) {
-    if (options.repetitions < 1) throw std::invalid_argument("bench tokenizer: repetitions must be at least 1");
+    if (options.repetitions < 1) throw Error("bench tokenizer: repetitions must be at least 1");
     const gguf::File file = gguf::File::open(options.model);
     TokenizerBenchReport report;
     report.model = file.source();
@@ -111,24 +111,34 @@ TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options) {
     const double decode_s = median_seconds(options.repetitions, [&] { decoded = tok.decode(ids); });
     report.decode_mb_per_s = static_cast<double>(decoded.size()) / kMegabyte / decode_s;
 
-    Rng rng(options.seed);
+    runtime::Rng rng(options.seed);
     std::string letters(size_t{1} << 20, 'a');
     for (char& c : letters) c = static_cast<char>('a' + pick(rng, 26));
     report.no_space_ms = 1e3 * median_seconds(options.repetitions, [&] { ids = tok.encode(letters, false); });
     return report;
 }
 
-std::string tokenizer_report_markdown(const TokenizerBenchReport& r) {
-    std::string out = fmt::format("tokenizer bench: {} ({}, {} tokens), 1 thread, median of {}\n\n", r.model,
-                                  r.tokenizer, r.n_vocab, r.repetitions);
-    out += "| what | figure |\n|---|---|\n";
-    out += fmt::format("| load (from parsed GGUF metadata) | {:.1f} ms |\n", r.load_ms);
-    out += fmt::format("| mixed text | {:.2f} MB, {} tokens, {:.2f} bytes/token |\n", r.text_bytes / kMegabyte,
-                       r.n_tokens, static_cast<double>(r.text_bytes) / static_cast<double>(std::max<size_t>(r.n_tokens, 1)));
-    out += fmt::format("| encode | {:.2f} MB/s, {:.0f} tokens/s |\n", r.encode_mb_per_s, r.encode_tokens_per_s);
-    out += fmt::format("| decode | {:.1f} MB/s |\n", r.decode_mb_per_s);
-    out += fmt::format("| encode 1 MB without a space (one word) | {:.0f} ms |\n", r.no_space_ms);
-    return out;
+report::BenchOutput tokenizer_bench_output(const TokenizerBenchReport& r) {
+    using report::Cell;
+    report::Table table({{"model", ""}, {"tokenizer", ""}, {"n_vocab", ""}, {"repetitions", ""},
+                         {"load_ms", "load (from parsed GGUF metadata)"}, {"text_bytes", "mixed text"},
+                         {"n_tokens", ""}, {"encode_mb_per_s", "encode"}, {"encode_tokens_per_s", ""},
+                         {"decode_mb_per_s", "decode"}, {"no_space_ms", "encode 1 MB without a space (one word)"}});
+    const double bytes_per_token = static_cast<double>(r.text_bytes) / static_cast<double>(std::max<size_t>(r.n_tokens, 1));
+    const std::string text = fmt::format("{:.2f} MB, {} tokens, {:.2f} bytes/token", r.text_bytes / kMegabyte,
+                                         r.n_tokens, bytes_per_token);
+    const std::string encode = fmt::format("{:.2f} MB/s, {:.0f} tokens/s", r.encode_mb_per_s, r.encode_tokens_per_s);
+    table.add_row({Cell::text(r.model), Cell::text(r.tokenizer), Cell::unsigned_integer(r.n_vocab),
+                   Cell::integer(r.repetitions), Cell::number(r.load_ms, 3, 1).with_md(fmt::format("{:.1f} ms", r.load_ms)),
+                   Cell::unsigned_integer(r.text_bytes).with_md(text), Cell::unsigned_integer(r.n_tokens),
+                   Cell::number(r.encode_mb_per_s, 3, 2).with_md(encode), Cell::number(r.encode_tokens_per_s, 0, 0),
+                   Cell::number(r.decode_mb_per_s, 3, 1).with_md(fmt::format("{:.1f} MB/s", r.decode_mb_per_s)),
+                   Cell::number(r.no_space_ms, 3, 0).with_md(fmt::format("{:.0f} ms", r.no_space_ms))});
+    report::BenchOutput output{table};
+    output.title = fmt::format("tokenizer bench: {} ({}, {} tokens), 1 thread, median of {}", r.model, r.tokenizer,
+                               r.n_vocab, r.repetitions);
+    output.md_by_field = true;
+    return output;
 }
 
-}  // namespace runtime
+}  // namespace bench

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <string>
 
-namespace runtime {
+#include "apps/report/bench_output.h"
+
+namespace bench {
 
 struct TokenizerBenchOptions {
     std::string model;                     // GGUF file
@@ -33,6 +35,7 @@ struct TokenizerBenchReport {
 std::string mixed_text(size_t bytes, uint64_t seed);
 
 TokenizerBenchReport run_tokenizer_bench(const TokenizerBenchOptions& options);
-std::string tokenizer_report_markdown(const TokenizerBenchReport& report);
+// One row; Markdown shows it one figure per line below the model and tokenizer.
+report::BenchOutput tokenizer_bench_output(const TokenizerBenchReport& results);
 
-}  // namespace runtime
+}  // namespace bench

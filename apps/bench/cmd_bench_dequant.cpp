@@ -1,13 +1,13 @@
 // `sparse-llm bench dequant`: dequantize throughput per quant format.
-#include <stdexcept>
-
 #include <fmt/format.h>
 
 #include "apps/bench/bench_dequant.h"
+#include "apps/bench/bench_flags.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
 
+namespace bench {
 namespace {
 
 struct BenchDequantOptions {
@@ -19,34 +19,29 @@ struct BenchDequantOptions {
 };
 
 int run_bench_dequant(const BenchDequantOptions& options) {
-    runtime::DequantBenchOptions bench;
-    for (const std::string& name : options.types) {
-        const auto type = gguf::ggml_type_from_name(name);
-        if (!type) throw std::invalid_argument(fmt::format("bench dequant: unknown type '{}'", name));
-        bench.types.push_back(*type);
-    }
+    DequantBenchOptions bench;
+    bench.types = types_from_names(options.types, "dequant");
     bench.threads = options.threads;
     bench.megabytes = options.megabytes;
     bench.repetitions = options.repetitions;
-    const auto report = runtime::run_dequant_bench(bench);
-    fmt::print("{}", options.output == "json" ? runtime::dequant_report_json(report)
-                                              : runtime::dequant_report_markdown(report));
+    fmt::print("{}", dequant_bench_output(run_dequant_bench(bench)).format(options.output));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_dequant_command(CLI::App& bench, CommandList& commands) {
+void add_dequant_command(CLI::App& bench, cli::CommandList& commands) {
     auto options = std::make_shared<BenchDequantOptions>();
     CLI::App* sub = bench.add_subcommand("dequant", "Dequantize throughput per quant format (GB/s)");
     sub->add_option("--types", options->types, "types (default: all of f32 f16 bf16 q4_0 .. q6_K q8_K)")
         ->delimiter(',');
-    add_threads_flag(*sub, options->threads, "thread counts")->delimiter(',')->capture_default_str();
+    cli::add_threads_flag(*sub, options->threads, "thread counts")->delimiter(',')->capture_default_str();
     sub->add_option("--mb", options->megabytes, "MB of float32 output per pass")->capture_default_str()
-        ->check(flags::integer(1, 1 << 14));
+        ->check(cli::flags::integer(1, 1 << 14));
     sub->add_option("-r,--repetitions", options->repetitions, "timed passes per figure (median)")
-        ->capture_default_str()->check(flags::integer(1, flags::kMaxCount));
-    sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
-        ->capture_default_str();
+        ->capture_default_str()->check(cli::flags::integer(1, cli::flags::kMaxCount));
+    add_output_flag(*sub, options->output);
     commands.push_back({sub, [options] { return run_bench_dequant(*options); }});
 }
+
+}  // namespace bench

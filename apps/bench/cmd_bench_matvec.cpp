@@ -2,13 +2,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <stdexcept>
 
+#include "apps/bench/bench_flags.h"
 #include "apps/bench/bench_matvec.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
 
+namespace bench {
 namespace {
 
 struct BenchMatvecOptions {
@@ -24,47 +25,43 @@ struct BenchMatvecOptions {
 int run_bench_matvec(const BenchMatvecOptions& options) {
     if (!options.model.empty()) {
         const int64_t batch = *std::max_element(options.batch_sizes.begin(), options.batch_sizes.end());
-        const auto report = runtime::run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
-        fmt::print("{}", options.output == "json" ? runtime::model_weights_report_json(report)
-                                                  : runtime::model_weights_report_markdown(report));
+        const ModelWeightsBenchReport results =
+            run_model_weights_bench(options.model, options.threads, batch, options.repetitions);
+        fmt::print("{}", model_weights_bench_output(results).format(options.output));
         return 0;
     }
-    runtime::MatvecBenchOptions bench;
-    for (const std::string& name : options.types) {
-        const auto type = gguf::ggml_type_from_name(name);
-        if (!type) throw std::invalid_argument(fmt::format("bench matvec: unknown type '{}'", name));
-        bench.types.push_back(*type);
-    }
+    MatvecBenchOptions bench;
+    bench.types = types_from_names(options.types, "matvec");
     bench.threads = options.threads;
     bench.batch_sizes = options.batch_sizes;
     bench.repetitions = options.repetitions;
     bench.cold_bytes = options.cold_mb << 20;
-    const runtime::MatvecBenchReport report = runtime::run_matvec_bench(bench);
-    fmt::print("{}", options.output == "json" ? runtime::matvec_report_json(report) : runtime::matvec_report_markdown(report));
+    fmt::print("{}", matvec_bench_output(run_matvec_bench(bench)).format(options.output));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_matvec_command(CLI::App& bench, CommandList& commands) {
+void add_matvec_command(CLI::App& bench, cli::CommandList& commands) {
     auto options = std::make_shared<BenchMatvecOptions>();
     CLI::App* sub = bench.add_subcommand("matvec", "Quantized matvec (decode) and matmul (prefill) speed per type");
     CLI::Option* types = sub->add_option("--types", options->types, "weight types (f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K..q6_K)")
         ->delimiter(',')
         ->capture_default_str();
-    add_threads_flag(*sub, options->threads, "thread counts")->delimiter(',')->capture_default_str();
+    cli::add_threads_flag(*sub, options->threads, "thread counts")->delimiter(',')->capture_default_str();
     sub->add_option("-n,--tokens", options->batch_sizes, "matmul batch sizes (tokens)")->delimiter(',')
-        ->capture_default_str()->check(flags::integer(1, flags::kMaxTokens));
+        ->capture_default_str()->check(cli::flags::integer(1, cli::flags::kMaxTokens));
     sub->add_option("-r,--repetitions", options->repetitions, "timed runs per figure (median)")->capture_default_str()
-        ->check(flags::integer(1, flags::kMaxCount));
+        ->check(cli::flags::integer(1, cli::flags::kMaxCount));
     CLI::Option* cold = sub->add_option("--cold-mb", options->cold_mb, "MB the weights cycle through, so they come from DRAM")
-        ->capture_default_str()->check(flags::integer(1, 1 << 16));
+        ->capture_default_str()->check(cli::flags::integer(1, 1 << 16));
     sub->add_option("-m,--model", options->model,
                     "instead of the SmolLM2 shapes: every weight matrix of this GGUF once per token (decode bound), "
                     "and once per batch of the largest -n (prefill)")
         ->excludes(types)
         ->excludes(cold);
-    sub->add_option("-o,--output", options->output, "md or json")->check(CLI::IsMember({"md", "json"}))
-        ->capture_default_str();
+    add_output_flag(*sub, options->output);
     commands.push_back({sub, [options] { return run_bench_matvec(*options); }});
 }
+
+}  // namespace bench

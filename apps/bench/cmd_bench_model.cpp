@@ -9,12 +9,15 @@
 
 #include <fmt/format.h>
 
+#include "apps/bench/bench_flags.h"
 #include "apps/bench/bench_model.h"
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
 #include "apps/info/model_info.h"
+#include "apps/report/text_file.h"
 
+namespace bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -25,7 +28,7 @@ struct BenchModelFlags {
     std::vector<std::string> attention{"sparse"};
     std::vector<unsigned> threads;
     int repetitions = 5;
-    RuntimeFlags runtime;  // the batch and cache flags; -t and --attention are the lists above
+    cli::RuntimeFlags runtime;  // the batch and cache flags; -t and --attention are the lists above
 };
 
 // What runs, on stderr once the run has taken a second: one line redrawn in place on a terminal, else a line
@@ -55,9 +58,9 @@ private:
 };
 
 int run_bench_model(const BenchModelFlags& f) {
-    if (!f.plot.empty()) runtime::check_can_create(f.plot);
+    if (!f.plot.empty()) report::check_can_create(f.plot);
     const runtime::Model model = runtime::Model::open(f.model);
-    runtime::ModelBenchParams params;
+    ModelBenchParams params;
     params.n_prompt = f.n_prompt;
     params.n_gen = f.n_gen;
     params.depth = f.depth;
@@ -65,42 +68,42 @@ int run_bench_model(const BenchModelFlags& f) {
     params.threads = f.threads;
     params.attention.clear();
     for (const std::string& name : f.attention) params.attention.push_back(runtime::parse_attention(name));
-    params.config = resolved_run_config(f.runtime, model);
-    const runtime::TokenizerSummary tok = runtime::describe_model(model.file()).tokenizer;
+    params.config = cli::resolved_run_config(f.runtime, model);
+    const info::TokenizerSummary tok = info::describe_model(model.file()).tokenizer;
     if (tok.add_bos.value_or(false) && tok.bos) params.bos = static_cast<int32_t>(*tok.bos);
 
     ProgressLine progress;
-    const runtime::ModelBenchReport report =
-        runtime::run_model_bench(model, f.model, params, [&](const std::string& step) { progress.update(step); });
+    const ModelBenchReport results =
+        run_model_bench(model, f.model, params, [&](const std::string& step) { progress.update(step); });
     progress.finish();
-    fmt::print("{}", runtime::model_bench_table(report).format(f.output));
-    if (!f.plot.empty()) runtime::write_text_file(f.plot, runtime::render_svg(runtime::plot_model_bench(report)));
+    fmt::print("{}", model_bench_output(results).format(f.output));
+    if (!f.plot.empty()) report::write_text_file(f.plot, report::render_svg(plot_model_bench(results)));
     return 0;
 }
 
 }  // namespace
 
-void add_bench_model_command(CLI::App& bench, CommandList& commands) {
+void add_model_command(CLI::App& bench, cli::CommandList& commands) {
     auto f = std::make_shared<BenchModelFlags>();
     CLI::App* sub = bench.add_subcommand("model", "Prompt (pp) and generation (tg) tokens/s of a model, llama-bench style");
     sub->add_option("model", f->model, "GGUF model")->required();
-    const CLI::Validator tokens = flags::integer(0, flags::kMaxTokens);
+    const CLI::Validator tokens = cli::flags::integer(0, cli::flags::kMaxTokens);
     sub->add_option("-p,--n-prompt", f->n_prompt, "Prompt lengths, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
     sub->add_option("-n,--n-gen", f->n_gen, "Generated tokens, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
     sub->add_option("-d,--n-depth", f->depth, "Tokens already in the cache, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
-    add_threads_flag(*sub, f->threads, "Thread counts, comma-separated; default: physical cores")->delimiter(',');
+    cli::add_threads_flag(*sub, f->threads, "Thread counts, comma-separated; default: physical cores")->delimiter(',');
     sub->add_option("--attention", f->attention, "Attention backends, comma-separated: dense, sparse, gated")
         ->delimiter(',')
         ->check(CLI::IsMember({"dense", "sparse", "gated"}))
         ->capture_default_str();
-    add_batch_flag(*sub, f->runtime.config.n_batch);
+    cli::add_batch_flag(*sub, f->runtime.config.n_batch);
     sub->add_option("-r,--repetitions", f->repetitions, "Timed runs per test")->capture_default_str()
-        ->check(flags::integer(1, flags::kMaxCount));
-    sub->add_option("-o,--output", f->output, "md, csv, json or jsonl")
-        ->check(CLI::IsMember({"md", "csv", "json", "jsonl"}))
-        ->capture_default_str();
+        ->check(cli::flags::integer(1, cli::flags::kMaxCount));
+    add_output_flag(*sub, f->output);
     sub->add_option("--plot", f->plot, "Also draw ms per token against sequence length (SVG file)")
-        ->check(flags::not_empty());
-    add_cache_flags(*sub, f->runtime);
+        ->check(cli::flags::not_empty());
+    cli::add_cache_flags(*sub, f->runtime);
     commands.push_back({sub, [f] { return run_bench_model(*f); }});
 }
+
+}  // namespace bench

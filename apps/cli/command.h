@@ -6,20 +6,27 @@
 
 #include <CLI/CLI.hpp>
 
+namespace cli {
+
 struct Command {
     CLI::App* app;              // the subcommand
     std::function<int()> run;   // returns the exit code; throws std::exception on failure
 };
 using CommandList = std::vector<Command>;
 
-void add_info_command(CLI::App& parent, CommandList& commands);
-void add_tokenize_commands(CLI::App& parent, CommandList& commands);  // tokenize, detokenize
-void add_bench_matvec_command(CLI::App& bench, CommandList& commands);
-void add_bench_dequant_command(CLI::App& bench, CommandList& commands);
-void add_quantize_command(CLI::App& parent, CommandList& commands);
-void add_bench_attention_command(CLI::App& bench, CommandList& commands);
-void add_run_command(CLI::App& parent, CommandList& commands);
-void add_make_model_command(CLI::App& parent, CommandList& commands);
-void add_bench_model_command(CLI::App& bench, CommandList& commands);
-void add_bench_tokenizer_command(CLI::App& bench, CommandList& commands);
-void add_perplexity_command(CLI::App& parent, CommandList& commands);
+}  // namespace cli
+
+// Each command's registration, in the namespace of its library.
+namespace info { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace quantize { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace run { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace make_model { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace tokenize { void add_commands(CLI::App& parent, cli::CommandList& commands); }  // tokenize, detokenize
+namespace perplexity { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace bench {
+void add_matvec_command(CLI::App& bench, cli::CommandList& commands);
+void add_attention_command(CLI::App& bench, cli::CommandList& commands);
+void add_dequant_command(CLI::App& bench, cli::CommandList& commands);
+void add_model_command(CLI::App& bench, cli::CommandList& commands);
+void add_tokenizer_command(CLI::App& bench, cli::CommandList& commands);
+}  // namespace bench

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace flags {
+namespace cli::flags {
 namespace {
 
 template <typename T>
@@ -73,4 +73,4 @@ CLI::Validator not_empty() {
                           "not empty");
 }
 
-}  // namespace flags
+}  // namespace cli::flags

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace flags {
+namespace cli::flags {
 
 constexpr int64_t kMaxThreads = 1024;           // more is a typo, not a machine
 constexpr int64_t kMaxTokens = int64_t{1} << 24;  // context, batch, window, block, prompt lengths (16 Mi tokens)
@@ -25,4 +25,4 @@ CLI::Validator real(double min, double max);
 // Any text but the empty one (names and paths: an empty one would be silently ignored).
 CLI::Validator not_empty();
 
-}  // namespace flags
+}  // namespace cli::flags

@@ -6,6 +6,8 @@
 
 #include "tokenizer/unicode.h"
 
+namespace cli {
+
 namespace {
 
 bool is_control(uint32_t c) { return c < 0x20 || c == 0x7f; }
@@ -41,3 +43,5 @@ std::string quote_piece(std::string_view piece) {
     }
     return out + "'";
 }
+
+}  // namespace cli

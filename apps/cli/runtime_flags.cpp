@@ -2,6 +2,8 @@
 
 #include "apps/cli/flag_checks.h"
 
+namespace cli {
+
 void add_cache_flags(CLI::App& sub, RuntimeFlags& f) {
     // Added first: CLI11 runs the callbacks of the given options in the order they were added, so the flags
     // below write over what the preset sets.
@@ -54,3 +56,5 @@ runtime::RunConfig given_run_config(const RuntimeFlags& f) {
 runtime::RunConfig resolved_run_config(const RuntimeFlags& f, const runtime::Model& model) {
     return runtime::resolve_run_config(given_run_config(f), f.preset, model);
 }
+
+}  // namespace cli

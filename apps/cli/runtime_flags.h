@@ -14,6 +14,8 @@
 #include "src/run_config.h"
 #include "src/run_defaults.h"
 
+namespace cli {
+
 struct RuntimeFlags {
     runtime::RunConfig config = runtime::unresolved_run_config();
     // Names, checked after the model is open (a bad one is an error, exit 1, not a usage error): attention and
@@ -36,3 +38,5 @@ void add_runtime_flags(CLI::App& sub, RuntimeFlags& flags);
 runtime::RunConfig given_run_config(const RuntimeFlags& flags);
 // The same, resolved for the model: the preset's, the model's and the machine's defaults filled in.
 runtime::RunConfig resolved_run_config(const RuntimeFlags& flags, const runtime::Model& model);
+
+}  // namespace cli

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "src/runtime_error.h"
+#include "apps/cli/cli_error.h"
+
+namespace cli {
 
 std::string standard_output_error(int errnum) {
     return fmt::format("cannot write to standard output: {}", std::strerror(errnum));
@@ -15,5 +17,7 @@ std::string standard_output_error(int errnum) {
 void flush_standard_output() {
     errno = 0;
     if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return;
-    throw runtime::Error(standard_output_error(errno != 0 ? errno : EIO));
+    throw Error(standard_output_error(errno != 0 ? errno : EIO));
 }
+
+}  // namespace cli

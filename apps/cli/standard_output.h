@@ -4,9 +4,13 @@
 
 #include <string>
 
-// Flushes stdout; throws runtime::Error("cannot write to standard output: <strerror>") when that or any
+namespace cli {
+
+// Flushes stdout; throws cli::Error("cannot write to standard output: <strerror>") when that or any
 // earlier write to it failed.
 void flush_standard_output();
 
 // "cannot write to standard output: <strerror(errnum)>"
 std::string standard_output_error(int errnum);
+
+}  // namespace cli

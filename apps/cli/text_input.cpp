@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "apps/cli/cli_error.h"
 #include "apps/cli/printable.h"
-#include "src/runtime_error.h"
+
+namespace cli {
 
 namespace {
 
@@ -20,10 +22,10 @@ std::string read_all(int fd, const std::string& name) {
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw runtime::Error(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
+        if (n < 0) throw Error(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
         if (n == 0) return text;
         if (text.size() + static_cast<size_t>(n) > kMaxTextInputBytes)
-            throw runtime::Error(fmt::format("cannot read {}: larger than {} MiB", name, kMaxTextInputBytes >> 20));
+            throw Error(fmt::format("cannot read {}: larger than {} MiB", name, kMaxTextInputBytes >> 20));
         text.append(buffer, static_cast<size_t>(n));
     }
 }
@@ -39,8 +41,10 @@ struct Descriptor {
 std::string read_text_file(const std::string& path, const std::string& what) {
     const std::string name = fmt::format("{} '{}'", what, printable(path));
     const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (file.fd < 0) throw runtime::Error(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
+    if (file.fd < 0) throw Error(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
     return read_all(file.fd, name);
 }
 
 std::string read_standard_input() { return read_all(STDIN_FILENO, "standard input"); }
+
+}  // namespace cli

@@ -14,6 +14,7 @@
 #include "apps/report/json_writer.h"
 #include "gguf/gguf_file.h"
 
+namespace info {
 namespace {
 
 constexpr uint64_t kFallbackContext = 2048;  // for the memory estimate when the file names no context length
@@ -34,20 +35,19 @@ std::string or_dash(const std::optional<T>& value) {
     return value ? fmt::format("{}", *value) : "-";
 }
 
-std::string or_dash(const std::string& text) { return text.empty() ? "-" : printable(text); }
+std::string or_dash(const std::string& text) { return text.empty() ? "-" : cli::printable(text); }
 
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
 
-std::string add_bos_source(const runtime::TokenizerSummary& t) {
+std::string add_bos_source(const TokenizerSummary& t) {
     return t.add_bos_from_metadata ? "tokenizer.ggml.add_bos_token"
                                    : fmt::format("llama.cpp's default for '{}'", t.model);
 }
 
-void print_text(const gguf::File& file, const runtime::ModelInfo& info,
-                const std::optional<runtime::MemoryEstimate>& memory) {
+void print_text(const gguf::File& file, const ModelInfo& info, const std::optional<MemoryEstimate>& memory) {
     const auto& h = info.hparams;
     const auto& tok = info.tokenizer;
-    fmt::print("file: {}\n", printable(file.source()));
+    fmt::print("file: {}\n", cli::printable(file.source()));
     fmt::print("  {} bytes, GGUF v{}, {} metadata keys, {} tensors, alignment {}, data at byte {}\n",
                file.file_size(), file.version(), file.metadata().size(), file.tensors().size(), file.alignment(),
                file.data_offset());
@@ -61,11 +61,11 @@ void print_text(const gguf::File& file, const runtime::ModelInfo& info,
     if (!tok.model.empty() && tok.load_error.empty())
         fmt::print("  bos {}, eos {}, unk {}, pad {}, add_bos {} ({})\n", or_dash(tok.bos), or_dash(tok.eos),
                    or_dash(tok.unk), or_dash(tok.pad), *tok.add_bos, add_bos_source(tok));
-    if (!tok.load_error.empty()) fmt::print("  not usable here: {}\n", printable(tok.load_error));
+    if (!tok.load_error.empty()) fmt::print("  not usable here: {}\n", cli::printable(tok.load_error));
 
     fmt::print("tensors:\n");
     for (const auto& t : file.tensors())
-        fmt::print("  {:<32} {:<7} {:<20} {:>12} bytes\n", printable(t.name), gguf::ggml_type_name(t.type),
+        fmt::print("  {:<32} {:<7} {:<20} {:>12} bytes\n", cli::printable(t.name), gguf::ggml_type_name(t.type),
                    fmt::format("[{}]", fmt::join(shape_of(t), ", ")), t.n_bytes);
     fmt::print("bytes per type:\n");
     for (const auto& type : info.types)
@@ -84,7 +84,7 @@ void print_text(const gguf::File& file, const runtime::ModelInfo& info,
     fmt::print("  total                         {:>14} bytes  {}\n", memory->total(), mib(memory->total()));
 }
 
-void write_tensor(runtime::JsonWriter& json, const gguf::TensorInfo& t) {
+void write_tensor(report::JsonWriter& json, const gguf::TensorInfo& t) {
     json.begin_object().key("name").value(t.name).key("type").value(gguf::ggml_type_name(t.type));
     json.key("shape").begin_array();
     for (const uint64_t ne : shape_of(t)) json.value(ne);
@@ -97,11 +97,10 @@ std::optional<std::string> present(const std::string& text) {
     return text;
 }
 
-void print_json(const gguf::File& file, const runtime::ModelInfo& info,
-                const std::optional<runtime::MemoryEstimate>& memory) {
+void print_json(const gguf::File& file, const ModelInfo& info, const std::optional<MemoryEstimate>& memory) {
     const auto& h = info.hparams;
     const auto& tok = info.tokenizer;
-    runtime::JsonWriter json;
+    report::JsonWriter json;
     json.begin_object();
     json.key("file").value(file.source()).key("file_size").value(file.file_size());
     json.key("gguf_version").value(file.version()).key("alignment").value(file.alignment());
@@ -154,10 +153,10 @@ void print_json(const gguf::File& file, const runtime::ModelInfo& info,
 
 void show_tensor(const gguf::File& file, const InfoOptions& options) {
     const gguf::TensorInfo& t = file.tensor(options.tensor);
-    if (!options.dump.empty()) runtime::dump_tensor_f32(t, options.dump);
-    const auto first = runtime::first_values(t, kFirstValues);
+    if (!options.dump.empty()) dump_tensor_f32(t, options.dump);
+    const auto first = first_values(t, kFirstValues);
     if (options.json) {
-        runtime::JsonWriter json;
+        report::JsonWriter json;
         json.begin_object().key("tensor");
         write_tensor(json, t);
         json.key("first").begin_array();
@@ -169,7 +168,7 @@ void show_tensor(const gguf::File& file, const InfoOptions& options) {
         fmt::print("{}\n", json.str());
         return;
     }
-    fmt::print("{}: {} [{}], {} bytes at data-section offset {}\n", printable(t.name), gguf::ggml_type_name(t.type),
+    fmt::print("{}: {} [{}], {} bytes at data-section offset {}\n", cli::printable(t.name), gguf::ggml_type_name(t.type),
                fmt::join(shape_of(t), ", "), t.n_bytes, t.offset);
     fmt::print("first values: {}\n", fmt::join(first, " "));
     if (!options.dump.empty()) fmt::print("wrote {} float32 values to {}\n", t.n_elements, options.dump);
@@ -181,10 +180,10 @@ int run_info(const InfoOptions& options) {
         show_tensor(file, options);
         return 0;
     }
-    const runtime::ModelInfo info = runtime::describe_model(file);
+    const ModelInfo info = describe_model(file);
     const uint64_t context =
         options.context != 0 ? options.context : info.hparams.context_length.value_or(kFallbackContext);
-    const auto memory = runtime::estimate_memory(info, file.file_size(), context);
+    const auto memory = estimate_memory(info, file.file_size(), context);
     if (options.json) print_json(file, info, memory);
     else print_text(file, info, memory);
     return 0;
@@ -192,18 +191,20 @@ int run_info(const InfoOptions& options) {
 
 }  // namespace
 
-void add_info_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto options = std::make_shared<InfoOptions>();
     CLI::App* sub = parent.add_subcommand("info", "Describe a GGUF file: model, tokenizer, tensors, memory");
     sub->add_option("model", options->model, "GGUF file")->required();
     sub->add_option("-c,--context", options->context,
                     "Context length for the memory estimate (default: the model's context length)")
-        ->check(flags::integer(1, int64_t{1} << 32));
+        ->check(cli::flags::integer(1, int64_t{1} << 32));
     sub->add_flag("--json", options->json, "Print one JSON object");
     CLI::Option* tensor = sub->add_option("--tensor", options->tensor, "Show one tensor and its first values")
-        ->check(flags::not_empty());
+        ->check(cli::flags::not_empty());
     sub->add_option("--dump", options->dump, "With --tensor: write it dequantized as raw little-endian float32")
         ->needs(tensor)
-        ->check(flags::not_empty());
+        ->check(cli::flags::not_empty());
     commands.push_back({sub, [options] { return run_info(*options); }});
 }
+
+}  // namespace info

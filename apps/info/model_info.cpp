@@ -4,10 +4,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "apps/info/info_error.h"
 #include "gguf/gguf_file.h"
 #include "tokenizer/vocab.h"
 
-namespace runtime {
+namespace info {
 namespace {
 
 constexpr float kDefaultRopeBase = 10000.0f;
@@ -79,7 +80,7 @@ uint64_t checked_fold(std::initializer_list<uint64_t> values, uint64_t start, Op
     uint64_t result = start;
     for (const uint64_t v : values)
         if (overflows(result, v, &result))
-            throw std::overflow_error("the memory estimate overflows 64 bits: hyper-parameters or context too large");
+            throw Error("the memory estimate overflows 64 bits: hyper-parameters or context too large");
     return result;
 }
 
@@ -133,4 +134,4 @@ std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t fi
     return m;
 }
 
-}  // namespace runtime
+}  // namespace info

@@ -14,7 +14,7 @@ namespace gguf {
 class File;
 }
 
-namespace runtime {
+namespace info {
 
 // The "<architecture>.*" keys of a llama-family model; absent keys stay empty, llama.cpp's defaults noted.
 struct HyperParameters {
@@ -74,8 +74,8 @@ struct MemoryEstimate {
     uint64_t total() const { return weights + kv_cache + scratch; }
 };
 
-// Nothing for files without tensors (vocab-only files) or without the hyper-parameters it needs; throws std::overflow_error when
+// Nothing for files without tensors (vocab-only files) or without the hyper-parameters it needs; throws info::Error when
 // the numbers do not fit in 64 bits.
 std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context);
 
-}  // namespace runtime
+}  // namespace info

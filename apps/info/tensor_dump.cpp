@@ -5,11 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "apps/info/info_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/output_file.h"
 #include "gguf/quant/quant.h"
 
-namespace runtime {
+namespace info {
 namespace {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dumps are little-endian float32 as in memory");
@@ -17,8 +18,8 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dumps are little-endia
 const gguf::QuantTraits& traits_of(const gguf::TensorInfo& tensor) {
     const gguf::QuantTraits* traits = gguf::quant_traits(tensor.type);
     if (traits == nullptr)
-        throw gguf::Error(fmt::format("tensor '{}': cannot dequantize type {}", tensor.name,
-                                      gguf::ggml_type_name(tensor.type)));
+        throw Error(fmt::format("tensor '{}': cannot dequantize type {}", tensor.name,
+                                gguf::ggml_type_name(tensor.type)));
     return *traits;
 }
 
@@ -44,4 +45,4 @@ void dump_tensor_f32(const gguf::TensorInfo& tensor, const std::string& path) {
     file.commit();
 }
 
-}  // namespace runtime
+}  // namespace info

@@ -1,14 +1,14 @@
 #include "apps/make_model/synthetic_model.h"
 
 #include <cmath>
-#include <stdexcept>
 
+#include "apps/make_model/make_model_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/quant/quant.h"
 #include "src/rng.h"
 
-namespace runtime {
+namespace make_model {
 namespace {
 
 uint64_t name_hash(const std::string& name) {  // FNV-1a 64
@@ -100,7 +100,7 @@ void SyntheticModel::fill(gguf::Writer& w) const {
             const uint64_t rows = cols ? n_bytes / *gguf::ggml_row_bytes(t.type, cols) : 0;
             const size_t row_bytes = rows ? n_bytes / rows : 0;
             std::vector<float> row(cols);
-            Rng rng(seed);
+            runtime::Rng rng(seed);
             const double half_width = std::sqrt(3.0) * t.scale;  // uniform with standard deviation `scale`
             for (uint64_t r = 0; r < rows; ++r) {
                 for (float& x : row) x = static_cast<float>((rng.uniform() * 2.0 - 1.0) * half_width + (t.is_norm ? 1.0 : 0.0));
@@ -113,7 +113,7 @@ void SyntheticModel::fill(gguf::Writer& w) const {
 SyntheticModel::Tensor& SyntheticModel::tensor(const std::string& name) {
     for (Tensor& t : tensors)
         if (t.name == name) return t;
-    throw std::out_of_range("synthetic model has no tensor '" + name + "'");
+    throw Error("synthetic model has no tensor '" + name + "'");
 }
 
 void SyntheticModel::write(const std::string& path) const {
@@ -128,4 +128,4 @@ std::vector<uint8_t> SyntheticModel::to_bytes() const {
     return writer.to_bytes();
 }
 
-}  // namespace runtime
+}  // namespace make_model

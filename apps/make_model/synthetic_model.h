@@ -3,7 +3,7 @@
 // noise with a per-tensor scale (matrices 1/sqrt(cols), embeddings 0.1, norms around 1), generated and
 // quantized one row at a time while the file is written, so memory stays at a few rows.
 //
-//   runtime::SyntheticModel model(runtime::SyntheticModelSpec::smollm2_shape(4, gguf::GgmlType::Q4_0));
+//   make_model::SyntheticModel model(make_model::SyntheticModelSpec::smollm2_shape(4, gguf::GgmlType::Q4_0));
 //   model.tensors.pop_back();      // tests may edit the tensor list or the metadata first
 //   model.write("models/generated/smol-4l-Q4_0.gguf");
 #pragma once
@@ -18,7 +18,7 @@ namespace gguf {
 class Writer;
 }
 
-namespace runtime {
+namespace make_model {
 
 struct SyntheticModelSpec {
     std::string architecture = "llama";
@@ -59,7 +59,7 @@ public:
     std::vector<Tensor> tensors;   // in file order; editable before writing
     SyntheticModelSpec spec;
 
-    // The tensor of that name. Throws std::out_of_range when there is none.
+    // The tensor of that name. Throws make_model::Error when there is none.
     Tensor& tensor(const std::string& name);
 
     // Writes the GGUF file. Throws gguf::Error on I/O failure or a shape the type cannot hold.
@@ -70,4 +70,4 @@ private:
     void fill(gguf::Writer& writer) const;
 };
 
-}  // namespace runtime
+}  // namespace make_model

@@ -17,6 +17,7 @@
 #include "src/runtime_error.h"
 #include "tokenizer/tokenizer.h"
 
+namespace perplexity {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -24,11 +25,11 @@ using Clock = std::chrono::steady_clock;
 struct PerplexityFlags {
     std::string model, text_file, compare, output = "text";
     int64_t chunks = -1;
-    RuntimeFlags runtime;  // -c, the window, is its context
+    cli::RuntimeFlags runtime;  // -c, the window, is its context
 };
 
 // "[=======>      ] 12/40 windows, 0.35 s each, 10 s left", redrawn in place.
-void print_progress(const runtime::PerplexityResult& r, double seconds) {
+void print_progress(const PerplexityResult& r, double seconds) {
     constexpr size_t kWidth = 30;
     const size_t done = r.windows * kWidth / r.n_windows;
     const double each = seconds / static_cast<double>(r.windows);
@@ -46,10 +47,10 @@ std::string config_summary(const runtime::RunConfig& o) {
     return s;
 }
 
-void print_text(const runtime::PerplexityResult& r, const runtime::RunConfig& test, const runtime::RunConfig* base) {
+void print_text(const PerplexityResult& r, const runtime::RunConfig& test, const runtime::RunConfig* base) {
     fmt::print("PPL = {:.4f} +/- {:.5f}\n", r.nll.perplexity(), r.nll.perplexity_uncertainty());
     if (!r.comparison) return;
-    const runtime::DistributionComparison& c = *r.comparison;
+    const DistributionComparison& c = *r.comparison;
     const char* test_name = runtime::attention_name(test.attention);
     const char* base_name = runtime::attention_name(base->attention);
     fmt::print("{} PPL = {:.4f} +/- {:.5f}\n", base_name, c.base().perplexity(), c.base().perplexity_uncertainty());
@@ -59,9 +60,9 @@ void print_text(const runtime::PerplexityResult& r, const runtime::RunConfig& te
     fmt::print("same top-1 = {:.3f} +/- {:.3f} %\n", 100.0 * c.same_top_share(), 100.0 * c.same_top_uncertainty());
 }
 
-void print_json(const runtime::PerplexityResult& r, const std::vector<double>& running, const PerplexityFlags& f,
+void print_json(const PerplexityResult& r, const std::vector<double>& running, const PerplexityFlags& f,
                 size_t n_tokens, const runtime::RunConfig& test, const runtime::RunConfig* base) {
-    runtime::JsonWriter json;
+    report::JsonWriter json;
     json.begin_object().key("model_filename").value(f.model).key("n_tokens").value(n_tokens);
     json.key("n_ctx").value(test.n_ctx).key("windows").value(r.windows).key("scored").value(r.nll.count());
     json.key("attention").value(runtime::attention_name(test.attention));
@@ -72,7 +73,7 @@ void print_json(const runtime::PerplexityResult& r, const std::vector<double>& r
     for (double ppl : running) json.value(ppl);
     json.end_array();
     if (r.comparison) {
-        const runtime::DistributionComparison& c = *r.comparison;
+        const DistributionComparison& c = *r.comparison;
         json.key("compare").begin_object().key("base_attention").value(runtime::attention_name(base->attention));
         json.key("base_ppl").value(c.base().perplexity()).key("base_ppl_uncertainty").value(c.base().perplexity_uncertainty());
         json.key("ppl_ratio").value(c.ppl_ratio()).key("ppl_ratio_uncertainty").value(c.ppl_ratio_uncertainty());
@@ -87,7 +88,7 @@ void print_json(const runtime::PerplexityResult& r, const std::vector<double>& r
 int run_perplexity(const PerplexityFlags& f) {
     const runtime::Model model = runtime::Model::open(f.model);
     const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
-    const runtime::RunConfig config = resolved_run_config(f.runtime, model);
+    const runtime::RunConfig config = cli::resolved_run_config(f.runtime, model);
     runtime::Transformer test(model, config);
     // The base: the same run with the compared attention over the whole window, nothing evicted.
     std::unique_ptr<runtime::Transformer> base;
@@ -98,25 +99,25 @@ int run_perplexity(const PerplexityFlags& f) {
         base = std::make_unique<runtime::Transformer>(model, base_config);
     }
 
-    const std::vector<int32_t> tokens = tok.encode(read_text_file(f.text_file, "text file"), /*add_special=*/true);
-    runtime::PerplexityOptions options;
+    const std::vector<int32_t> tokens = tok.encode(cli::read_text_file(f.text_file, "text file"), /*add_special=*/true);
+    PerplexityOptions options;
     options.n_ctx = config.n_ctx;
     options.max_windows = f.chunks;
     options.bos = tok.add_bos() ? tok.bos() : -1;
     fmt::print(stderr, "perplexity: {} tokens, {} windows of {} scoring the last {} tokens each, {} threads, {}{}\n",
-               tokens.size(), runtime::perplexity_windows(tokens.size(), options), config.n_ctx,
-               runtime::scored_per_window(config.n_ctx), config.n_threads,
+               tokens.size(), perplexity_windows(tokens.size(), options), config.n_ctx,
+               scored_per_window(config.n_ctx), config.n_threads,
                config_summary(config), base ? fmt::format("; base {}", config_summary(base->config())) : "");
 
     const bool text = f.output == "text";
     std::vector<double> running;
     const Clock::time_point start = Clock::now();
-    const auto result = runtime::evaluate_perplexity(tokens, options, test, base.get(), [&](const runtime::PerplexityResult& r) {
+    const auto result = evaluate_perplexity(tokens, options, test, base.get(), [&](const PerplexityResult& r) {
         running.push_back(r.nll.perplexity());
         if (text) {
             fmt::print("[{}]{:.4f},", r.windows, r.nll.perplexity());
             if (r.windows == r.n_windows) fmt::print("\n");
-            flush_standard_output();
+            cli::flush_standard_output();
         }
         print_progress(r, std::chrono::duration<double>(Clock::now() - start).count());
     });
@@ -127,7 +128,7 @@ int run_perplexity(const PerplexityFlags& f) {
 
 }  // namespace
 
-void add_perplexity_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto f = std::make_shared<PerplexityFlags>();
     CLI::App* sub = parent.add_subcommand("perplexity", "Perplexity of a model over a text (llama-perplexity's method)");
     f->runtime.config.n_ctx = 512;
@@ -135,12 +136,14 @@ void add_perplexity_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("-f,--file", f->text_file, "Text to score")->required();
     sub->add_option("-c,--ctx-size", f->runtime.config.n_ctx, "Tokens per window; the second half of each is scored")
         ->capture_default_str()
-        ->check(flags::integer(3, flags::kMaxTokens));
+        ->check(cli::flags::integer(3, cli::flags::kMaxTokens));
     sub->add_option("--chunks", f->chunks, "Windows to evaluate; -1: all")->capture_default_str()
-        ->check(flags::all_or_positive(flags::kMaxTokens));
+        ->check(cli::flags::all_or_positive(cli::flags::kMaxTokens));
     sub->add_option("--compare", f->compare, "Also run this attention over the whole window as the base, and compare")
         ->check(CLI::IsMember({"dense", "sparse", "gated"}));
     sub->add_option("-o,--output", f->output, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-    add_runtime_flags(*sub, f->runtime);
+    cli::add_runtime_flags(*sub, f->runtime);
     commands.push_back({sub, [f] { return run_perplexity(*f); }});
 }
+
+}  // namespace perplexity

@@ -4,17 +4,17 @@
 
 #include <fmt/format.h>
 
-#include "src/runtime_error.h"
+#include "apps/perplexity/perplexity_error.h"
 
-namespace runtime {
+namespace perplexity {
 namespace {
 
 // Scored positions get their logits this many at a time: (piece, n_vocab) floats per transformer, instead of
 // a whole window's (100 MB for SmolLM2's vocabulary at n_ctx 512).
 constexpr size_t kLogitPiece = 64;
 
-void check_fits(const Transformer& t, int64_t n_ctx) {
-    const RunConfig& o = t.config();
+void check_fits(const runtime::Transformer& t, int64_t n_ctx) {
+    const runtime::RunConfig& o = t.config();
     if (o.kv_budget == 0 && o.n_ctx < n_ctx)
         throw Error(fmt::format("the context ({} tokens) is smaller than a perplexity window of {}", o.n_ctx, n_ctx));
 }
@@ -36,7 +36,7 @@ size_t perplexity_windows(size_t n_tokens, const PerplexityOptions& options) {
 }
 
 PerplexityResult evaluate_perplexity(const std::vector<int32_t>& tokens, const PerplexityOptions& options,
-                                     Transformer& test, Transformer* base,
+                                     runtime::Transformer& test, runtime::Transformer* base,
                                      const std::function<void(const PerplexityResult&)>& on_window) {
     PerplexityResult result;
     result.n_windows = perplexity_windows(tokens.size(), options);
@@ -76,4 +76,4 @@ PerplexityResult evaluate_perplexity(const std::vector<int32_t>& tokens, const P
     return result;
 }
 
-}  // namespace runtime
+}  // namespace perplexity

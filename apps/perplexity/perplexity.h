@@ -4,7 +4,7 @@
 // scored token has at least n_ctx/2 tokens of context.
 //
 //   runtime::Transformer sparse(model, options);
-//   const auto result = runtime::evaluate_perplexity(tokens, {512, -1, tok.add_bos() ? tok.bos() : -1}, sparse);
+//   const auto result = perplexity::evaluate_perplexity(tokens, {512, -1, tok.add_bos() ? tok.bos() : -1}, sparse);
 //   result.nll.perplexity();
 //
 // With a base transformer (e.g. dense attention, `--compare dense`) both run the same windows in lockstep
@@ -19,7 +19,7 @@
 #include "apps/perplexity/perplexity_stats.h"
 #include "src/transformer.h"
 
-namespace runtime {
+namespace perplexity {
 
 struct PerplexityOptions {
     int64_t n_ctx = 512;       // tokens per window (llama-perplexity's -c)
@@ -37,15 +37,15 @@ struct PerplexityResult {
 // Positions scored per window: n_ctx - 1 - n_ctx/2.
 int64_t scored_per_window(int64_t n_ctx);
 
-// Windows a text of n_tokens gives. Throws runtime::Error when n_ctx < 3 or the text holds fewer than
+// Windows a text of n_tokens gives. Throws perplexity::Error when n_ctx < 3 or the text holds fewer than
 // 2 * n_ctx tokens (llama-perplexity's minimum).
 size_t perplexity_windows(size_t n_tokens, const PerplexityOptions& options);
 
 // Evaluates the windows; on_window (if set) is called after each with the running result. Throws
-// runtime::Error as perplexity_windows() does, or when a transformer's context is smaller than a window (and
+// perplexity::Error as perplexity_windows() does, or when a transformer's context is smaller than a window (and
 // it has no KV budget).
 PerplexityResult evaluate_perplexity(const std::vector<int32_t>& tokens, const PerplexityOptions& options,
-                                     Transformer& test, Transformer* base = nullptr,
+                                     runtime::Transformer& test, runtime::Transformer* base = nullptr,
                                      const std::function<void(const PerplexityResult&)>& on_window = {});
 
-}  // namespace runtime
+}  // namespace perplexity

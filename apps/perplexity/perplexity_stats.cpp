@@ -5,7 +5,7 @@
 
 #include "src/sampler.h"
 
-namespace runtime {
+namespace perplexity {
 namespace {
 
 // log of the softmax's normaliser, relative to the largest logit: log sum_i exp(logit_i - max).
@@ -64,7 +64,7 @@ void DistributionComparison::add(const float* base_logits, const float* logits, 
     sum_kld_ += kld;
     sum_kld_squares_ += kld * kld;
     const auto n = static_cast<int64_t>(n_vocab);
-    if (argmax(base_logits, n) == argmax(logits, n)) ++same_top_;
+    if (runtime::argmax(base_logits, n) == runtime::argmax(logits, n)) ++same_top_;
 }
 
 double DistributionComparison::ppl_ratio() const { return std::exp(test_.mean() - base_.mean()); }
@@ -95,4 +95,4 @@ double DistributionComparison::same_top_uncertainty() const {
     return std::sqrt(p * (1.0 - p) / static_cast<double>(count() - 1));
 }
 
-}  // namespace runtime
+}  // namespace perplexity

@@ -1,8 +1,8 @@
 // The statistics of llama.cpp's llama-perplexity over scored positions: the perplexity with its uncertainty,
 // and (its --kl-divergence mode) how far a test distribution is from a base one at the same positions.
 //
-//   runtime::NllStats ppl;
-//   ppl.add(runtime::token_nll(logits, n_vocab, next_token));   // once per scored position
+//   perplexity::NllStats ppl;
+//   ppl.add(perplexity::token_nll(logits, n_vocab, next_token));   // once per scored position
 //   fmt::print("PPL = {:.4f} +/- {:.5f}\n", ppl.perplexity(), ppl.perplexity_uncertainty());
 //
 // All in natural logarithms, accumulated in double.
@@ -11,7 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace runtime {
+namespace perplexity {
 
 // -log softmax(logits)[target]: the negative log-likelihood of `target` (llama.cpp's log_softmax, in double).
 double token_nll(const float* logits, size_t n_vocab, int32_t target);
@@ -73,4 +73,4 @@ private:
     uint64_t same_top_ = 0;
 };
 
-}  // namespace runtime
+}  // namespace perplexity

@@ -6,7 +6,9 @@
 #include "apps/cli/command.h"
 #include "apps/cli/runtime_flags.h"
 #include "apps/quantize/model_quantize.h"
+#include "gguf/file_type.h"
 
+namespace quantize {
 namespace {
 
 struct QuantizeOptions {
@@ -16,13 +18,13 @@ struct QuantizeOptions {
 };
 
 int run_quantize(const QuantizeOptions& options) {
-    runtime::QuantizeRequest request;
+    QuantizeRequest request;
     request.input = options.input;
     request.output = options.output;
-    request.file_type = *runtime::file_type_from_name(options.type);
+    request.file_type = *gguf::file_type_from_name(options.type);
     request.pure = options.pure;
     request.threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    const auto tensors = runtime::quantize_model(request);
+    const auto tensors = quantize_model(request);
 
     uint64_t bytes_in = 0, bytes_out = 0;
     int fell_back = 0;
@@ -42,18 +44,20 @@ int run_quantize(const QuantizeOptions& options) {
 
 }  // namespace
 
-void add_quantize_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto options = std::make_shared<QuantizeOptions>();
     CLI::App* sub = parent.add_subcommand("quantize", "Quantize a GGUF model as llama.cpp's llama-quantize does");
     sub->add_option("input", options->input, "GGUF model to read (any type we can dequantize)")->required();
     sub->add_option("output", options->output, "GGUF file to write")->required();
-    const auto names = runtime::file_type_names();
+    const auto names = gguf::file_type_names();
     sub->add_option("--type", options->type, "File type: " + fmt::format("{}", fmt::join(names, ", ")))
         ->required()
         ->check([](const std::string& name) {
-            return runtime::file_type_from_name(name) ? std::string() : "unknown type '" + name + "'";
+            return gguf::file_type_from_name(name) ? std::string() : "unknown type '" + name + "'";
         });
     sub->add_flag("--pure", options->pure, "Every quantizable tensor in the one type (no mix, no q6_K output)");
-    add_threads_flag(*sub, options->threads, "Threads (default: all cores)");
+    cli::add_threads_flag(*sub, options->threads, "Threads (default: all cores)");
     commands.push_back({sub, [options] { return run_quantize(*options); }});
 }
+
+}  // namespace quantize

@@ -9,11 +9,12 @@
 
 #include <fmt/format.h>
 
+#include "apps/quantize/quantize_error.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/quant/quant.h"
 #include "kernels/common/thread_pool.h"
 
-namespace runtime {
+namespace quantize {
 namespace {
 
 using gguf::GgmlType;
@@ -41,8 +42,8 @@ public:
         from_traits_ = gguf::quant_traits(tensor.type);
         to_traits_ = gguf::quant_traits(to);
         if (from_traits_ == nullptr || to_traits_ == nullptr)
-            throw gguf::Error(fmt::format("tensor '{}': cannot convert {} to {}", tensor.name,
-                                          gguf::ggml_type_name(tensor.type), gguf::ggml_type_name(to)));
+            throw Error(fmt::format("tensor '{}': cannot convert {} to {}", tensor.name,
+                                    gguf::ggml_type_name(tensor.type), gguf::ggml_type_name(to)));
     }
 
     void operator()(uint8_t* dst, size_t n_bytes) const {
@@ -65,8 +66,8 @@ public:
             }
         });
         if (first_bad_row.load() != std::numeric_limits<uint64_t>::max())
-            throw gguf::Error(fmt::format("tensor '{}': row {} holds a NaN or infinity; not quantizing it",
-                                          tensor_.name, first_bad_row.load()));
+            throw Error(fmt::format("tensor '{}': row {} holds a NaN or infinity; not quantizing it",
+                                    tensor_.name, first_bad_row.load()));
     }
 
 private:
@@ -80,7 +81,7 @@ private:
 void refuse_overwriting_input(const QuantizeRequest& request) {
     std::error_code ec;
     if (std::filesystem::equivalent(request.input, request.output, ec))
-        throw gguf::Error(fmt::format("{}: the output would overwrite the input", request.output));
+        throw Error(fmt::format("{}: the output would overwrite the input", request.output));
 }
 
 }  // namespace
@@ -116,4 +117,4 @@ std::vector<QuantizedTensor> quantize_model(const QuantizeRequest& request) {
     return report;
 }
 
-}  // namespace runtime
+}  // namespace quantize

@@ -11,11 +11,11 @@
 
 #include "apps/quantize/quant_mix.h"
 
-namespace runtime {
+namespace quantize {
 
 struct QuantizeRequest {
     std::string input, output;
-    FileTypeInfo file_type;
+    gguf::FileTypeInfo file_type;
     bool pure = false;     // every quantizable tensor in the default type (llama-quantize --pure)
     unsigned threads = 1;  // rows are quantized in parallel; the output does not depend on it
 };
@@ -28,9 +28,10 @@ struct QuantizedTensor {
     uint64_t bytes_in, bytes_out;
 };
 
-// Writes request.output; returns what happened to each tensor, in file order. Throws gguf::Error (naming the
-// file, tensor and reason) on unreadable input, a tensor type we cannot convert, non-finite weights, or an
-// output path that is the input itself; a partly written output is removed.
+// Writes request.output; returns what happened to each tensor, in file order. Throws quantize::Error (naming
+// the file, tensor and reason) on a tensor type we cannot convert, non-finite weights, or an output path that
+// is the input itself, and gguf::Error on an input it cannot read or an output it cannot write; a partly
+// written output is removed.
 std::vector<QuantizedTensor> quantize_model(const QuantizeRequest& request);
 
-}  // namespace runtime
+}  // namespace quantize

@@ -6,7 +6,7 @@
 
 #include "tokenizer/unicode.h"
 
-namespace runtime {
+namespace report {
 
 void JsonWriter::before_value() {
     if (after_key_) {
@@ -113,4 +113,4 @@ JsonWriter& JsonWriter::null() {
     return *this;
 }
 
-}  // namespace runtime
+}  // namespace report

@@ -1,6 +1,7 @@
-// A small streaming JSON writer for machine-readable command output (`info --json`, bench `-o json`).
+// A small streaming JSON writer for machine-readable command output (`info --json`, `perplexity -o json`, and each
+// value of the benches' JSON, apps/report/table.h).
 //
-//   runtime::JsonWriter json;
+//   report::JsonWriter json;
 //   json.begin_object().key("name").value("q4_0").key("bytes").value(uint64_t{18});
 //   json.key("shape").begin_array().value(64).value(512).end_array().end_object();
 //   fmt::print("{}\n", json.str());   // {"name":"q4_0","bytes":18,"shape":[64,512]}
@@ -15,7 +16,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace runtime {
+namespace report {
 
 class JsonWriter {
 public:
@@ -55,4 +56,4 @@ private:
     bool after_key_ = false;
 };
 
-}  // namespace runtime
+}  // namespace report

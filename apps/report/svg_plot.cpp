@@ -5,10 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "gguf/output_file.h"
-#include "src/runtime_error.h"
+#include "apps/report/report_error.h"
 
-namespace runtime {
+namespace report {
 namespace {
 
 // Canvas and plot area, in SVG user units; the legend sits right of the plot.
@@ -173,14 +172,4 @@ std::string render_svg(const SvgPlot& plot) {
     return svg;
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-    gguf::OutputFile file(path);
-    file.write(text.data(), text.size());
-    file.commit();
-}
-
-void check_can_create(const std::string& path) {
-    const gguf::OutputFile probe(path);  // never committed: it leaves nothing behind
-}
-
-}  // namespace runtime
+}  // namespace report

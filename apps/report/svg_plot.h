@@ -1,9 +1,9 @@
 // Line charts as self-contained SVG (no scripts, fonts or external files; any browser shows them), for the
 // benchmarks' --plot: cost against sequence length on a logarithmic x axis, one line per series.
 //
-//   runtime::SvgPlot plot{"Attention per token", "sequence length", "µs per token"};
+//   report::SvgPlot plot{"Attention per token", "sequence length", "µs per token"};
 //   plot.series.push_back({"dense", {{128, 1.5}, {1024, 11.0}}});
-//   runtime::write_text_file("attention.svg", runtime::render_svg(plot));
+//   report::write_text_file("attention.svg", report::render_svg(plot));   // apps/report/text_file.h
 //
 // Every series with points is drawn as one <path> (with a marker per point) and named in the legend. x must be
 // positive (points with x <= 0 are left out); y is linear from 0, or logarithmic with log_y (y <= 0 left out).
@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace runtime {
+namespace report {
 
 struct PlotSeries {
     std::string name;
@@ -28,14 +28,7 @@ struct SvgPlot {
     std::vector<PlotSeries> series;
 };
 
-// Throws runtime::Error when no series has a point that can be drawn.
+// Throws report::Error when no series has a point that can be drawn.
 std::string render_svg(const SvgPlot& plot);
 
-// Writes text to path, whole or not at all (gguf::OutputFile). Throws gguf::Error naming the path when that fails.
-void write_text_file(const std::string& path, const std::string& text);
-
-// Throws gguf::Error naming the path and the reason when write_text_file(path, ...) could not create it, so
-// a long run can find out before it starts. Leaves no file behind.
-void check_can_create(const std::string& path);
-
-}  // namespace runtime
+}  // namespace report

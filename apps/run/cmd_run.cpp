@@ -13,6 +13,7 @@
 #include "apps/cli/runtime_flags.h"
 #include "apps/cli/standard_output.h"
 #include "apps/cli/text_input.h"
+#include "apps/run/run_error.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
 #include "src/run_defaults.h"
@@ -20,6 +21,7 @@
 #include "src/system_info.h"
 #include "tokenizer/tokenizer.h"
 
+namespace run {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -27,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 struct RunOptions {
     std::string model, model_flag, prompt, prompt_file;
     int64_t n_predict = 128;
-    RuntimeFlags runtime;
+    cli::RuntimeFlags runtime;
     runtime::SamplerParams sampler;
     int64_t seed = -1;
     bool chat = false, interactive = false, verbose = false, ids = false, warmup = true;
@@ -42,20 +44,20 @@ struct RunOptions {
 double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
 runtime::RunConfig run_config(const RunOptions& o, const runtime::Model& model) {
-    runtime::RunConfig c = given_run_config(o.runtime);
+    runtime::RunConfig c = cli::given_run_config(o.runtime);
     c.track_salience = runtime::parse_deadline_policy(o.on_deadline) == runtime::DeadlinePolicy::Degrade;
     return runtime::resolve_run_config(c, o.runtime.preset, model);
 }
 
 std::string read_prompt(const RunOptions& o) {
-    return o.given("-f") ? read_text_file(o.prompt_file, "prompt file") : o.prompt;
+    return o.given("-f") ? cli::read_text_file(o.prompt_file, "prompt file") : o.prompt;
 }
 
 // The prompt's tokens: BOS first when the model wants it; an empty prompt is BOS alone.
 std::vector<int32_t> prompt_tokens(const tokenizer::Tokenizer& tok, const std::string& text) {
     std::vector<int32_t> ids = tok.encode(text, /*add_special=*/true);
     if (ids.empty()) {
-        if (tok.bos() == tokenizer::kNoToken) throw runtime::Error("empty prompt and the model has no BOS token");
+        if (tok.bos() == tokenizer::kNoToken) throw Error("empty prompt and the model has no BOS token");
         ids.push_back(tok.bos());
     }
     return ids;
@@ -88,10 +90,10 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
 
 int run(RunOptions& o) {
     if (o.verbose) spdlog::set_level(spdlog::level::debug);
-    if (o.given("model") && o.given("-m")) throw runtime::Error("give the model as an argument or with -m, not both");
+    if (o.given("model") && o.given("-m")) throw Error("give the model as an argument or with -m, not both");
     if (o.model.empty()) o.model = o.model_flag;
-    if (o.model.empty()) throw runtime::Error("no model: give model.gguf or -m");
-    if (o.given("-p") && o.given("-f")) throw runtime::Error("give the prompt with -p or -f, not both");
+    if (o.model.empty()) throw Error("no model: give model.gguf or -m");
+    if (o.given("-p") && o.given("-f")) throw Error("give the prompt with -p or -f, not both");
     const std::string prompt = read_prompt(o);
 
     const Clock::time_point load_start = Clock::now();
@@ -117,8 +119,8 @@ int run(RunOptions& o) {
 
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
     if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
-        throw runtime::Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
-                                         transformer.room()));
+        throw Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
+                                transformer.room()));
     double warmup_ms = 0.0;
     if (o.warmup) {
         const Clock::time_point start = Clock::now();
@@ -130,12 +132,12 @@ int run(RunOptions& o) {
     const runtime::GenerationSink sink{[&](std::string_view text) {
                                            if (o.ids || text.empty()) return;
                                            std::fwrite(text.data(), 1, text.size(), stdout);
-                                           flush_standard_output();
+                                           cli::flush_standard_output();
                                        },
                                        [&](int32_t id) {
                                            if (!o.ids) return;
                                            std::printf("%s%d", first_id ? "" : " ", id);
-                                           flush_standard_output();
+                                           cli::flush_standard_output();
                                            first_id = false;
                                        }};
     runtime::GenerationStats stats;
@@ -149,7 +151,7 @@ int run(RunOptions& o) {
                 first_id = true;
                 stats = chat.reply(line, sink);
                 std::fputs("\n", stdout);
-                flush_standard_output();
+                cli::flush_standard_output();
             }
         }
     } else {
@@ -157,14 +159,14 @@ int run(RunOptions& o) {
         stats = generator.generate(ids, sink);
     }
     if (o.ids || !o.interactive) std::fputs("\n", stdout);
-    flush_standard_output();
+    cli::flush_standard_output();
     print_summary(transformer, stats, load_ms, warmup_ms);
     return 0;
 }
 
 }  // namespace
 
-void add_run_command(CLI::App& parent, CommandList& commands) {
+void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto o = std::make_shared<RunOptions>();
     CLI::App* sub = parent.add_subcommand("run", "Generate text with a GGUF model (llama-cli-like)");
     o->app = sub;
@@ -174,30 +176,32 @@ void add_run_command(CLI::App& parent, CommandList& commands) {
     sub->add_option("-f,--file", o->prompt_file, "Read the prompt from this file");
     sub->add_option("-n,--n-predict", o->n_predict, "Tokens to generate; 0: none; -1: until end of generation (or forever)")
         ->capture_default_str()
-        ->check(flags::integer(-1, flags::kMaxCount));
+        ->check(cli::flags::integer(-1, cli::flags::kMaxCount));
     sub->add_option("-c,--ctx-size", o->runtime.config.n_ctx,
                     "Context (KV slots per layer); default min(trained context, 4096)")
-        ->check(flags::integer(1, flags::kMaxTokens));
-    add_runtime_flags(*sub, o->runtime);
+        ->check(cli::flags::integer(1, cli::flags::kMaxTokens));
+    cli::add_runtime_flags(*sub, o->runtime);
     sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str()
-        ->check(flags::real(0, 100));
+        ->check(cli::flags::real(0, 100));
     sub->add_option("--top-k", o->sampler.top_k, "Top-k; 0 = off")->capture_default_str()
-        ->check(flags::integer(0, INT32_MAX));
-    sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str()->check(flags::real(0, 1));
-    sub->add_option("--min-p", o->sampler.min_p, "Min-p; 0 = off")->capture_default_str()->check(flags::real(0, 1));
+        ->check(cli::flags::integer(0, INT32_MAX));
+    sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str()->check(cli::flags::real(0, 1));
+    sub->add_option("--min-p", o->sampler.min_p, "Min-p; 0 = off")->capture_default_str()->check(cli::flags::real(0, 1));
     sub->add_option("--repeat-penalty", o->sampler.repeat_penalty, "Repetition penalty; 1 = off")->capture_default_str()
-        ->check(flags::real(0, 100));
+        ->check(cli::flags::real(0, 100));
     sub->add_option("--repeat-last-n", o->sampler.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str()
-        ->check(flags::integer(0, flags::kMaxTokens));
-    sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(flags::integer(0, INT64_MAX));
+        ->check(cli::flags::integer(0, cli::flags::kMaxTokens));
+    sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(cli::flags::integer(0, INT64_MAX));
     sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's ChatML template");
     sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p or -f: system prompt)");
     sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
     sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
     sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")
-        ->check(flags::real(0, flags::kMaxDeadlineMs));
+        ->check(cli::flags::real(0, cli::flags::kMaxDeadlineMs));
     sub->add_option("--on-deadline", o->on_deadline, "stop | degrade")->capture_default_str();
     sub->add_flag("--warmup,!--no-warmup", o->warmup, "One synthetic step before the first token (default on)");
     commands.push_back({sub, [o] { return run(*o); }});
 }
+
+}  // namespace run

@@ -8,9 +8,11 @@
 #include "apps/cli/command.h"
 #include "apps/cli/printable.h"
 #include "apps/cli/text_input.h"
+#include "apps/tokenize/tokenize_error.h"
 #include "gguf/gguf_file.h"
 #include "tokenizer/tokenizer.h"
 
+namespace tokenize {
 namespace {
 
 struct TokenizeOptions {
@@ -31,13 +33,13 @@ struct DetokenizeOptions {
 int run_tokenize(const TokenizeOptions& options) {
     const gguf::File file = gguf::File::open(options.model);
     const auto tok = tokenizer::Tokenizer::from_gguf(file);
-    const std::string text = options.file.empty() ? options.prompt : read_text_file(options.file, "text file");
+    const std::string text = options.file.empty() ? options.prompt : cli::read_text_file(options.file, "text file");
     const std::vector<tokenizer::TokenId> ids = tok.encode(text, !options.no_bos, options.special);
     if (options.ids_only) {
         fmt::print("{}\n", fmt::join(ids, " "));
         return 0;
     }
-    for (const tokenizer::TokenId id : ids) fmt::print("{:>7} {}\n", id, quote_piece(tok.token_to_piece(id, true)));
+    for (const tokenizer::TokenId id : ids) fmt::print("{:>7} {}\n", id, cli::quote_piece(tok.token_to_piece(id, true)));
     return 0;
 }
 
@@ -52,7 +54,7 @@ std::vector<tokenizer::TokenId> parse_ids(const std::vector<std::string>& words)
             used = 0;
         }
         if (used != word.size() || id < 0 || id > INT32_MAX)
-            throw std::runtime_error(fmt::format("'{}' is not a token id", printable(word)));
+            throw Error(fmt::format("'{}' is not a token id", cli::printable(word)));
         ids.push_back(static_cast<tokenizer::TokenId>(id));
     }
     return ids;
@@ -63,7 +65,7 @@ int run_detokenize(const DetokenizeOptions& options) {
     const auto tok = tokenizer::Tokenizer::from_gguf(file);
     std::vector<std::string> words = options.ids;
     if (words.empty()) {
-        std::istringstream in(read_standard_input());
+        std::istringstream in(cli::read_standard_input());
         words.assign(std::istream_iterator<std::string>(in), std::istream_iterator<std::string>());
     }
     const std::string text = tok.decode(parse_ids(words), options.special);
@@ -73,7 +75,7 @@ int run_detokenize(const DetokenizeOptions& options) {
 
 }  // namespace
 
-void add_tokenize_commands(CLI::App& parent, CommandList& commands) {
+void add_commands(CLI::App& parent, cli::CommandList& commands) {
     auto tokenize = std::make_shared<TokenizeOptions>();
     CLI::App* sub = parent.add_subcommand("tokenize", "Turn text into the model's token ids");
     sub->add_option("model", tokenize->model, "GGUF file")->required();
@@ -95,3 +97,5 @@ void add_tokenize_commands(CLI::App& parent, CommandList& commands) {
     sub->add_flag("--special", detokenize->special, "Write control tokens such as <|im_end|> as their text");
     commands.push_back({sub, [detokenize] { return run_detokenize(*detokenize); }});
 }
+
+}  // namespace tokenize

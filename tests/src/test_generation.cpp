@@ -69,8 +69,8 @@ runtime::GenerationOptions limit(int64_t n_predict) {
 
 // A model whose logits are all exactly 0 (output matrix scaled by 0): greedy picks id 0, which the starcoder
 // vocabulary makes <|endoftext|>, an end-of-generation token.
-runtime::SyntheticModel always_eog_model() {
-    runtime::SyntheticModelSpec spec = test::small_spec();
+make_model::SyntheticModel always_eog_model() {
+    make_model::SyntheticModelSpec spec = test::small_spec();
     spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-starcoder.gguf");
     return test::zero_logits_model(spec);
 }

@@ -18,7 +18,7 @@ namespace {
 
 using test::bind;
 
-std::string bind_error(const runtime::SyntheticModel& synthetic) {
+std::string bind_error(const make_model::SyntheticModel& synthetic) {
     try {
         bind(synthetic);
     } catch (const std::exception& e) {
@@ -27,7 +27,7 @@ std::string bind_error(const runtime::SyntheticModel& synthetic) {
     return "no error";
 }
 
-void erase_tensor(runtime::SyntheticModel& m, const std::string& name) {
+void erase_tensor(make_model::SyntheticModel& m, const std::string& name) {
     for (auto it = m.tensors.begin(); it != m.tensors.end(); ++it)
         if (it->name == name) {
             m.tensors.erase(it);
@@ -92,9 +92,9 @@ TEST_CASE("model: tied embeddings use token_embd as the output matrix, and per-t
 }
 
 TEST_CASE("model: synthetic SmolLM2-shaped file binds with the expected shapes", "[model]") {
-    auto spec = runtime::SyntheticModelSpec::smollm2_shape(2, gguf::GgmlType::Q8_0);
+    auto spec = make_model::SyntheticModelSpec::smollm2_shape(2, gguf::GgmlType::Q8_0);
     spec.n_vocab = 512;  // keep it small; the real generator copies the 49152-token vocabulary
-    const test::BoundModel bound = bind(runtime::SyntheticModel(spec));
+    const test::BoundModel bound = bind(make_model::SyntheticModel(spec));
     const runtime::ModelConfig& c = bound.model.config();
     CHECK(c.n_embd == 576);
     CHECK(c.n_head == 9);
@@ -109,73 +109,73 @@ TEST_CASE("model: synthetic SmolLM2-shaped file binds with the expected shapes",
 }
 
 TEST_CASE("model: llama-family architecture names are accepted, others named in the error", "[model][errors]") {
-    runtime::SyntheticModelSpec spec;
+    make_model::SyntheticModelSpec spec;
     spec.architecture = "mistral";
-    CHECK(bind(runtime::SyntheticModel(spec)).model.config().architecture == "mistral");
+    CHECK(bind(make_model::SyntheticModel(spec)).model.config().architecture == "mistral");
     spec.architecture = "gpt2";
-    CHECK_THAT(bind_error(runtime::SyntheticModel(spec)),
+    CHECK_THAT(bind_error(make_model::SyntheticModel(spec)),
                Catch::Contains("synthetic.gguf") && Catch::Contains("unsupported architecture 'gpt2'"));
 }
 
 TEST_CASE("model: a missing tensor is named", "[model][errors]") {
-    runtime::SyntheticModel m{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
     erase_tensor(m, "blk.1.ffn_up.weight");
     CHECK_THAT(bind_error(m), Catch::Contains("missing tensor 'blk.1.ffn_up.weight'"));
 
-    runtime::SyntheticModel no_norm{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel no_norm{make_model::SyntheticModelSpec{}};
     erase_tensor(no_norm, "output_norm.weight");
     CHECK_THAT(bind_error(no_norm), Catch::Contains("missing tensor 'output_norm.weight'"));
 }
 
 TEST_CASE("model: a wrong shape is named with the shape found and expected", "[model][errors]") {
-    runtime::SyntheticModel m{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
     m.tensor("blk.0.attn_k.weight").shape = {64, 64};  // 2 kv heads of 16 = 32 rows expected
     CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.0.attn_k.weight' has shape [64, 64], expected [64, 32]"));
 
-    runtime::SyntheticModel norm{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel norm{make_model::SyntheticModelSpec{}};
     norm.tensor("blk.1.ffn_norm.weight").shape = {32};
     CHECK_THAT(bind_error(norm), Catch::Contains("'blk.1.ffn_norm.weight' has shape [32], expected [64]"));
 }
 
 TEST_CASE("model: unsupported tensor types are named", "[model][errors]") {
-    runtime::SyntheticModelSpec spec;
+    make_model::SyntheticModelSpec spec;
     spec.n_embd = 256;
     spec.n_ff = 256;
-    runtime::SyntheticModel m(spec);
+    make_model::SyntheticModel m(spec);
     m.tensor("blk.0.attn_v.weight").type = gguf::GgmlType::Q8_K;  // an activation format, no weight kernel
     CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.0.attn_v.weight' has type q8_K, unsupported"));
 
-    runtime::SyntheticModel f16_norm{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel f16_norm{make_model::SyntheticModelSpec{}};
     f16_norm.tensor("output_norm.weight").type = gguf::GgmlType::F16;
     CHECK_THAT(bind_error(f16_norm), Catch::Contains("tensor 'output_norm.weight' has type f16"));
 }
 
 TEST_CASE("model: missing or inconsistent hyper-parameters are named", "[model][errors]") {
-    runtime::SyntheticModelSpec spec;
+    make_model::SyntheticModelSpec spec;
     spec.n_head = 4;
     spec.n_head_kv = 3;
-    CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("not a multiple of 3 key/value heads"));
+    CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("not a multiple of 3 key/value heads"));
 
     spec = {};
     spec.n_layer = 0;
-    CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("'llama.block_count' = 0"));
+    CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("'llama.block_count' = 0"));
 
     for (float bad : {0.0f, -1.0f, std::nanf(""), INFINITY}) {
         INFO("value " << bad);
         spec = {};
         spec.rope_freq_base = bad;
-        CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("rope.freq_base") && Catch::Contains("out of range"));
+        CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("rope.freq_base") && Catch::Contains("out of range"));
         spec = {};
         spec.rms_eps = bad == 0.0f ? -0.5f : bad;  // 0 is a valid epsilon
-        CHECK_THAT(bind_error(runtime::SyntheticModel(spec)), Catch::Contains("layer_norm_rms_epsilon") && Catch::Contains("out of range"));
+        CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("layer_norm_rms_epsilon") && Catch::Contains("out of range"));
     }
 }
 
 TEST_CASE("model: the vocabulary and the embedding rows must agree", "[model][errors]") {
     SKIP_WITHOUT_SHARED();  // for a real vocabulary
-    runtime::SyntheticModelSpec spec = test::small_spec();
+    make_model::SyntheticModelSpec spec = test::small_spec();
     spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-gpt-2.gguf");
-    runtime::SyntheticModel m(spec);
+    make_model::SyntheticModel m(spec);
     CHECK(bind_error(m) == "no error");
     m.tensor("token_embd.weight").shape[1] -= 7;
     CHECK_THAT(bind_error(m), Catch::EndsWith("synthetic.gguf: the vocabulary has 50257 tokens but tensor "

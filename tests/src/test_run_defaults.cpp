@@ -13,9 +13,9 @@ namespace {
 
 // The small test model, trained for 8192 tokens: beyond the default context of 4096.
 test::BoundModel long_context_model() {
-    runtime::SyntheticModelSpec spec = test::small_spec();
+    make_model::SyntheticModelSpec spec = test::small_spec();
     spec.n_ctx = 8192;
-    return test::bind(runtime::SyntheticModel(spec));
+    return test::bind(make_model::SyntheticModel(spec));
 }
 
 runtime::RunConfig with_preset(runtime::RunConfig config) {

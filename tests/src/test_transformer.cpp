@@ -83,7 +83,7 @@ TEST_CASE("transformer: stories260K greedy from BOS reproduces the 200-token gol
 }
 
 TEST_CASE("transformer: sparse and gated equal dense while the context fits the window, then depart", "[transformer]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(120);
     const size_t n_vocab = 256;
     const auto dense = all_logits(m.model, config(AttentionPath::Dense, 16), sequence);
@@ -97,7 +97,7 @@ TEST_CASE("transformer: sparse and gated equal dense while the context fits the 
 }
 
 TEST_CASE("transformer: gated keeping every slot is sparse, and keeping none drops the log-stride tokens", "[transformer]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
     const auto sparse = all_logits(m.model, config(AttentionPath::Sparse, 8), sequence);
     auto keep_all = config(AttentionPath::Gated, 8);
@@ -109,7 +109,7 @@ TEST_CASE("transformer: gated keeping every slot is sparse, and keeping none dro
 }
 
 TEST_CASE("transformer: thread count, batch size and prefill-vs-decode change no bit", "[transformer]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(70);
     const size_t n_vocab = 256;
     for (AttentionPath mode : {AttentionPath::Dense, AttentionPath::Sparse}) {
@@ -132,7 +132,7 @@ TEST_CASE("transformer: thread count, batch size and prefill-vs-decode change no
 }
 
 TEST_CASE("transformer: H2O keeps the cache within its budget far past it, and positions keep counting", "[transformer][h2o]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     auto o = config(AttentionPath::Sparse, 16);
     o.kv_budget = 40;
     Transformer t(m.model, o);
@@ -167,7 +167,7 @@ TEST_CASE("transformer: H2O keeps the cache within its budget far past it, and p
 }
 
 TEST_CASE("transformer: warm-up leaves no trace", "[transformer]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(20);
     const auto reference = all_logits(m.model, config(AttentionPath::Sparse, 8), sequence);
     Transformer t(m.model, config(AttentionPath::Sparse, 8));
@@ -181,7 +181,7 @@ TEST_CASE("transformer: warm-up leaves no trace", "[transformer]") {
 }
 
 TEST_CASE("transformer: a far deadline changes nothing, bit for bit", "[transformer][deadline]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(40);
     Transformer plain(m.model, config(AttentionPath::Sparse, 8));
     Transformer timed(m.model, config(AttentionPath::Sparse, 8));
@@ -196,7 +196,7 @@ TEST_CASE("transformer: a far deadline changes nothing, bit for bit", "[transfor
 }
 
 TEST_CASE("transformer: an expired deadline stops at a named checkpoint and rolls the step back", "[transformer][deadline]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     for (int64_t budget : {0, 24}) {
         auto o = config(AttentionPath::Sparse, 8);
         o.kv_budget = budget;
@@ -230,7 +230,7 @@ TEST_CASE("transformer: an expired deadline stops at a named checkpoint and roll
 }
 
 TEST_CASE("transformer: bad tokens and a full context are errors naming the sizes", "[transformer][errors]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     auto o = config(AttentionPath::Dense, 8);
     o.n_ctx = 10;
     Transformer t(m.model, o);
@@ -251,7 +251,7 @@ TEST_CASE("transformer: a window of SIZE_MAX is a window covering the context, b
     // The KV store attends densely while a slot is within the window; a window of SIZE_MAX must cover every
     // slot (not wrap window + 1 to 0 rows), exactly like a window of n_ctx, and so equal dense attention.
     constexpr size_t kMax = std::numeric_limits<size_t>::max();
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
     const size_t n_vocab = 256;
     const auto dense = all_logits(m.model, config(AttentionPath::Dense, 16), sequence);
@@ -269,7 +269,7 @@ TEST_CASE("transformer: a window of SIZE_MAX is a window covering the context, b
 
 TEST_CASE("transformer: a block of SIZE_MAX is one landmark block that never completes", "[transformer][limits]") {
     constexpr size_t kMax = std::numeric_limits<size_t>::max();
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const auto sequence = tokens(100);
     // Causal queries use complete blocks only, and a block beyond n_ctx (512) never completes.
     CHECK(all_logits(m.model, config(AttentionPath::Sparse, 16, kMax), sequence) ==
@@ -283,7 +283,7 @@ TEST_CASE("transformer: a block of SIZE_MAX is one landmark block that never com
 
 TEST_CASE("transformer: KV budgets refuse a window or block of SIZE_MAX instead of wrapping past the checks", "[transformer][h2o][limits]") {
     constexpr size_t kMax = std::numeric_limits<size_t>::max();
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     auto o = config(AttentionPath::Sparse, kMax);
     o.kv_budget = 40;  // window + 1 global wrapped to 0 < 40: the sink became the eviction fallback
     CHECK_THROWS_WITH(Transformer(m.model, o),

@@ -44,7 +44,7 @@ std::vector<float> continue_with(Transformer& t, const std::vector<int32_t>& nex
 
 TEST_CASE("transformer state: restoring continues bit for bit, in any attention mode, with H2O, across thread counts",
           "[transformer]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     const std::vector<int32_t> depth = tokens(60, 1), next = tokens(11, 2);
     for (const RunConfig& o : {config(AttentionPath::Dense), config(AttentionPath::Sparse),
                                         config(AttentionPath::Gated), config(AttentionPath::Sparse, 24)}) {
@@ -72,7 +72,7 @@ TEST_CASE("transformer state: restoring continues bit for bit, in any attention 
 }
 
 TEST_CASE("transformer state: a state of another cache shape is refused", "[transformer]") {
-    const test::BoundModel m = test::bind(runtime::SyntheticModel(test::small_spec()));
+    const test::BoundModel m = test::bind(make_model::SyntheticModel(test::small_spec()));
     Transformer t(m.model, config(AttentionPath::Sparse));
     const Transformer::State saved = t.save_state();
     RunConfig bigger = config(AttentionPath::Sparse);

@@ -16,23 +16,23 @@ struct BoundModel {
     runtime::Model model;
 };
 
-inline BoundModel bind(const runtime::SyntheticModel& synthetic) {
+inline BoundModel bind(const make_model::SyntheticModel& synthetic) {
     auto bytes = std::make_shared<std::vector<uint8_t>>(synthetic.to_bytes());
     return {bytes, runtime::Model::bind(gguf::File::parse(bytes->data(), bytes->size(), "synthetic.gguf"))};
 }
 
 // A small GQA model (64 wide, 4 heads of 16 over 2 kv heads, 2 layers, 256 tokens), Q8_0 matrices.
-inline runtime::SyntheticModelSpec small_spec() {
-    runtime::SyntheticModelSpec spec;
+inline make_model::SyntheticModelSpec small_spec() {
+    make_model::SyntheticModelSpec spec;
     spec.type = gguf::GgmlType::Q8_0;
     spec.seed = 7;
     return spec;
 }
 
 // A model of `spec` whose logits are all exactly 0: an untied output matrix scaled by 0.
-inline runtime::SyntheticModel zero_logits_model(runtime::SyntheticModelSpec spec) {
+inline make_model::SyntheticModel zero_logits_model(make_model::SyntheticModelSpec spec) {
     spec.tied = false;
-    runtime::SyntheticModel m(std::move(spec));
+    make_model::SyntheticModel m(std::move(spec));
     m.tensor("output.weight").scale = 0.0f;
     return m;
 }

@@ -28,7 +28,7 @@ TEST_CASE("bench dequant: JSON rows for every type and thread count, with each f
         CHECK(row["bits_per_weight"].as_double() == Approx(bits.at(type)));
         CHECK(row["read_gb_per_s"].as_double() > 0);
         CHECK(row["written_gb_per_s"].as_double() > 0);
-        // Bytes read per byte written is the ratio of the formats' sizes (figures have 6 significant digits).
+        // Bytes read per byte written is the ratio of the formats' sizes.
         CHECK(row["read_gb_per_s"].as_double() / row["written_gb_per_s"].as_double() ==
               Approx(bits.at(type) / 32).epsilon(1e-3));
     }
@@ -47,4 +47,17 @@ TEST_CASE("bench dequant: markdown table, and bad types and options are errors",
     CHECK_THAT(r.err, Catch::Contains("iq2_xxs"));
     r = test::run_cli({"bench", "dequant", "-o", "xml"});
     CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("bench dequant: CSV and JSON Lines carry the same rows as JSON", "[bench]") {
+    const auto csv = test::run_cli({"bench", "dequant", "--mb", "1", "-r", "1", "--types", "q4_0,q6_K", "-o", "csv"});
+    REQUIRE(csv.exit_code == 0);
+    CHECK_THAT(csv.out, Catch::StartsWith("type,bits_per_weight,threads,ms,read_gb_per_s,written_gb_per_s,"
+                                          "total_gb_per_s,gelem_per_s\nq4_0,4.5000,1,") &&
+                            Catch::Contains("\nq6_K,6.5625,1,"));
+    const auto jsonl = test::run_cli({"bench", "dequant", "--mb", "1", "-r", "1", "--types", "q8_0", "-o", "jsonl"});
+    REQUIRE(jsonl.exit_code == 0);
+    const auto row = test::json::parse(jsonl.out);
+    CHECK(row["type"].as_string() == "q8_0");
+    CHECK(row["bits_per_weight"].as_double() == 8.5);
 }

@@ -5,8 +5,10 @@
 #include "support/json_reader.h"
 #include "support/shared_data.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 TEST_CASE("bench matvec: json report with bandwidth, every shape the type holds, and each batch size", "[bench]") {
     const auto result = test::run_cli({"bench", "matvec", "--types", "q4_0,q4_K", "-t", "1", "-n", "1,3", "-r", "1",
@@ -30,6 +32,26 @@ TEST_CASE("bench matvec: json report with bandwidth, every shape the type holds,
     CHECK(results[4]["type"].as_string() == "q4_K");
     CHECK(results[4]["cols"].as_float() == 1536.0);
     CHECK(report["skipped"].size() == 3);
+}
+
+TEST_CASE("bench matvec: Markdown has the bandwidth above the table, CSV a column per batch size", "[bench]") {
+    const std::vector<std::string> args{"bench", "matvec", "--types", "q4_K", "-t", "1", "-n", "1,3", "-r", "1",
+                                        "--cold-mb", "2"};
+    const auto md = test::run_cli(args);
+    REQUIRE(md.exit_code == 0);
+    CHECK_THAT(md.out, Catch::StartsWith("memory bandwidth (streaming read): ") &&
+                           Catch::Contains("\n\n| type | kernel | matrix | rows x cols | MB | threads | matvec µs | "
+                                           "matvec GB/s | matmul n=1 GFLOP/s | matmul n=3 GFLOP/s |\n") &&
+                           Catch::Contains("| q4_K | ") && Catch::Contains(" | ffn_down | 576x1536 | 0.50 | 1 | ") &&
+                           Catch::EndsWith("\n\nnot a whole number of blocks per row: q4_K 576x576, q4_K 1536x576, "
+                                           "q4_K 49152x576\n"));
+    std::vector<std::string> csv_args = args;
+    csv_args.insert(csv_args.end(), {"-o", "csv"});
+    const auto csv = test::run_cli(csv_args);
+    REQUIRE(csv.exit_code == 0);
+    CHECK_THAT(csv.out, Catch::StartsWith("type,kernel,matrix,rows,cols,weight_bytes,threads,matvec_us,"
+                                          "matvec_gb_per_s,matmul_n1_gflops,matmul_n3_gflops\nq4_K,"));
+    CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 2);
 }
 
 TEST_CASE("bench matvec: an unknown or unsupported type is one error line, exit 1", "[bench]") {

@@ -78,7 +78,7 @@ TEST_CASE("perplexity cli: --compare dense is exact inside the window and depart
 TEST_CASE("perplexity cli: a model with all-zero logits scores the vocabulary size", "[cli][perplexity]") {
     SKIP_WITHOUT_SHARED();  // for the starcoder vocabulary
     test::TempDir dir;
-    runtime::SyntheticModelSpec spec;
+    make_model::SyntheticModelSpec spec;
     spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-starcoder.gguf");
     test::zero_logits_model(spec).write(dir.file("zero.gguf"));
     std::string text;

@@ -10,6 +10,7 @@
 
 #include "apps/quantize/model_quantize.h"
 #include "gguf/dequantize_tensor.h"
+#include "gguf/file_type.h"
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/quant/quant.h"
@@ -64,15 +65,15 @@ void write_model(const std::string& path, const ModelShape& s, std::vector<std::
     w.write(path);
 }
 
-std::vector<runtime::QuantizedTensor> quantize(const std::string& in, const std::string& out, const char* type,
-                                               bool pure = false, unsigned threads = 1) {
-    runtime::QuantizeRequest request;
+std::vector<quantize::QuantizedTensor> quantize_file(const std::string& in, const std::string& out, const char* type,
+                                                    bool pure = false, unsigned threads = 1) {
+    quantize::QuantizeRequest request;
     request.input = in;
     request.output = out;
-    request.file_type = *runtime::file_type_from_name(type);
+    request.file_type = *gguf::file_type_from_name(type);
     request.pure = pure;
     request.threads = threads;
-    return runtime::quantize_model(request);
+    return quantize::quantize_model(request);
 }
 
 std::vector<float> dequantized(const gguf::TensorInfo& t) {
@@ -104,13 +105,13 @@ TEST_CASE("quantize: every file type writes a file that reads back close to its 
     const std::string source_path = dir.file("source.gguf");
     write_model(source_path, {256, 256, 64}, storage);
     const auto source = gguf::File::open(source_path);
-    for (const auto name : runtime::file_type_names()) {
+    for (const auto name : gguf::file_type_names()) {
         INFO("type " << name);
         const std::string out = dir.file(std::string(name) + ".gguf");
-        quantize(source_path, out, std::string(name).c_str());
+        quantize_file(source_path, out, std::string(name).c_str());
         const auto result = gguf::File::open(out);
         CHECK(result.get_uint("general.file_type") ==
-              static_cast<uint32_t>(runtime::file_type_from_name(name)->file_type));
+              static_cast<uint32_t>(gguf::file_type_from_name(name)->file_type));
         CHECK(result.get_uint("general.quantization_version") == 2);
         CHECK(result.get_string("general.name") == "quantize-test");
         CHECK(result.get_float("llama.attention.layer_norm_rms_epsilon") == Approx(1e-5));
@@ -160,9 +161,9 @@ TEST_CASE("quantize: llama.cpp's type mixes and output rules on a model whose ro
     };
     for (const auto& c : cases) {
         INFO("type " << c.type);
-        quantize(dir.file("source.gguf"), dir.file("out.gguf"), c.type);
+        quantize_file(dir.file("source.gguf"), dir.file("out.gguf"), c.type);
         const auto file = gguf::File::open(dir.file("out.gguf"));
-        const GgmlType default_type = runtime::file_type_from_name(c.type)->default_type;
+        const GgmlType default_type = gguf::file_type_from_name(c.type)->default_type;
         for (const auto& t : file.tensors()) {
             INFO(t.name);
             const auto listed = c.types.find(std::string(t.name));
@@ -189,21 +190,21 @@ TEST_CASE("quantize: rows that do not fit fall back to a 32-element type, then t
     };
     for (const auto& c : cases) {
         INFO("type " << c.type);
-        const auto report = quantize(dir.file("source.gguf"), dir.file("out.gguf"), c.type, true);
+        const auto report = quantize_file(dir.file("source.gguf"), dir.file("out.gguf"), c.type, true);
         const auto file = gguf::File::open(dir.file("out.gguf"));
         CHECK(file.tensor("blk.0.attn_q.weight").type == c.weights);
         CHECK(file.tensor("blk.1.ffn_down.weight").type == c.weights);
         CHECK(file.tensor("output_norm.weight").type == GgmlType::F32);
-        const GgmlType default_type = runtime::file_type_from_name(c.type)->default_type;
+        const GgmlType default_type = gguf::file_type_from_name(c.type)->default_type;
         for (const auto& t : report)
             if (t.name == "blk.0.attn_q.weight") CHECK(t.fell_back == (c.weights != default_type));
     }
     // Without --pure the output rule applies: q6_K does not fit 64-wide rows, so q8_0.
-    quantize(dir.file("source.gguf"), dir.file("out.gguf"), "Q4_0");
+    quantize_file(dir.file("source.gguf"), dir.file("out.gguf"), "Q4_0");
     CHECK(gguf::File::open(dir.file("out.gguf")).tensor("output.weight").type == GgmlType::Q8_0);
 
     write_model(dir.file("odd.gguf"), {64, 40, 32}, storage);  // ffn_down rows 40 wide: not even 32 fits
-    quantize(dir.file("odd.gguf"), dir.file("out.gguf"), "Q4_K_M");
+    quantize_file(dir.file("odd.gguf"), dir.file("out.gguf"), "Q4_K_M");
     const auto file = gguf::File::open(dir.file("out.gguf"));
     CHECK(file.tensor("blk.0.ffn_down.weight").type == GgmlType::F16);
     CHECK(file.tensor("blk.0.ffn_gate.weight").type == GgmlType::Q5_0);
@@ -213,8 +214,8 @@ TEST_CASE("quantize: the output does not depend on the thread count", "[quantize
     test::TempDir dir;
     std::vector<std::vector<float>> storage;
     write_model(dir.file("source.gguf"), {256, 256, 64}, storage);
-    quantize(dir.file("source.gguf"), dir.file("one.gguf"), "Q4_K_M", false, 1);
-    quantize(dir.file("source.gguf"), dir.file("two.gguf"), "Q4_K_M", false, 2);
+    quantize_file(dir.file("source.gguf"), dir.file("one.gguf"), "Q4_K_M", false, 1);
+    quantize_file(dir.file("source.gguf"), dir.file("two.gguf"), "Q4_K_M", false, 2);
     const auto one = gguf::File::open(dir.file("one.gguf")), two = gguf::File::open(dir.file("two.gguf"));
     REQUIRE(one.file_size() == two.file_size());
     for (size_t i = 0; i < one.tensors().size(); ++i)
@@ -228,7 +229,7 @@ TEST_CASE("quantize: stories260K comes out byte for byte as llama.cpp's F16, Q8_
     for (const char* type : {"F16", "Q8_0", "Q5_0", "Q4_0"}) {
         INFO(type);
         const std::string out = dir.file(std::string(type) + ".gguf");
-        quantize(test::shared_path("models/stories260K.gguf"), out, type, false, 2);
+        quantize_file(test::shared_path("models/stories260K.gguf"), out, type, false, 2);
         const auto ours = gguf::File::open(out);
         const std::string reference = test::shared_path(std::string("models/quant/stories260K-") + type + ".gguf");
         const auto theirs = gguf::File::open(reference);
@@ -263,7 +264,7 @@ TEST_CASE("quantize: the tiny models get llama.cpp's per-tensor types", "[quanti
                           Case{"tiny-Q4_0", "Q4_0", false}}) {
         INFO(c.file);
         const auto made = gguf::File::open(test::shared_path(std::string("models/quant/") + c.file + ".gguf"));
-        const auto plan = runtime::plan_quantization(source, *runtime::file_type_from_name(c.type), c.pure);
+        const auto plan = quantize::plan_quantization(source, *gguf::file_type_from_name(c.type), c.pure);
         REQUIRE(plan.size() == made.tensors().size());
         for (size_t i = 0; i < plan.size(); ++i) {
             CHECK(plan[i].tensor->name == made.tensors()[i].name);
@@ -273,7 +274,7 @@ TEST_CASE("quantize: the tiny models get llama.cpp's per-tensor types", "[quanti
     // bpe-smollm: tied embeddings, so token_embd is the output matrix and gets q6_K in the Q4_0 mix.
     const auto bpe = gguf::File::open(test::shared_path("models/quant/bpe-smollm-Q8_0.gguf"));
     const auto bpe_q4 = gguf::File::open(test::shared_path("models/quant/bpe-smollm-Q4_0.gguf"));
-    const auto plan = runtime::plan_quantization(bpe, *runtime::file_type_from_name("Q4_0"), false);
+    const auto plan = quantize::plan_quantization(bpe, *gguf::file_type_from_name("Q4_0"), false);
     REQUIRE(plan.size() == bpe_q4.tensors().size());
     for (size_t i = 0; i < plan.size(); ++i) CHECK(plan[i].type == bpe_q4.tensors()[i].type);
 }

@@ -8,7 +8,7 @@
 #include "support/json_reader.h"
 
 TEST_CASE("json writer: nesting, commas and every kind of value read back with the JSON reader", "[json]") {
-    runtime::JsonWriter json;
+    report::JsonWriter json;
     json.begin_object();
     json.key("s").value("a \"quoted\" \\ line\nwith\ttab and \x01");
     json.key("neg").value(int64_t{-9000000000000000000}).key("big").value(uint64_t{18000000000000000000ull});
@@ -38,7 +38,7 @@ TEST_CASE("json writer: nesting, commas and every kind of value read back with t
 
 TEST_CASE("json writer: invalid UTF-8 becomes U+FFFD and non-finite numbers null, so the output stays JSON",
           "[json]") {
-    runtime::JsonWriter json;
+    report::JsonWriter json;
     json.begin_array().value("ok \xc3\xa9 bad \xff end").value(std::nan("")).value(-INFINITY);
     json.value(std::numeric_limits<float>::infinity()).end_array();
     CHECK(json.str() == "[\"ok \xc3\xa9 bad \xef\xbf\xbd end\",null,null,null]");

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "apps/report/report_error.h"
 #include "apps/report/svg_plot.h"
-#include "src/runtime_error.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 #include "support/xml_check.h"
@@ -27,8 +27,8 @@ std::vector<std::pair<double, double>> vertices(const std::string& d) {
     return out;
 }
 
-runtime::SvgPlot three_series() {
-    runtime::SvgPlot plot{"Per-token cost <ms> & more", "sequence length", "µs per token", false, {}};
+report::SvgPlot three_series() {
+    report::SvgPlot plot{"Per-token cost <ms> & more", "sequence length", "µs per token", false, {}};
     plot.series.push_back({"dense", {{128, 2.0}, {1024, 16.0}, {8192, 128.0}}});
     plot.series.push_back({"sparse \"w=128\"", {{8192, 9.0}, {128, 2.0}, {1024, 6.0}}});  // any order
     plot.series.push_back({"a<b & c", {{512, 4.0}}});
@@ -49,7 +49,7 @@ TEST_CASE("xml check: accepts a small document and rejects broken ones", "[svg]"
 }
 
 TEST_CASE("svg plot: well-formed, one path per series, names escaped in the legend", "[svg]") {
-    const std::string svg = runtime::render_svg(three_series());
+    const std::string svg = report::render_svg(three_series());
     const test::xml::Element root = test::xml::parse(svg);
     CHECK(root.name == "svg");
     CHECK(root.attribute("xmlns") == "http://www.w3.org/2000/svg");
@@ -63,9 +63,9 @@ TEST_CASE("svg plot: well-formed, one path per series, names escaped in the lege
 }
 
 TEST_CASE("svg plot: x is logarithmic, y linear from 0 or logarithmic", "[svg]") {
-    runtime::SvgPlot plot{"t", "x", "y", false, {{"s", {{10, 0.0}, {100, 5.0}, {1000, 10.0}}}}};
-    auto path = [](const runtime::SvgPlot& p) {
-        return vertices(test::xml::parse(runtime::render_svg(p)).find_all("path").at(0)->attribute("d"));
+    report::SvgPlot plot{"t", "x", "y", false, {{"s", {{10, 0.0}, {100, 5.0}, {1000, 10.0}}}}};
+    auto path = [](const report::SvgPlot& p) {
+        return vertices(test::xml::parse(report::render_svg(p)).find_all("path").at(0)->attribute("d"));
     };
     const auto v = path(plot);
     REQUIRE(v.size() == 3);
@@ -82,13 +82,12 @@ TEST_CASE("svg plot: x is logarithmic, y linear from 0 or logarithmic", "[svg]")
 }
 
 TEST_CASE("svg plot: points that cannot be drawn are left out, nothing to draw is an error", "[svg]") {
-    runtime::SvgPlot plot{"t", "x", "y", false, {{"kept", {{0, 1.0}, {-5, 1.0}, {64, 3.0}}}, {"empty", {{0, 2.0}}}}};
-    const test::xml::Element root = test::xml::parse(runtime::render_svg(plot));
+    report::SvgPlot plot{"t", "x", "y", false, {{"kept", {{0, 1.0}, {-5, 1.0}, {64, 3.0}}}, {"empty", {{0, 2.0}}}}};
+    const test::xml::Element root = test::xml::parse(report::render_svg(plot));
     CHECK(root.find_all("path").size() == 1);
     CHECK(root.find_all("circle").size() == 1);
     plot.series[0].points = {{0, 1.0}};
-    CHECK_THROWS_AS(runtime::render_svg(plot), runtime::Error);
-    CHECK_THROWS_WITH(runtime::write_text_file("/nonexistent-dir/plot.svg", "x"), Catch::Contains("/nonexistent-dir/plot.svg"));
+    CHECK_THROWS_AS(report::render_svg(plot), report::Error);
 }
 
 TEST_CASE("bench attention --plot: one path per backend, a point per length", "[svg][cli]") {

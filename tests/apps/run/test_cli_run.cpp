@@ -136,17 +136,17 @@ TEST_CASE("run: bad input is one error line, exit 1, nothing on stdout", "[cli][
     test::check_one_line_error({"run", "/nonexistent/model.gguf"}, "/nonexistent/model.gguf");
     test::check_one_line_error({"run"}, "no model");
     test::TempDir dir;
-    runtime::SyntheticModel missing{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel missing{make_model::SyntheticModelSpec{}};
     missing.tensors.pop_back();  // blk.1.ffn_down.weight
     missing.write(dir.file("missing.gguf"));
     test::check_one_line_error({"run", dir.file("missing.gguf")}, "missing tensor 'blk.1.ffn_down.weight'");
-    runtime::SyntheticModel shape{runtime::SyntheticModelSpec{}};
+    make_model::SyntheticModel shape{make_model::SyntheticModelSpec{}};
     shape.tensor("blk.0.attn_q.weight").shape = {64, 32};
     shape.write(dir.file("shape.gguf"));
     test::check_one_line_error({"run", dir.file("shape.gguf")}, "tensor 'blk.0.attn_q.weight' has shape [64, 32], expected [64, 64]");
-    runtime::SyntheticModelSpec gpt2;
+    make_model::SyntheticModelSpec gpt2;
     gpt2.architecture = "gpt2";
-    runtime::SyntheticModel(gpt2).write(dir.file("gpt2.gguf"));
+    make_model::SyntheticModel(gpt2).write(dir.file("gpt2.gguf"));
     test::check_one_line_error({"run", dir.file("gpt2.gguf")}, "unsupported architecture 'gpt2'");
 
     SKIP_WITHOUT_SHARED();
