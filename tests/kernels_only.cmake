@@ -1,5 +1,5 @@
-# Kernels-only test build (SPARSE_LLM_KERNELS_ONLY, e.g. aarch64 under qemu): the attention and thread-pool
-# tests, linked with the kernels libraries alone. Catch2 is header-only: its headers are taken from the build
+# Kernels-only test build (SPARSE_LLM_KERNELS_ONLY, e.g. aarch64 under qemu): the attention, thread-pool,
+# instruction-set and vector-math tests, linked with the kernels libraries alone. Catch2 is header-only: its headers are taken from the build
 # host through a directory holding just them (adding the host's /usr/include would mix in the host's C library
 # headers).
 set(CATCH2_HOST_DIR /usr/lib/cmake/Catch2 CACHE PATH "Where the host's Catch2 CMake modules are")
@@ -20,7 +20,8 @@ target_compile_definitions(test_helpers PUBLIC SPARSE_LLM_SHARED_DIR="${PROJECT_
 
 file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/kernels/attention/test_*.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_thread_pool.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_attention_simd.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_isa.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_vector_math.cpp)
 add_executable(test_kernels ${sources})
 target_link_libraries(test_kernels PRIVATE test_helpers kernels_attention kernels_common)
 catch_discover_tests(test_kernels TEST_PREFIX "test_kernels: " PROPERTIES TIMEOUT 600)

@@ -8,7 +8,7 @@
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
-#include "kernels/common/simd.h"
+#include "kernels/common/isa.h"
 
 namespace {
 
@@ -26,7 +26,8 @@ int run_bench_attention(const BenchAttentionOptions& options) {
     const auto rows = runtime::run_attention_bench(options.bench, [&](const runtime::AttentionBenchRow& row) {
         if (first)
             fmt::print(stderr, "attention kernels: {} SIMD, {} thread(s), {} clock, best of {} runs\n",
-                       kernels::simd::isa_name(), options.bench.threads, options.bench.clock, options.bench.runs);
+                       kernels::isa_name(kernels::active_isa()), options.bench.threads, options.bench.clock,
+                       options.bench.runs);
         first = false;
         if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
     });
