@@ -1,7 +1,7 @@
 // The instruction sets the kernels are written for, and the one that runs.
 //
 // One mechanism for every library with per-ISA kernels (kernels/common's vector math, kernels/attention's row
-// kernels): each set's kernels sit in a folder of the
+// kernels, kernels/matmul's gemm kernels and activation quantizers): each set's kernels sit in a folder of the
 // library named after it (scalar/, avx2/, neon/), behind the same signatures; the library lists them in tables
 // with one entry per set (PerIsa, nullptr where a set has none or the build lacks it) and calls through the
 // entry of active_isa(), chosen once. A set without a kernel runs its fallback set's, down to scalar, which has

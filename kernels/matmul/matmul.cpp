@@ -33,8 +33,9 @@ int64_t rows_per_task(int64_t n_rows, size_t row_bytes, int64_t n_tokens, unsign
 }  // namespace
 
 size_t Matrix::row_bytes() const {
-    const GemmKernels& k = kernels_for(*this);
-    return static_cast<size_t>(cols / k.block_elems) * static_cast<size_t>(k.block_bytes);
+    kernels_for(*this);  // throws for a type without a kernel, as every use of the matrix would
+    const gguf::GgmlTypeTraits& info = gguf::ggml_type_info(type);
+    return static_cast<size_t>(cols / info.block_elems) * static_cast<size_t>(info.block_bytes);
 }
 
 bool matmul_supports(gguf::GgmlType type) { return gemm_kernels(type) != nullptr; }
@@ -82,15 +83,16 @@ void Matmul::matmul_shared(const float* x, int64_t n_tokens, std::initializer_li
     for (size_t p = 0; p < n_products; ++p) {
         const Matrix& w = list[p].w;
         const GemmKernels& k = kernels_for(w);
-        if (w.cols != cols || w.rows <= 0 || cols <= 0 || cols % k.block_elems != 0)
+        if (w.cols != cols || w.rows <= 0 || cols <= 0 || cols % gguf::ggml_type_info(w.type).block_elems != 0)
             throw std::invalid_argument("matmul: " + std::string(gguf::ggml_type_name(w.type)) + " matrix " +
                                         std::to_string(w.rows) + " x " + std::to_string(w.cols) +
                                         " does not fit activations of width " + std::to_string(cols));
         const size_t row_bytes = w.row_bytes();
         const ActivationView*& view = prepared[static_cast<int>(k.activation)];
         if (!view) view = &prepare(k.activation, x, n_tokens, cols);
-        jobs[p] = {k.simd, GemmTask{static_cast<const uint8_t*>(w.data), row_bytes, view, list[p].y, w.rows},
-                   rows_per_task(w.rows, row_bytes, n_tokens, pool_.size()), n_tasks};
+        const GemmTask task{static_cast<const uint8_t*>(w.data), row_bytes, view, list[p].y, w.rows};
+        jobs[p] = {entry_for(k.rows, active_isa()), task, rows_per_task(w.rows, row_bytes, n_tokens, pool_.size()),
+                   n_tasks};
         n_tasks += (w.rows + jobs[p].rows_per_task - 1) / jobs[p].rows_per_task;
     }
 

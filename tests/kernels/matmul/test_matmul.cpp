@@ -116,7 +116,7 @@ TEST_CASE("matmul: llama.cpp-quantized tensors of the shared test models", "[mat
                 for (int64_t r = 0; r < rows; ++r) {
                     const test::Dot reference = test::dot(w.data() + r * cols, xq);
                     REQUIRE(std::fabs(y[static_cast<size_t>(tok * rows + r)] - reference.value) <=
-                            test::float_sum_bound(reference, cols / k.block_elems));
+                            test::float_sum_bound(reference, cols / gguf::ggml_type_info(t.type).block_elems));
                 }
             }
         }
