@@ -1,10 +1,10 @@
 #include "kernels/matmul/matmul.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 
 #include "kernels/matmul/gemm_kernels.h"
+#include "kernels/matmul/matmul_error.h"
 
 namespace kernels {
 namespace {
@@ -18,8 +18,7 @@ constexpr int64_t kRowGranule = 8;  // the 32-element kernels' tile
 const GemmKernels& kernels_for(const Matrix& w) {
     const GemmKernels* k = gemm_kernels(w.type);
     if (!k)
-        throw std::invalid_argument("matmul: no kernel for weight type " +
-                                    std::string(gguf::ggml_type_name(w.type)));
+        throw MatmulError("matmul: no kernel for weight type " + std::string(gguf::ggml_type_name(w.type)));
     return *k;
 }
 
@@ -76,7 +75,7 @@ void Matmul::matmul_shared(const float* x, int64_t n_tokens, std::initializer_li
         int64_t rows_per_task, first_task;
     };
     constexpr size_t kMaxProducts = 8;
-    if (n_products > kMaxProducts) throw std::invalid_argument("matmul: more than 8 products in one call");
+    if (n_products > kMaxProducts) throw MatmulError("matmul: more than 8 products in one call");
     Job jobs[kMaxProducts];
     const ActivationView* prepared[3] = {};  // per ActivationType
     int64_t n_tasks = 0;
@@ -84,9 +83,9 @@ void Matmul::matmul_shared(const float* x, int64_t n_tokens, std::initializer_li
         const Matrix& w = list[p].w;
         const GemmKernels& k = kernels_for(w);
         if (w.cols != cols || w.rows <= 0 || cols <= 0 || cols % gguf::ggml_type_info(w.type).block_elems != 0)
-            throw std::invalid_argument("matmul: " + std::string(gguf::ggml_type_name(w.type)) + " matrix " +
-                                        std::to_string(w.rows) + " x " + std::to_string(w.cols) +
-                                        " does not fit activations of width " + std::to_string(cols));
+            throw MatmulError("matmul: " + std::string(gguf::ggml_type_name(w.type)) + " matrix " +
+                              std::to_string(w.rows) + " x " + std::to_string(w.cols) +
+                              " does not fit activations of width " + std::to_string(cols));
         const size_t row_bytes = w.row_bytes();
         const ActivationView*& view = prepared[static_cast<int>(k.activation)];
         if (!view) view = &prepare(k.activation, x, n_tokens, cols);

@@ -1,6 +1,6 @@
 #include "kernels/matmul/quantized_activations.h"
 
-#include <stdexcept>
+#include "kernels/matmul/matmul_error.h"
 
 namespace kernels {
 namespace {
@@ -43,7 +43,7 @@ void QuantizedActivations::reserve(int64_t n_tokens, int64_t cols) {
 void QuantizedActivations::layout(int64_t n_tokens, int64_t cols) {
     const int block = block_of(type_);
     if (n_tokens < 0 || cols < 0 || cols % block != 0)
-        throw std::invalid_argument("activations: width is not a whole number of blocks");
+        throw MatmulError("activations: width is not a whole number of blocks");
     reserve(n_tokens, cols);
     const size_t n = static_cast<size_t>(n_tokens) * static_cast<size_t>(cols);
     auto address = reinterpret_cast<uintptr_t>(storage_.data());

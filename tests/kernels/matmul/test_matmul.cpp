@@ -11,6 +11,7 @@
 #include "gguf/quant/quant.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/matmul.h"
+#include "kernels/matmul/matmul_error.h"
 #include "support/shared_data.h"
 
 using gguf::GgmlType;
@@ -72,12 +73,14 @@ TEST_CASE("matmul: unsupported types and shapes that do not fit are errors namin
     CHECK(kernels::matmul_supports(GgmlType::Q6_K));
     CHECK_THROWS_WITH(matmul.matvec({GgmlType::IQ4_NL, bytes.data(), 2, 256}, x.data(), y.data()),
                       Catch::Contains("iq4_nl"));
+    CHECK_THROWS_AS(matmul.matvec({GgmlType::IQ4_NL, bytes.data(), 2, 256}, x.data(), y.data()), kernels::MatmulError);
     CHECK_THROWS_WITH(matmul.matvec({GgmlType::Q4_K, bytes.data(), 2, 128}, x.data(), y.data()),
                       Catch::Contains("q4_K") && Catch::Contains("128"));
+    CHECK_THROWS_AS(matmul.matvec({GgmlType::Q4_K, bytes.data(), 2, 128}, x.data(), y.data()), kernels::MatmulError);
     CHECK_THROWS_AS(matmul.matmul_shared(x.data(), 1, {{{GgmlType::Q4_0, bytes.data(), 2, 64}, y.data()},
                                                        {{GgmlType::Q4_0, bytes.data(), 2, 96}, y.data()}}),
-                    std::invalid_argument);
-    CHECK_THROWS_AS(matmul.matvec({GgmlType::Q8_0, bytes.data(), 0, 32}, x.data(), y.data()), std::invalid_argument);
+                    kernels::MatmulError);
+    CHECK_THROWS_AS(matmul.matvec({GgmlType::Q8_0, bytes.data(), 0, 32}, x.data(), y.data()), kernels::MatmulError);
 }
 
 TEST_CASE("matmul: llama.cpp-quantized tensors of the shared test models", "[matvec][shared]") {

@@ -11,6 +11,7 @@
 #include "gguf/quant/blocks.h"
 #include "gguf/quant/fp16.h"
 #include "gguf/quant/quant.h"
+#include "kernels/matmul/matmul_error.h"
 #include "kernels/matmul/quantized_activations.h"
 
 using gguf::GgmlType;
@@ -186,5 +187,5 @@ TEST_CASE("quantized activations: several tokens, each row as quantized alone, a
         }
     }
     kernels::QuantizedActivations q8_0(ActivationType::Q8_0);
-    CHECK_THROWS_AS(q8_0.quantize(x.data(), 1, 48), std::invalid_argument);
+    CHECK_THROWS_AS(q8_0.quantize(x.data(), 1, 48), kernels::MatmulError);
 }
