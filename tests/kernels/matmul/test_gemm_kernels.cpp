@@ -1,4 +1,4 @@
-// The per-type matmul kernels of every instruction set this machine runs against references computed in double
+// The per-type gemm kernels of every instruction set this machine runs against references computed in double
 // from gguf/quant/quant.h's dequantization, and against the scalar kernels.
 #include <catch2/catch.hpp>
 
@@ -101,8 +101,8 @@ void check_against_references(GgmlType type, kernels::Isa isa, int64_t rows, int
 
 }  // namespace
 
-TEST_CASE("matmul kernels: every type in every set equals dequantize(W) . dequantize(q8(x)) and the scalar kernel",
-          "[matvec]") {
+TEST_CASE("gemm kernels: every type in every set equals dequantize(W) . dequantize(q8(x)) and the scalar kernel",
+          "[matmul][gemm]") {
     for (const kernels::Isa isa : test::running_isas()) {
         for (const GgmlType type : kTypes) {
             const kernels::Isa serving = kernels::isa_serving(kernels::gemm_kernels(type)->rows, isa);
@@ -113,7 +113,7 @@ TEST_CASE("matmul kernels: every type in every set equals dequantize(W) . dequan
     }
 }
 
-TEST_CASE("matmul kernels: odd shapes (one row, one block, one token, float row tails)", "[matvec]") {
+TEST_CASE("gemm kernels: odd shapes (one row, one block, one token, float row tails)", "[matmul][gemm]") {
     for (const kernels::Isa isa : test::running_isas()) {
         INFO("isa " << kernels::isa_name(isa));
         for (const GgmlType type : kTypes) {
@@ -129,7 +129,7 @@ TEST_CASE("matmul kernels: odd shapes (one row, one block, one token, float row 
     }
 }
 
-TEST_CASE("matmul kernels: any row split and any batch give the same bits per output", "[matvec]") {
+TEST_CASE("gemm kernels: any row split and any batch give the same bits per output", "[matmul][gemm]") {
     const int64_t rows = 11, cols = 512, n_tokens = 21;
     for (const GgmlType type : kTypes) {
         INFO(gguf::ggml_type_name(type));

@@ -1,4 +1,4 @@
-// Activation quantization for the matvec kernels: q8_0 and q8_K as llama.cpp's reference quantizers make them,
+// Activation quantization for the matmul kernels: q8_0 and q8_K as llama.cpp's reference quantizers make them,
 // by the quantizers of every instruction set this machine runs.
 #include <catch2/catch.hpp>
 
@@ -45,7 +45,7 @@ std::vector<float> hazardous_values(int64_t n) {
 }  // namespace
 
 TEST_CASE("q8_0 activations: halves round away from zero, d = amax / 127 kept as f16, block sums",
-          "[matvec][activations]") {
+          "[matmul][activations]") {
     const float x[32] = {127.0f, 2.5f, -2.5f, 0.5f, -0.5f, 1.5f, -126.5f, 0.49999997f};
     const int8_t expected[8] = {127, 3, -3, 1, -1, 2, -127, 0};
     for (auto quantize : quantizers(ActivationType::Q8_0)) {
@@ -70,7 +70,7 @@ TEST_CASE("q8_0 activations: halves round away from zero, d = amax / 127 kept as
     }
 }
 
-TEST_CASE("q8_0 activations equal llama.cpp's quantize_row_q8_0_ref (via gguf/quant/quant.h)", "[matvec][activations]") {
+TEST_CASE("q8_0 activations equal llama.cpp's quantize_row_q8_0_ref (via gguf/quant/quant.h)", "[matmul][activations]") {
     const int64_t n = 32 * 40;
     const std::vector<float> x = hazardous_values(n);
     std::vector<gguf::BlockQ8_0> reference(n / 32);
@@ -91,7 +91,7 @@ TEST_CASE("q8_0 activations equal llama.cpp's quantize_row_q8_0_ref (via gguf/qu
     }
 }
 
-TEST_CASE("q8_K activations: iscale = -127 / max, halves to even, bsums", "[matvec][activations]") {
+TEST_CASE("q8_K activations: iscale = -127 / max, halves to even, bsums", "[matmul][activations]") {
     for (auto quantize : quantizers(ActivationType::Q8_K)) {
         std::vector<float> x(256, 0.0f);
         const float values[] = {127.0f, 2.5f, -2.5f, 0.5f, 1.5f, -1.5f, 3.5f, -126.0f};
@@ -117,7 +117,7 @@ TEST_CASE("q8_K activations: iscale = -127 / max, halves to even, bsums", "[matv
     }
 }
 
-TEST_CASE("q8_K activations equal llama.cpp's quantize_row_q8_K_ref (via gguf/quant/quant.h)", "[matvec][activations]") {
+TEST_CASE("q8_K activations equal llama.cpp's quantize_row_q8_K_ref (via gguf/quant/quant.h)", "[matmul][activations]") {
     const int64_t n = 256 * 6;
     std::vector<float> x = hazardous_values(n);
     for (int i = 0; i < 256; ++i) x[static_cast<size_t>(512 + i)] = 0.0f;  // an all-zero super-block
@@ -138,7 +138,7 @@ TEST_CASE("q8_K activations equal llama.cpp's quantize_row_q8_K_ref (via gguf/qu
     }
 }
 
-TEST_CASE("q8 activations: a NaN is passed over when finding the scale, by every path", "[matvec][activations]") {
+TEST_CASE("q8 activations: a NaN is passed over when finding the scale, by every path", "[matmul][activations]") {
     std::vector<float> x = test::random_values(256, 5);
     x[3] = NAN;
     x[200] = 50.0f;  // the largest magnitude, so d is known
@@ -160,7 +160,7 @@ TEST_CASE("q8 activations: a NaN is passed over when finding the scale, by every
     }
 }
 
-TEST_CASE("quantized activations: several tokens, each row as quantized alone, aligned", "[matvec][activations]") {
+TEST_CASE("quantized activations: several tokens, each row as quantized alone, aligned", "[matmul][activations]") {
     const int64_t n_tokens = 5, cols = 512;
     const std::vector<float> x = test::random_values(n_tokens * cols, 3);
     for (auto type : {ActivationType::Q8_0, ActivationType::Q8_K}) {
