@@ -8,7 +8,7 @@
 namespace gguf {
 
 void dequantize_tensor(const TensorInfo& tensor, float* dst) {
-    const QuantTraits* traits = quant_traits(tensor.type);
+    const GgmlTypeTraits* traits = quant_traits(tensor.type);
     if (traits == nullptr)
         throw Error(fmt::format("tensor '{}': cannot dequantize type {}", tensor.name, ggml_type_name(tensor.type)));
     if (tensor.ne[0] % ggml_type_info(tensor.type).block_elems != 0)

@@ -51,7 +51,7 @@ DequantBenchReport run_dequant_bench(const DequantBenchOptions& options) {
     std::vector<float> out(report.elements);
 
     for (const GgmlType type : report.options.types) {
-        const gguf::QuantTraits* traits = gguf::quant_traits(type);
+        const gguf::GgmlTypeTraits* traits = gguf::quant_traits(type);
         if (traits == nullptr)
             throw Error(fmt::format("bench dequant: cannot dequantize {}", gguf::ggml_type_name(type)));
         const auto in = quantized_buffer(type, report.elements);

@@ -11,6 +11,7 @@
 #include "apps/bench/bench_error.h"
 #include "gguf/gguf_file.h"
 #include "gguf/quant/quant.h"
+#include "kernels/common/isa.h"
 #include "kernels/common/thread_pool.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/matmul.h"
@@ -119,8 +120,10 @@ MatvecBenchRow measure(gguf::GgmlType type, const MatvecShape& shape, const Cold
     return row;
 }
 
-// Which code path this build multiplies a type with.
-const char* kernel_name(gguf::GgmlType type) { return kernels::gemm_kernels(type)->simd_name; }
+// The instruction set whose kernel multiplies a type here.
+const char* kernel_name(gguf::GgmlType type) {
+    return kernels::isa_name(kernels::isa_serving(kernels::gemm_kernels(type)->rows, kernels::active_isa()));
+}
 
 }  // namespace
 

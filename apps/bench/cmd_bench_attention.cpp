@@ -10,7 +10,7 @@
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/runtime_flags.h"
 #include "apps/report/text_file.h"
-#include "kernels/common/simd.h"
+#include "kernels/common/isa.h"
 
 namespace bench {
 namespace {
@@ -29,7 +29,8 @@ int run_bench_attention(const BenchAttentionOptions& options) {
     const auto rows = run_attention_bench(options.bench, [&](const AttentionBenchRow& row) {
         if (first)
             fmt::print(stderr, "attention kernels: {} SIMD, {} thread(s), {} clock, best of {} runs\n",
-                       kernels::simd::isa_name(), options.bench.threads, options.bench.clock, options.bench.runs);
+                       kernels::isa_name(kernels::active_isa()), options.bench.threads, options.bench.clock,
+                       options.bench.runs);
         first = false;
         if (table) fmt::print(stderr, "  {} seq {}: {:.2f} µs/token\n", row.backend, row.seq, row.per_token_us);
     });

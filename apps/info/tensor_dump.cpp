@@ -15,8 +15,8 @@ namespace {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "dumps are little-endian float32 as in memory");
 
-const gguf::QuantTraits& traits_of(const gguf::TensorInfo& tensor) {
-    const gguf::QuantTraits* traits = gguf::quant_traits(tensor.type);
+const gguf::GgmlTypeTraits& traits_of(const gguf::TensorInfo& tensor) {
+    const gguf::GgmlTypeTraits* traits = gguf::quant_traits(tensor.type);
     if (traits == nullptr)
         throw Error(fmt::format("tensor '{}': cannot dequantize type {}", tensor.name,
                                 gguf::ggml_type_name(tensor.type)));
@@ -35,7 +35,7 @@ std::vector<float> first_values(const gguf::TensorInfo& tensor, size_t n) {
 }
 
 void dump_tensor_f32(const gguf::TensorInfo& tensor, const std::string& path) {
-    const gguf::QuantTraits& traits = traits_of(tensor);
+    const gguf::GgmlTypeTraits& traits = traits_of(tensor);
     gguf::OutputFile file(path);
     std::vector<float> row(static_cast<size_t>(tensor.ne[0]));
     for (uint64_t r = 0; r < tensor.rows(); ++r) {

@@ -74,8 +74,8 @@ private:
     const gguf::TensorInfo& tensor_;
     GgmlType to_;
     kernels::ThreadPool& pool_;
-    const gguf::QuantTraits* from_traits_;
-    const gguf::QuantTraits* to_traits_;
+    const gguf::GgmlTypeTraits* from_traits_;
+    const gguf::GgmlTypeTraits* to_traits_;
 };
 
 void refuse_overwriting_input(const QuantizeRequest& request) {

@@ -1,4 +1,4 @@
-// The per-format row functions behind the traits table of quant.cpp (internal to gguf/).
+// The per-format row functions behind the type table of ggml_type.cpp (internal to gguf/).
 // Each takes n elements, a whole number of blocks, and matches llama.cpp's function of the same name.
 #pragma once
 

@@ -1,4 +1,4 @@
-// ggml tensor types: ids as stored in GGUF files, and their block geometry.
+// ggml tensor types: ids as stored in GGUF files, and the one table that describes each of them.
 #pragma once
 
 #include <cstddef>
@@ -17,17 +17,22 @@ enum class GgmlType : uint32_t {
     TQ1_0 = 34, TQ2_0 = 35, MXFP4 = 39,
 };
 
-struct GgmlTypeInfo {
+// Everything gguf/ knows of a type, as ggml's type_traits: one entry per type in ggml_type.cpp, the one place
+// to add a format. The row functions take n elements, a whole number of blocks, and check nothing (they serve
+// hot loops); both are nullptr for a type we cannot (de)quantize. quant.h has the checked entry points.
+struct GgmlTypeTraits {
     GgmlType type;
     std::string_view name;   // as llama.cpp prints it: "f32", "q4_K", ...
     uint32_t block_elems;    // elements per block
     uint32_t block_bytes;    // bytes per block
+    void (*dequantize_row)(const void* src, float* dst, int64_t n);
+    void (*quantize_row)(const float* src, void* dst, int64_t n);
 };
 
-// The geometry of a type id read from a file, or nothing for an id ggml does not define.
-std::optional<GgmlTypeInfo> ggml_type_info(uint32_t id);
-// Geometry of a known type.
-const GgmlTypeInfo& ggml_type_info(GgmlType type);
+// The traits of a type id read from a file, or nullptr for an id ggml does not define.
+const GgmlTypeTraits* ggml_type_info(uint32_t id);
+// The traits of a known type.
+const GgmlTypeTraits& ggml_type_info(GgmlType type);
 std::string_view ggml_type_name(GgmlType type);
 // Case-insensitive lookup by name ("q4_k", "Q4_K", "f16").
 std::optional<GgmlType> ggml_type_from_name(std::string_view name);

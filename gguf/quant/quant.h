@@ -1,5 +1,5 @@
-// Quant formats: dequantize and reference-quantize rows of every type we support, through one
-// type-traits table (as ggml's type_traits: adding a format means adding one entry in quant.cpp).
+// Quant formats: dequantize and reference-quantize rows of every type we support, through the type table of
+// ggml_type.h (as ggml's type_traits: adding a format means adding its functions to one entry of ggml_type.cpp).
 //
 // Dequantizers are bit-exact with llama.cpp's reference dequantize_row_* (same float32 operation
 // order; gguf/ is built with -ffp-contract=off so no multiply-add is fused). Quantizers follow
@@ -13,15 +13,8 @@
 
 namespace gguf {
 
-struct QuantTraits {
-    GgmlType type;
-    // n is a whole number of blocks (ggml_type_info(type).block_elems); no checks, for hot loops.
-    void (*dequantize_row)(const void* src, float* dst, int64_t n);
-    void (*quantize_row)(const float* src, void* dst, int64_t n);
-};
-
 // The traits of a type we can dequantize and quantize, or nullptr.
-const QuantTraits* quant_traits(GgmlType type);
+const GgmlTypeTraits* quant_traits(GgmlType type);
 
 // Checked entry points: throw gguf::QuantError when the type is unsupported or n is not a whole number of blocks.
 void dequantize_row(GgmlType type, const void* src, float* dst, int64_t n);

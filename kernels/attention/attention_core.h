@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "kernels/attention/candidates.h"
-#include "kernels/common/simd.h"
+#include "kernels/attention/row_kernels.h"
 #include "kernels/common/size_math.h"
+#include "kernels/common/vector_math.h"
 
 namespace kernels::detail {
 
@@ -90,18 +91,20 @@ public:
     template <typename Row>
     void fold(const float* q, const RowSource<Row>& source, Span ids, float scale, float* scores) {
         if (ids.n == 0) return;
-        simd::gather_scores(q, source.keys, source.stride, ids.ids, ids.n, dim_, scale, scores);
-        const float chunk_max = simd::max_value(scores, ids.n);
+        const GatherKernels<Row>& rows = attention_row_kernels().gather<Row>();
+        const VectorMath& math = vector_math();
+        rows.scores(q, source.keys, source.stride, ids.ids, ids.n, dim_, scale, scores);
+        const float chunk_max = math.max_value(scores, ids.n);
         if (chunk_max > max_) {
             if (max_ != -std::numeric_limits<float>::infinity()) {
-                const float c = simd::exp1(max_ - chunk_max);
-                simd::scale(acc_, dim_, c);
+                const float c = math.exp1(max_ - chunk_max);
+                math.scale(acc_, dim_, c);
                 den_ *= c;
             }
             max_ = chunk_max;
         }
-        den_ += simd::exp_shifted_sum(scores, ids.n, max_);
-        simd::gather_accumulate(scores, source.values, source.stride, ids.ids, ids.n, dim_, acc_);
+        den_ += math.exp_shifted_sum(scores, ids.n, max_);
+        rows.accumulate(scores, source.values, source.stride, ids.ids, ids.n, dim_, acc_);
     }
 
     float max() const { return max_; }
@@ -110,7 +113,7 @@ public:
     // acc *= 1/den, or zeros when nothing was attended.
     void finish() {
         if (den_ > 0.0f)
-            simd::scale(acc_, dim_, 1.0f / den_);
+            vector_math().scale(acc_, dim_, 1.0f / den_);
         else
             for (size_t d = 0; d < dim_; ++d) acc_[d] = 0.0f;
     }
@@ -171,13 +174,15 @@ inline void attend_query_tile(const float* const* q_rows, const QueryCandidates*
                               const RowSource<float>& tokens, const RowSource<float>& landmarks, float scale,
                               size_t dim, float* tile, float* token_scores, size_t max_tokens, float* block_scores,
                               float* const* acc) {
+    const AttentionRowKernels& rows = attention_row_kernels();
+    const VectorMath& math = vector_math();
     const size_t lo = c[0].window.ids[0];
     const size_t span = c[nq - 1].window.ids[c[nq - 1].window.n - 1] - lo + 1;
     for (size_t q = 0; q < nq; ++q) {
         prefetch_rows(tokens, c[q].scattered, dim);
         prefetch_rows(landmarks, c[q].blocks, dim);
     }
-    simd::tile_scores(q_rows, nq, tokens.keys, tokens.stride, lo, span, dim, scale, tile);
+    rows.tile_scores(q_rows, nq, tokens.keys, tokens.stride, lo, span, dim, scale, tile);
     float maxes[kMaxQueryTile], dens[kMaxQueryTile];
     for (size_t q = 0; q < nq; ++q) {
         const Span& window = c[q].window;
@@ -187,23 +192,23 @@ inline void attend_query_tile(const float* const* q_rows, const QueryCandidates*
         std::copy(weights + offset, weights + offset + window.n, scores);
         size_t n = window.n;
         if (order == FoldOrder::TokensThenBlocks) {
-            simd::gather_scores(q_rows[q], tokens.keys, tokens.stride, c[q].scattered.ids, c[q].scattered.n, dim,
-                                scale, scores + window.n);
+            rows.f32_rows.scores(q_rows[q], tokens.keys, tokens.stride, c[q].scattered.ids, c[q].scattered.n, dim,
+                                 scale, scores + window.n);
             n += c[q].scattered.n;
         }
-        maxes[q] = simd::max_value(scores, n);
-        dens[q] = simd::exp_shifted_sum(scores, n, maxes[q]);
+        maxes[q] = math.max_value(scores, n);
+        dens[q] = math.exp_shifted_sum(scores, n, maxes[q]);
         std::fill(weights, weights + span, 0.0f);
         std::copy(scores, scores + window.n, weights + offset);
         std::fill(acc[q], acc[q] + dim, 0.0f);
     }
-    simd::tile_accumulate(tile, nq, tokens.values, tokens.stride, lo, span, dim, acc);
+    rows.tile_accumulate(tile, nq, tokens.values, tokens.stride, lo, span, dim, acc);
     for (size_t q = 0; q < nq; ++q) {
         OnlineSoftmax softmax(acc[q], dim, maxes[q], dens[q]);
         float* scattered_scores = token_scores + q * max_tokens + c[q].window.n;
         if (order == FoldOrder::TokensThenBlocks) {
-            simd::gather_accumulate(scattered_scores, tokens.values, tokens.stride, c[q].scattered.ids,
-                                    c[q].scattered.n, dim, acc[q]);
+            rows.f32_rows.accumulate(scattered_scores, tokens.values, tokens.stride, c[q].scattered.ids,
+                                     c[q].scattered.n, dim, acc[q]);
             softmax.fold(q_rows[q], landmarks, c[q].blocks, scale, block_scores);
         } else {
             softmax.fold(q_rows[q], landmarks, c[q].blocks, scale, block_scores);

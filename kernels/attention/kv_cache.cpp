@@ -6,7 +6,7 @@
 
 #include "gguf/quant/fp16.h"
 #include "kernels/attention/attention_error.h"
-#include "kernels/common/simd.h"
+#include "kernels/attention/row_kernels.h"
 #include "kernels/common/size_math.h"
 
 namespace kernels {
@@ -18,7 +18,7 @@ const char* cache_name() {
 }
 
 inline void store(float* out, const float* in, size_t n) { std::copy(in, in + n, out); }
-inline void store(uint16_t* out, const float* in, size_t n) { simd::to_half(in, n, out); }
+inline void store(uint16_t* out, const float* in, size_t n) { attention_row_kernels().to_half(in, n, out); }
 inline float widen(float x) { return x; }
 inline float widen(uint16_t h) { return gguf::fp16_to_fp32(h); }
 

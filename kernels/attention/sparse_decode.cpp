@@ -6,6 +6,7 @@
 
 #include "kernels/attention/attention_core.h"
 #include "kernels/attention/sparse_attention.h"
+#include "kernels/common/vector_math.h"
 
 namespace kernels {
 namespace {
@@ -88,7 +89,7 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
             softmax.finish();
             // p_j = exp(s_j - final max) / den; the token weights are relative to token_max.
             const float den = softmax.denominator();
-            const float factor = den > 0.0f ? simd::exp1(token_max - softmax.max()) / den : 0.0f;
+            const float factor = den > 0.0f ? vector_math().exp1(token_max - softmax.max()) / den : 0.0f;
             float* mass = scratch.mass.data() + c.token_offset;
             for (size_t n = 0; n < c.tokens.n; ++n) mass[n] = scratch.token_scores[n] * factor;
         }

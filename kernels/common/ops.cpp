@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kernels/common/simd.h"
+#include "kernels/common/vector_math.h"
 
 namespace kernels {
 
@@ -25,15 +25,16 @@ void swiglu_in_place(float* gate, const float* up, size_t n) {
         const size_t m = n - start < kChunk ? n - start : kChunk;
         float* g = gate + start;
         for (size_t i = 0; i < m; ++i) e[i] = -g[i];
-        simd::exp_shifted_sum(e, m, 0.0f);  // e = exp(-g), vectorised
+        vector_math().exp_shifted_sum(e, m, 0.0f);  // e = exp(-g), vectorised
         for (size_t i = 0; i < m; ++i) g[i] = g[i] / (1.0f + e[i]) * up[start + i];
     }
 }
 
 float softmax_in_place(float* x, size_t n) {
-    const float max = simd::max_value(x, n);
-    const float sum = simd::exp_shifted_sum(x, n, max);
-    simd::scale(x, n, 1.0f / sum);
+    const VectorMath& math = vector_math();
+    const float max = math.max_value(x, n);
+    const float sum = math.exp_shifted_sum(x, n, max);
+    math.scale(x, n, 1.0f / sum);
     return max;
 }
 

@@ -1,10 +1,10 @@
 #include "kernels/matmul/matmul.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 
 #include "kernels/matmul/gemm_kernels.h"
+#include "kernels/matmul/matmul_error.h"
 
 namespace kernels {
 namespace {
@@ -18,8 +18,7 @@ constexpr int64_t kRowGranule = 8;  // the 32-element kernels' tile
 const GemmKernels& kernels_for(const Matrix& w) {
     const GemmKernels* k = gemm_kernels(w.type);
     if (!k)
-        throw std::invalid_argument("matmul: no kernel for weight type " +
-                                    std::string(gguf::ggml_type_name(w.type)));
+        throw MatmulError("matmul: no kernel for weight type " + std::string(gguf::ggml_type_name(w.type)));
     return *k;
 }
 
@@ -33,8 +32,9 @@ int64_t rows_per_task(int64_t n_rows, size_t row_bytes, int64_t n_tokens, unsign
 }  // namespace
 
 size_t Matrix::row_bytes() const {
-    const GemmKernels& k = kernels_for(*this);
-    return static_cast<size_t>(cols / k.block_elems) * static_cast<size_t>(k.block_bytes);
+    kernels_for(*this);  // throws for a type without a kernel, as every use of the matrix would
+    const gguf::GgmlTypeTraits& info = gguf::ggml_type_info(type);
+    return static_cast<size_t>(cols / info.block_elems) * static_cast<size_t>(info.block_bytes);
 }
 
 bool matmul_supports(gguf::GgmlType type) { return gemm_kernels(type) != nullptr; }
@@ -75,22 +75,23 @@ void Matmul::matmul_shared(const float* x, int64_t n_tokens, std::initializer_li
         int64_t rows_per_task, first_task;
     };
     constexpr size_t kMaxProducts = 8;
-    if (n_products > kMaxProducts) throw std::invalid_argument("matmul: more than 8 products in one call");
+    if (n_products > kMaxProducts) throw MatmulError("matmul: more than 8 products in one call");
     Job jobs[kMaxProducts];
     const ActivationView* prepared[3] = {};  // per ActivationType
     int64_t n_tasks = 0;
     for (size_t p = 0; p < n_products; ++p) {
         const Matrix& w = list[p].w;
         const GemmKernels& k = kernels_for(w);
-        if (w.cols != cols || w.rows <= 0 || cols <= 0 || cols % k.block_elems != 0)
-            throw std::invalid_argument("matmul: " + std::string(gguf::ggml_type_name(w.type)) + " matrix " +
-                                        std::to_string(w.rows) + " x " + std::to_string(w.cols) +
-                                        " does not fit activations of width " + std::to_string(cols));
+        if (w.cols != cols || w.rows <= 0 || cols <= 0 || cols % gguf::ggml_type_info(w.type).block_elems != 0)
+            throw MatmulError("matmul: " + std::string(gguf::ggml_type_name(w.type)) + " matrix " +
+                              std::to_string(w.rows) + " x " + std::to_string(w.cols) +
+                              " does not fit activations of width " + std::to_string(cols));
         const size_t row_bytes = w.row_bytes();
         const ActivationView*& view = prepared[static_cast<int>(k.activation)];
         if (!view) view = &prepare(k.activation, x, n_tokens, cols);
-        jobs[p] = {k.simd, GemmTask{static_cast<const uint8_t*>(w.data), row_bytes, view, list[p].y, w.rows},
-                   rows_per_task(w.rows, row_bytes, n_tokens, pool_.size()), n_tasks};
+        const GemmTask task{static_cast<const uint8_t*>(w.data), row_bytes, view, list[p].y, w.rows};
+        jobs[p] = {entry_for(k.rows, active_isa()), task, rows_per_task(w.rows, row_bytes, n_tokens, pool_.size()),
+                   n_tasks};
         n_tasks += (w.rows + jobs[p].rows_per_task - 1) / jobs[p].rows_per_task;
     }
 

@@ -74,8 +74,8 @@ public:
     void matmul(const Matrix& w, const float* x, int64_t n_tokens, float* y);
     // Every product reads the same x: it is quantized once per activation type and all rows of all products
     // are spread over the pool in one dispatch. All matrices must have x's width; at most 8 products.
-    // Throws std::invalid_argument for an unsupported type or a shape that does not fit (checked per call,
-    // before any work; the kernels themselves never throw).
+    // Throws kernels::MatmulError (matmul_error.h) for an unsupported type or a shape that does not fit
+    // (checked per call, before any work; the kernels themselves never throw).
     void matmul_shared(const float* x, int64_t n_tokens, std::initializer_list<Product> products);
 
     ThreadPool& pool() { return pool_; }

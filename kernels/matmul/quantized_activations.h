@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/common/isa.h"
+
 namespace kernels {
 
 enum class ActivationType { F32, Q8_0, Q8_K };
@@ -44,17 +46,28 @@ struct ActivationView {
     }
 };
 
-// One token row: n values of x into qs, d and bsums. n must be a multiple of the block.
+// Quantizes one token row: n values of x into qs, d and bsums. n must be a multiple of the block.
+using QuantizeActivationsFn = void (*)(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+
+// The quantizer of Q8_0 or Q8_K activations in an instruction set (its fallback's where it has none); every
+// set gives the same results.
+QuantizeActivationsFn activation_quantizer(ActivationType type, Isa isa);
+
+// Each set's quantizers, in kernels/matmul/<isa>/quantize_activations_<isa>.cpp.
+namespace scalar {
 void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
-// The plain C++ versions; identical results (the ones above may use SIMD).
-void quantize_row_q8_0_scalar(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
-void quantize_row_q8_K_scalar(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+}  // namespace scalar
+namespace avx2 {
+void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+}  // namespace avx2
 
 // Owns quantized activations of one type; the storage grows to the largest shape seen and is reused.
 class QuantizedActivations {
 public:
-    explicit QuantizedActivations(ActivationType type) : type_(type) {}
+    // Quantizes with the active instruction set's quantizer.
+    explicit QuantizedActivations(ActivationType type);
 
     void reserve(int64_t n_tokens, int64_t cols);
     // Quantizes n_tokens rows of cols floats (dense) and returns the view; the view stays valid until the
@@ -75,6 +88,7 @@ private:
     void quantize_token(const float* x, int64_t t);
 
     ActivationType type_;
+    QuantizeActivationsFn quantize_row_;
     std::vector<uint8_t> storage_;
     int8_t* qs_ = nullptr;   // where view_ points, writable
     float* d_ = nullptr;

@@ -1,10 +1,6 @@
-// AVX2 (+FMA, F16C) building blocks of the AVX2 gemm kernels (gemm_avx2_*.cpp), and the row x token tiling
-// they all use.
-// Include only from files compiled with AVX2 (guarded by KERNELS_AVX2).
+// AVX2 (+FMA, F16C) building blocks of the AVX2 gemm kernels (gemm_float.cpp, gemm_q32.cpp, gemm_kquant.cpp),
+// and the row x token tiling they all use. Include only within #if SPARSE_LLM_BUILD_AVX2.
 #pragma once
-
-#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
-#define KERNELS_AVX2 1
 
 #include <immintrin.h>
 
@@ -87,11 +83,4 @@ void rows_tiled(const GemmTask& task, int64_t row_begin, int64_t row_end) {
     for (; t < n_tokens; ++t) tile_strip<Kernel, RM1, 1>(task, row_begin, row_end, t);
 }
 
-// Per family: the AVX2 kernel of a type, or nullptr.
-GemmRowsFn rows_float(gguf::GgmlType type);
-GemmRowsFn rows_q32(gguf::GgmlType type);
-GemmRowsFn rows_kquant(gguf::GgmlType type);
-
 }  // namespace kernels::avx2
-
-#endif

@@ -1,8 +1,10 @@
 // AVX2 kernels for float weights (F32, F16, BF16) against float activations: 8 columns per step, one fused
 // multiply-add accumulator per (row, token); a row tail shorter than 8 is summed in scalar after the lanes.
-#include "kernels/matmul/avx2/gemm_avx2.h"
+#include "kernels/common/isa.h"
 
-#if defined(KERNELS_AVX2)
+#if SPARSE_LLM_BUILD_AVX2
+
+#include "kernels/matmul/avx2/gemm_avx2.h"
 
 #include <cstring>
 
@@ -77,15 +79,16 @@ struct FloatKernel {
 
 }  // namespace
 
-GemmRowsFn rows_float(gguf::GgmlType type) {
-    switch (type) {
-        case gguf::GgmlType::F32: return rows_tiled<FloatKernel<F32>, 3, 4, 4>;
-        case gguf::GgmlType::F16: return rows_tiled<FloatKernel<F16>, 3, 4, 4>;
-        case gguf::GgmlType::BF16: return rows_tiled<FloatKernel<BF16>, 3, 4, 4>;
-        default: return nullptr;
-    }
+void gemm_f32(const GemmTask& task, int64_t begin, int64_t end) {
+    rows_tiled<FloatKernel<F32>, 3, 4, 4>(task, begin, end);
+}
+void gemm_f16(const GemmTask& task, int64_t begin, int64_t end) {
+    rows_tiled<FloatKernel<F16>, 3, 4, 4>(task, begin, end);
+}
+void gemm_bf16(const GemmTask& task, int64_t begin, int64_t end) {
+    rows_tiled<FloatKernel<BF16>, 3, 4, 4>(task, begin, end);
 }
 
 }  // namespace kernels::avx2
 
-#endif
+#endif  // SPARSE_LLM_BUILD_AVX2

@@ -4,9 +4,11 @@
 // unpackers) and reused for every token of the tile. Per (row, token), 32 values at a time: maddubs(q, x)
 // gives 16 int16 sums of pairs, madd by the group scales 8 int32 lanes; after the super-block the bias and
 // min terms (madd of the 16 group values with the 16 bsums) are applied and the lanes go to float once.
-#include "kernels/matmul/avx2/gemm_avx2.h"
+#include "kernels/common/isa.h"
 
-#if defined(KERNELS_AVX2)
+#if SPARSE_LLM_BUILD_AVX2
+
+#include "kernels/matmul/avx2/gemm_avx2.h"
 
 #include <cstring>
 
@@ -167,17 +169,12 @@ struct KKernel {
 
 }  // namespace
 
-GemmRowsFn rows_kquant(gguf::GgmlType type) {
-    switch (type) {
-        case gguf::GgmlType::Q2_K: return rows_tiled<KKernel<Q2_K>, 1, 16>;
-        case gguf::GgmlType::Q3_K: return rows_tiled<KKernel<Q3_K>, 1, 16>;
-        case gguf::GgmlType::Q4_K: return rows_tiled<KKernel<Q4_K>, 1, 16>;
-        case gguf::GgmlType::Q5_K: return rows_tiled<KKernel<Q5_K>, 1, 16>;
-        case gguf::GgmlType::Q6_K: return rows_tiled<KKernel<Q6_K>, 1, 16>;
-        default: return nullptr;
-    }
-}
+void gemm_q2_k(const GemmTask& task, int64_t begin, int64_t end) { rows_tiled<KKernel<Q2_K>, 1, 16>(task, begin, end); }
+void gemm_q3_k(const GemmTask& task, int64_t begin, int64_t end) { rows_tiled<KKernel<Q3_K>, 1, 16>(task, begin, end); }
+void gemm_q4_k(const GemmTask& task, int64_t begin, int64_t end) { rows_tiled<KKernel<Q4_K>, 1, 16>(task, begin, end); }
+void gemm_q5_k(const GemmTask& task, int64_t begin, int64_t end) { rows_tiled<KKernel<Q5_K>, 1, 16>(task, begin, end); }
+void gemm_q6_k(const GemmTask& task, int64_t begin, int64_t end) { rows_tiled<KKernel<Q6_K>, 1, 16>(task, begin, end); }
 
 }  // namespace kernels::avx2
 
-#endif
+#endif  // SPARSE_LLM_BUILD_AVX2

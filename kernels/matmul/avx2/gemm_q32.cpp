@@ -10,9 +10,11 @@
 // The 4- and 5-bit formats stay unsigned (u = w + offset, 0..31), which maddubs takes as they are:
 // sum (u - offset) x = sum u x - offset sum x, the second term from the activations' block sums (bsums).
 // The "_1" formats add m * dx * sum(x) per block.
-#include "kernels/matmul/avx2/gemm_avx2.h"
+#include "kernels/common/isa.h"
 
-#if defined(KERNELS_AVX2)
+#if SPARSE_LLM_BUILD_AVX2
+
+#include "kernels/matmul/avx2/gemm_avx2.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -283,17 +285,12 @@ struct Q32Kernel {
 
 }  // namespace
 
-GemmRowsFn rows_q32(gguf::GgmlType type) {
-    switch (type) {
-        case gguf::GgmlType::Q4_0: return Q32Kernel<Q4_0>::rows;
-        case gguf::GgmlType::Q4_1: return Q32Kernel<Q4_1>::rows;
-        case gguf::GgmlType::Q5_0: return Q32Kernel<Q5_0>::rows;
-        case gguf::GgmlType::Q5_1: return Q32Kernel<Q5_1>::rows;
-        case gguf::GgmlType::Q8_0: return Q32Kernel<Q8_0>::rows;
-        default: return nullptr;
-    }
-}
+void gemm_q4_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q4_0>::rows(task, begin, end); }
+void gemm_q4_1(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q4_1>::rows(task, begin, end); }
+void gemm_q5_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q5_0>::rows(task, begin, end); }
+void gemm_q5_1(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q5_1>::rows(task, begin, end); }
+void gemm_q8_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q8_0>::rows(task, begin, end); }
 
 }  // namespace kernels::avx2
 
-#endif
+#endif  // SPARSE_LLM_BUILD_AVX2

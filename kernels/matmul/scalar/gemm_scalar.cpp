@@ -8,10 +8,8 @@
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/kquant_unpack.h"
 
-namespace kernels {
+namespace kernels::scalar {
 namespace {
-
-using gguf::GgmlType;
 
 // ---- float weights against float activations
 
@@ -168,25 +166,33 @@ void rows_scalar(const GemmTask& task, int64_t row_begin, int64_t row_end) {
             task.y[t * task.y_stride + r] = Dot(task.w + r * task.row_bytes, *task.x, t);
 }
 
+using Q4_0 = Q32Format<gguf::BlockQ4_0, int_q4_0, false>;
+using Q4_1 = Q32Format<gguf::BlockQ4_1, int_q4_1, true>;
+using Q5_0 = Q32Format<gguf::BlockQ5_0, int_q5_0, false>;
+using Q5_1 = Q32Format<gguf::BlockQ5_1, int_q5_1, true>;
+using Q8_0 = Q32Format<gguf::BlockQ8_0, int_q8_0, false>;
+using Q2_K = KFormat<gguf::BlockQ2_K, unpack_q2_K>;
+using Q3_K = KFormat<gguf::BlockQ3_K, unpack_q3_K>;
+using Q4_K = KFormat<gguf::BlockQ4_K, unpack_q4_K>;
+using Q5_K = KFormat<gguf::BlockQ5_K, unpack_q5_K>;
+using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K>;
+
 }  // namespace
 
-GemmRowsFn gemm_rows_scalar(GgmlType type) {
-    switch (type) {
-        case GgmlType::F32: return rows_scalar<dot_float<f32_at>>;
-        case GgmlType::F16: return rows_scalar<dot_float<f16_at>>;
-        case GgmlType::BF16: return rows_scalar<dot_float<bf16_at>>;
-        case GgmlType::Q4_0: return rows_blocked<Q32Format<gguf::BlockQ4_0, int_q4_0, false>>;
-        case GgmlType::Q4_1: return rows_blocked<Q32Format<gguf::BlockQ4_1, int_q4_1, true>>;
-        case GgmlType::Q5_0: return rows_blocked<Q32Format<gguf::BlockQ5_0, int_q5_0, false>>;
-        case GgmlType::Q5_1: return rows_blocked<Q32Format<gguf::BlockQ5_1, int_q5_1, true>>;
-        case GgmlType::Q8_0: return rows_blocked<Q32Format<gguf::BlockQ8_0, int_q8_0, false>>;
-        case GgmlType::Q2_K: return rows_blocked<KFormat<gguf::BlockQ2_K, unpack_q2_K>>;
-        case GgmlType::Q3_K: return rows_blocked<KFormat<gguf::BlockQ3_K, unpack_q3_K>>;
-        case GgmlType::Q4_K: return rows_blocked<KFormat<gguf::BlockQ4_K, unpack_q4_K>>;
-        case GgmlType::Q5_K: return rows_blocked<KFormat<gguf::BlockQ5_K, unpack_q5_K>>;
-        case GgmlType::Q6_K: return rows_blocked<KFormat<gguf::BlockQ6_K, unpack_q6_K>>;
-        default: return nullptr;
-    }
-}
+void gemm_f32(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<f32_at>>(task, begin, end); }
+void gemm_f16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<f16_at>>(task, begin, end); }
+void gemm_bf16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<bf16_at>>(task, begin, end); }
 
-}  // namespace kernels
+void gemm_q4_0(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_0>(task, begin, end); }
+void gemm_q4_1(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_1>(task, begin, end); }
+void gemm_q5_0(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q5_0>(task, begin, end); }
+void gemm_q5_1(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q5_1>(task, begin, end); }
+void gemm_q8_0(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q8_0>(task, begin, end); }
+
+void gemm_q2_k(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q2_K>(task, begin, end); }
+void gemm_q3_k(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q3_K>(task, begin, end); }
+void gemm_q4_k(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_K>(task, begin, end); }
+void gemm_q5_k(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q5_K>(task, begin, end); }
+void gemm_q6_k(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q6_K>(task, begin, end); }
+
+}  // namespace kernels::scalar

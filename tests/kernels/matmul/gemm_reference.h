@@ -1,4 +1,4 @@
-// Reference data and sums for the matvec tests: random matrices quantized by gguf/quant/quant.h (llama.cpp's
+// Reference data and sums for the matmul tests: random matrices quantized by gguf/quant/quant.h (llama.cpp's
 // reference quantizers), their dequantization, and dot products in double.
 #pragma once
 

@@ -1,11 +1,12 @@
-// The per-type matmul kernels (scalar and this build's SIMD path) against references computed in double
-// from gguf/quant/quant.h's dequantization.
+// The per-type gemm kernels of every instruction set this machine runs against references computed in double
+// from gguf/quant/quant.h's dequantization, and against the scalar kernels.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstring>
 #include <vector>
 
+#include "../running_isas.h"
 #include "gemm_reference.h"
 #include "gguf/quant/fp16.h"
 #include "kernels/matmul/gemm_kernels.h"
@@ -55,7 +56,12 @@ double activation_error_bound(kernels::ActivationType type, const float* block, 
                                                  : step * (0.5 + 1e-4);
 }
 
-void check_against_references(GgmlType type, int64_t rows, int64_t cols, int64_t n_tokens) {
+// The kernel of `type` in `isa`.
+kernels::GemmRowsFn kernel(GgmlType type, kernels::Isa isa) {
+    return kernels::entry_for(kernels::gemm_kernels(type)->rows, isa);
+}
+
+void check_against_references(GgmlType type, kernels::Isa isa, int64_t rows, int64_t cols, int64_t n_tokens) {
     const kernels::GemmKernels* k = kernels::gemm_kernels(type);
     REQUIRE(k != nullptr);
     const test::QuantizedMatrix w = test::random_matrix(type, rows, cols, 11);
@@ -63,10 +69,10 @@ void check_against_references(GgmlType type, int64_t rows, int64_t cols, int64_t
     Activations activations;
     const kernels::ActivationView& view = activations.prepare(k->activation, x, n_tokens, cols);
     const int block = k->activation == kernels::ActivationType::Q8_K ? 256 : 32;
-    const int64_t float_terms = cols / k->block_elems;
+    const int64_t float_terms = cols / gguf::ggml_type_info(type).block_elems;
 
-    const std::vector<float> y_scalar = run(k->scalar, w, view, 0, rows);
-    const std::vector<float> y_simd = run(k->simd, w, view, 0, rows);
+    const std::vector<float> y_scalar = run(kernel(type, kernels::Isa::Scalar), w, view, 0, rows);
+    const std::vector<float> y_isa = run(kernel(type, isa), w, view, 0, rows);
     for (int64_t t = 0; t < n_tokens; ++t) {
         const std::vector<double> xq = test::activation_values(view, t);
         std::vector<double> x_exact(x.begin() + t * cols, x.begin() + (t + 1) * cols);
@@ -76,10 +82,10 @@ void check_against_references(GgmlType type, int64_t rows, int64_t cols, int64_t
             const test::Dot reference = test::dot(w_row, xq);
             const double bound = test::float_sum_bound(reference, float_terms);
             const float scalar = y_scalar[static_cast<size_t>(t * rows + r)];
-            const float simd = y_simd[static_cast<size_t>(t * rows + r)];
+            const float result = y_isa[static_cast<size_t>(t * rows + r)];
             REQUIRE(std::fabs(scalar - reference.value) <= bound);
-            REQUIRE(std::fabs(simd - reference.value) <= bound);
-            REQUIRE(std::fabs(simd - scalar) <= bound);
+            REQUIRE(std::fabs(result - reference.value) <= bound);
+            REQUIRE(std::fabs(result - scalar) <= bound);
 
             // Against the exact activations: the quantization error of x, weighted by |w|.
             double quantization = 0.0;
@@ -88,43 +94,51 @@ void check_against_references(GgmlType type, int64_t rows, int64_t cols, int64_t
                                 activation_error_bound(k->activation, x.data() + t * cols + c / block * block,
                                                        k->activation == kernels::ActivationType::F32 ? 1 : block);
             const test::Dot exact = test::dot(w_row, x_exact);
-            REQUIRE(std::fabs(simd - exact.value) <= quantization + bound);
+            REQUIRE(std::fabs(result - exact.value) <= quantization + bound);
         }
     }
 }
 
 }  // namespace
 
-TEST_CASE("matmul kernels: every type, scalar and SIMD, equal dequantize(W) . dequantize(q8(x))", "[matvec]") {
-    for (const GgmlType type : kTypes) {
-        const kernels::GemmKernels* k = kernels::gemm_kernels(type);
-        REQUIRE(k != nullptr);
-        INFO(gguf::ggml_type_name(type) << " simd path: " << k->simd_name);
-        check_against_references(type, 13, 512, 21);  // 21 tokens: full strips of 16 and 4, then one
+TEST_CASE("gemm kernels: every type in every set equals dequantize(W) . dequantize(q8(x)) and the scalar kernel",
+          "[matmul][gemm]") {
+    for (const kernels::Isa isa : test::running_isas()) {
+        for (const GgmlType type : kTypes) {
+            const kernels::Isa serving = kernels::isa_serving(kernels::gemm_kernels(type)->rows, isa);
+            INFO(gguf::ggml_type_name(type) << " isa " << kernels::isa_name(isa) << ": " << kernels::isa_name(serving)
+                                            << "'s kernel");
+            check_against_references(type, isa, 13, 512, 21);  // 21 tokens: full strips of 16 and 4, then one
+        }
     }
 }
 
-TEST_CASE("matmul kernels: odd shapes (one row, one block, one token, float row tails)", "[matvec]") {
-    for (const GgmlType type : kTypes) {
-        const int block = kernels::gemm_kernels(type)->block_elems == 256 ? 256 : 32;
-        check_against_references(type, 1, block, 1);
-        check_against_references(type, 3, block, 7);
-        check_against_references(type, 6, 2 * block, 2);
-    }
-    for (const GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16}) {
-        check_against_references(type, 5, 172, 3);  // stories260K's ffn_down width: no multiple of 8
-        check_against_references(type, 2, 7, 1);
+TEST_CASE("gemm kernels: odd shapes (one row, one block, one token, float row tails)", "[matmul][gemm]") {
+    for (const kernels::Isa isa : test::running_isas()) {
+        INFO("isa " << kernels::isa_name(isa));
+        for (const GgmlType type : kTypes) {
+            const int block = gguf::ggml_type_info(type).block_elems == 256 ? 256 : 32;
+            check_against_references(type, isa, 1, block, 1);
+            check_against_references(type, isa, 3, block, 7);
+            check_against_references(type, isa, 6, 2 * block, 2);
+        }
+        for (const GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16}) {
+            check_against_references(type, isa, 5, 172, 3);  // stories260K's ffn_down width: no multiple of 8
+            check_against_references(type, isa, 2, 7, 1);
+        }
     }
 }
 
-TEST_CASE("matmul kernels: any row split and any batch give the same bits per output", "[matvec]") {
+TEST_CASE("gemm kernels: any row split and any batch give the same bits per output", "[matmul][gemm]") {
     const int64_t rows = 11, cols = 512, n_tokens = 21;
     for (const GgmlType type : kTypes) {
         INFO(gguf::ggml_type_name(type));
         const kernels::GemmKernels* k = kernels::gemm_kernels(type);
         const test::QuantizedMatrix w = test::random_matrix(type, rows, cols, 21);
         const std::vector<float> x = test::random_values(n_tokens * cols, 22);
-        for (kernels::GemmRowsFn fn : {k->scalar, k->simd}) {
+        for (const kernels::Isa isa : test::running_isas()) {
+            INFO("isa " << kernels::isa_name(isa));
+            const kernels::GemmRowsFn fn = kernel(type, isa);
             Activations all;
             const std::vector<float> whole = run(fn, w, all.prepare(k->activation, x, n_tokens, cols), 0, rows);
             // rows one at a time, and in uneven pieces

@@ -11,6 +11,7 @@
 #include "gguf/quant/quant.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/matmul.h"
+#include "kernels/matmul/matmul_error.h"
 #include "support/shared_data.h"
 
 using gguf::GgmlType;
@@ -23,7 +24,7 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
 
 }  // namespace
 
-TEST_CASE("matmul: 1 to 4 threads give the same bits, and matvec equals its token in a batch", "[matvec]") {
+TEST_CASE("matmul: 1 to 4 threads give the same bits, and matvec equals its token in a batch", "[matmul]") {
     // Enough rows for many tasks per matrix, not a multiple of any tile or thread count.
     const int64_t rows = 301, cols = 512, n_tokens = 9;
     for (const GgmlType type : {GgmlType::F16, GgmlType::Q4_0, GgmlType::Q5_1, GgmlType::Q8_0, GgmlType::Q4_K,
@@ -46,7 +47,7 @@ TEST_CASE("matmul: 1 to 4 threads give the same bits, and matvec equals its toke
     }
 }
 
-TEST_CASE("matmul: products sharing x equal separate calls, also across activation types", "[matvec]") {
+TEST_CASE("matmul: products sharing x equal separate calls, also across activation types", "[matmul]") {
     const int64_t cols = 512, n_tokens = 3;
     const test::QuantizedMatrix q = test::random_matrix(GgmlType::Q4_0, 64, cols, 41);
     const test::QuantizedMatrix k = test::random_matrix(GgmlType::Q4_K, 17, cols, 42);
@@ -63,7 +64,7 @@ TEST_CASE("matmul: products sharing x equal separate calls, also across activati
     }
 }
 
-TEST_CASE("matmul: unsupported types and shapes that do not fit are errors naming them", "[matvec]") {
+TEST_CASE("matmul: unsupported types and shapes that do not fit are errors naming them", "[matmul]") {
     kernels::ThreadPool pool(1);
     kernels::Matmul matmul(pool);
     std::vector<uint8_t> bytes(4096);
@@ -72,15 +73,17 @@ TEST_CASE("matmul: unsupported types and shapes that do not fit are errors namin
     CHECK(kernels::matmul_supports(GgmlType::Q6_K));
     CHECK_THROWS_WITH(matmul.matvec({GgmlType::IQ4_NL, bytes.data(), 2, 256}, x.data(), y.data()),
                       Catch::Contains("iq4_nl"));
+    CHECK_THROWS_AS(matmul.matvec({GgmlType::IQ4_NL, bytes.data(), 2, 256}, x.data(), y.data()), kernels::MatmulError);
     CHECK_THROWS_WITH(matmul.matvec({GgmlType::Q4_K, bytes.data(), 2, 128}, x.data(), y.data()),
                       Catch::Contains("q4_K") && Catch::Contains("128"));
+    CHECK_THROWS_AS(matmul.matvec({GgmlType::Q4_K, bytes.data(), 2, 128}, x.data(), y.data()), kernels::MatmulError);
     CHECK_THROWS_AS(matmul.matmul_shared(x.data(), 1, {{{GgmlType::Q4_0, bytes.data(), 2, 64}, y.data()},
                                                        {{GgmlType::Q4_0, bytes.data(), 2, 96}, y.data()}}),
-                    std::invalid_argument);
-    CHECK_THROWS_AS(matmul.matvec({GgmlType::Q8_0, bytes.data(), 0, 32}, x.data(), y.data()), std::invalid_argument);
+                    kernels::MatmulError);
+    CHECK_THROWS_AS(matmul.matvec({GgmlType::Q8_0, bytes.data(), 0, 32}, x.data(), y.data()), kernels::MatmulError);
 }
 
-TEST_CASE("matmul: llama.cpp-quantized tensors of the shared test models", "[matvec][shared]") {
+TEST_CASE("matmul: llama.cpp-quantized tensors of the shared test models", "[matmul][shared]") {
     SKIP_WITHOUT_SHARED();
     const int64_t n_tokens = 2;
     for (const char* model : {"models/quant/tiny-Q4_K_M.gguf", "models/quant/tiny-Q5_0.gguf",
@@ -116,7 +119,7 @@ TEST_CASE("matmul: llama.cpp-quantized tensors of the shared test models", "[mat
                 for (int64_t r = 0; r < rows; ++r) {
                     const test::Dot reference = test::dot(w.data() + r * cols, xq);
                     REQUIRE(std::fabs(y[static_cast<size_t>(tok * rows + r)] - reference.value) <=
-                            test::float_sum_bound(reference, cols / k.block_elems));
+                            test::float_sum_bound(reference, cols / gguf::ggml_type_info(t.type).block_elems));
                 }
             }
         }

@@ -1,14 +1,13 @@
-// AVX2 + FMA + F16C row kernels. Scores are computed four candidates at a time (four independent FMA
+// AVX2 + FMA + F16C attention row kernels. Scores are computed four candidates at a time (four independent FMA
 // chains, one horizontal reduction); accumulation keeps up to 64 output floats in registers across all
-// candidates; exp is a Cephes-style polynomial (about 1 ulp).
-#include "kernels/common/simd.h"
+// candidates.
+#include "kernels/attention/row_kernels.h"
 
-#if defined(SPARSE_LLM_ISA_AVX2)
+#if SPARSE_LLM_BUILD_AVX2
 
 #include <immintrin.h>
 
 #include <cmath>
-#include <limits>
 
 #include "gguf/quant/fp16.h"
 
@@ -32,33 +31,6 @@ inline void prefetch_row(const Row* row, size_t dim) {
 inline __m128 hsum4(__m256 a0, __m256 a1, __m256 a2, __m256 a3) {
     const __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
     return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
-}
-
-inline float hsum(__m256 a) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-inline __m256 exp8(__m256 x) {
-    const __m256 lo = _mm256_set1_ps(-88.3762626647949f);
-    const __m256 hi = _mm256_set1_ps(88.3762626647949f);
-    x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-    const __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-    const __m256 z = _mm256_mul_ps(x, x);
-    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
-    y = _mm256_fmadd_ps(y, z, x);
-    y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
-    const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(y, _mm256_castsi256_ps(exponent));
 }
 
 template <typename Row>
@@ -209,49 +181,6 @@ void tile_accumulate_impl(const float* weights, const float* base, size_t stride
         }
 }
 
-}  // namespace
-
-#include "kernels/common/simd_row_wrappers.inc"
-
-float max_value(const float* x, size_t n) {
-    __m256 m = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, m);
-    float result = lanes[0];
-    for (int k = 1; k < 8; ++k) result = lanes[k] > result ? lanes[k] : result;
-    for (; i < n; ++i) result = x[i] > result ? x[i] : result;
-    return result;
-}
-
-float exp_shifted_sum(float* x, size_t n, float shift) {
-    const __m256 s = _mm256_set1_ps(shift);
-    __m256 sum = _mm256_setzero_ps();
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), s));
-        _mm256_storeu_ps(x + i, e);
-        sum = _mm256_add_ps(sum, e);
-    }
-    if (i < n) {  // the tail through one padded vector: exp(-inf) = 0 adds nothing
-        alignas(32) float tail[8];
-        for (size_t k = 0; k < 8; ++k) tail[k] = i + k < n ? x[i + k] : -std::numeric_limits<float>::infinity();
-        const __m256 e = exp8(_mm256_sub_ps(_mm256_load_ps(tail), s));
-        _mm256_store_ps(tail, e);
-        sum = _mm256_add_ps(sum, e);
-        for (size_t k = 0; i + k < n; ++k) x[i + k] = tail[k];
-    }
-    return hsum(sum);
-}
-
-void scale(float* x, size_t n, float factor) {
-    const __m256 f = _mm256_set1_ps(factor);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), f));
-    for (; i < n; ++i) x[i] *= factor;
-}
-
 void to_half(const float* x, size_t n, uint16_t* out) {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -263,10 +192,10 @@ void to_half(const float* x, size_t n, uint16_t* out) {
     for (; i < n; ++i) out[i] = gguf::fp32_to_fp16(x[i]);
 }
 
-float exp1(float x) { return _mm256_cvtss_f32(exp8(_mm256_set1_ps(x))); }
+}  // namespace
 
-const char* isa_name() { return "avx2"; }
+#include "kernels/attention/row_kernel_table.inc"
 
 }  // namespace kernels::avx2
 
-#endif  // SPARSE_LLM_ISA_AVX2
+#endif  // SPARSE_LLM_BUILD_AVX2

@@ -1,9 +1,7 @@
-// Scalar row kernels: sequential sums in candidate and dim order (the crate's own arithmetic order).
-#include <cmath>
-#include <limits>
+// Scalar attention row kernels: sequential sums in candidate and dim order (the crate's own arithmetic order).
+#include "kernels/attention/row_kernels.h"
 
 #include "gguf/quant/fp16.h"
-#include "kernels/common/simd.h"
 
 namespace kernels::scalar {
 namespace {
@@ -50,36 +48,12 @@ void tile_accumulate_impl(const float* weights, const float* base, size_t stride
             accumulate_impl(&weights[q * n + c], base + (j0 + c) * stride, 0, kZeroIndex, 1, dim, acc[q]);
 }
 
-}  // namespace
-
-#include "kernels/common/simd_row_wrappers.inc"
-
-float max_value(const float* x, size_t n) {
-    float m = -std::numeric_limits<float>::infinity();
-    for (size_t i = 0; i < n; ++i)
-        if (x[i] > m) m = x[i];
-    return m;
-}
-
-float exp_shifted_sum(float* x, size_t n, float shift) {
-    float sum = 0.0f;
-    for (size_t i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - shift);
-        sum += x[i];
-    }
-    return sum;
-}
-
-void scale(float* x, size_t n, float factor) {
-    for (size_t i = 0; i < n; ++i) x[i] *= factor;
-}
-
 void to_half(const float* x, size_t n, uint16_t* out) {
     for (size_t i = 0; i < n; ++i) out[i] = gguf::fp32_to_fp16(x[i]);
 }
 
-float exp1(float x) { return std::exp(x); }
+}  // namespace
 
-const char* isa_name() { return "scalar"; }
+#include "kernels/attention/row_kernel_table.inc"
 
 }  // namespace kernels::scalar
