@@ -8,9 +8,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "apps/command.h"
-#include "apps/printable.h"
-#include "apps/standard_output.h"
+#include "apps/cli/command.h"
+#include "apps/cli/printable.h"
+#include "apps/cli/standard_output.h"
 
 namespace {
 
@@ -25,7 +25,7 @@ void log_to_stderr() {
 
 int fail(const std::string& message) {
     std::fflush(stdout);
-    std::fprintf(stderr, "error: %s\n", printable(message).c_str());
+    std::fprintf(stderr, "error: %s\n", cli::printable(message).c_str());
     return kExitFailure;
 }
 
@@ -37,20 +37,20 @@ int unknown_command(const CLI::App& parent) {
     if (words.empty() || words.front().rfind('-', 0) == 0) return 0;
     const std::string command = parent.get_parent() ? parent.get_name() + " " : "";
     std::fprintf(stderr, "error: unknown command '%s%s'\nRun with --help for more information.\n", command.c_str(),
-                 printable(words.front()).c_str());
+                 cli::printable(words.front()).c_str());
     return kExitUsage;
 }
 
 // The command's exit code once everything it printed reached stdout; a failure is one error line.
-int run_command(const Command& command) {
+int run_command(const cli::Command& command) {
     try {
         const int code = command.run();
-        flush_standard_output();
+        cli::flush_standard_output();
         return code;
     } catch (const std::bad_alloc&) {
         return fail("out of memory");
     } catch (const std::system_error& e) {  // fmt::print throws this when a write fails
-        return fail(std::ferror(stdout) ? standard_output_error(e.code().value()) : e.what());
+        return fail(std::ferror(stdout) ? cli::standard_output_error(e.code().value()) : e.what());
     } catch (const std::exception& e) {
         return fail(e.what());
     }
@@ -62,21 +62,21 @@ int main(int argc, char** argv) {
     log_to_stderr();
     CLI::App app{"sparse-llm: small language models on edge CPUs, with sparse attention"};
     app.require_subcommand(1);
-    CommandList commands;
-    add_info_command(app, commands);
-    add_quantize_command(app, commands);
-    add_run_command(app, commands);
-    add_make_model_command(app, commands);
-    add_tokenize_commands(app, commands);
-    add_perplexity_command(app, commands);
+    cli::CommandList commands;
+    info::add_command(app, commands);
+    quantize::add_command(app, commands);
+    run::add_command(app, commands);
+    make_model::add_command(app, commands);
+    tokenize::add_commands(app, commands);
+    perplexity::add_command(app, commands);
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks: dequantize, attention kernels, whole models");
     bench->require_subcommand(1);
-    add_bench_matvec_command(*bench, commands);
-    add_bench_attention_command(*bench, commands);
-    add_bench_dequant_command(*bench, commands);
-    add_bench_model_command(*bench, commands);
-    add_bench_tokenizer_command(*bench, commands);
+    bench::add_matvec_command(*bench, commands);
+    bench::add_attention_command(*bench, commands);
+    bench::add_dequant_command(*bench, commands);
+    bench::add_model_command(*bench, commands);
+    bench::add_tokenizer_command(*bench, commands);
 
     try {
         app.parse(argc, argv);
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
 
-    for (const Command& command : commands)
+    for (const cli::Command& command : commands)
         if (command.app->parsed()) return run_command(command);
     return kExitUsage;
 }

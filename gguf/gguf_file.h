@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "gguf/gguf_error.h"
-#include "gguf/ggml_type.h"
+#include "gguf/quant/ggml_type.h"
 
 namespace gguf {
 

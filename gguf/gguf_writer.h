@@ -22,7 +22,7 @@
 
 #include "gguf/gguf_error.h"
 #include "gguf/gguf_file.h"
-#include "gguf/ggml_type.h"
+#include "gguf/quant/ggml_type.h"
 
 namespace gguf {
 

@@ -1,9 +1,9 @@
-/* Development-time reference for tests/test_quant_llama.cpp: runs llama.cpp's own type traits
+/* Development-time reference for tests/gguf/quant/test_quant_llama.cpp: runs llama.cpp's own type traits
  * (ggml's to_float and from_float_ref, the reference quantizers) on seeded data and prints FNV-1a 64
  * hashes of the results. Build and run with scripts/llama-quant-hashes.sh (needs the oracle's
  * libggml-base from ../shared/oracle); the test regenerates the same data and compares our output.
  *
- * The data (kept identical in tests/quant_test_data.h):
+ * The data (kept identical in tests/support/quant_test_data.h):
  *   splitmix64 stream from seed 2024; uniform() = (next >> 40) * 2^-24.
  *   Floats: 12 segments of 256; segment k: k < 8: bell() * kScales[k] with bell() = u+u+u+u - 2;
  *   8: zeros; 9: all 0.5; 10: -|bell()|; 11: bell() * 0.01 with element 37 = 50.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints llama.cpp's hashes for tests/test_quant_llama.cpp (see scripts/llama-quant-hashes.c).
+# Prints llama.cpp's hashes for tests/gguf/quant/test_quant_llama.cpp (see scripts/llama-quant-hashes.c).
 # Needs the oracle (bash ../shared/oracle/build_oracle.sh); development only, never run by tests.
 set -euo pipefail
 ORACLE_DIR=${ORACLE_DIR:-/tmp/oracle}

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "kernels/attention_error.h"
+#include "kernels/attention/attention_error.h"
 #include "src/runtime_error.h"
 #include "src/stop_strings.h"
 #include "tokenizer/stream_decoder.h"
@@ -21,13 +21,20 @@ double ms_since(Clock::time_point start) {
 
 }  // namespace
 
+DeadlinePolicy parse_deadline_policy(const std::string& name) {
+    if (name == "stop") return DeadlinePolicy::Stop;
+    if (name == "degrade") return DeadlinePolicy::Degrade;
+    throw Error(fmt::format("unknown deadline policy '{}' (stop, degrade)", name));
+}
+
 Generator::Generator(Transformer& transformer, const tokenizer::Tokenizer& tokenizer, Sampler& sampler,
                      GenerationOptions options)
     : transformer_(transformer), tokenizer_(tokenizer), sampler_(sampler), options_(std::move(options)),
       logits_(static_cast<size_t>(transformer.model().config().n_vocab)) {
-    const TransformerOptions& t = transformer.options();
-    if (options_.on_deadline == DeadlinePolicy::Degrade && !t.track_salience && t.attention != AttentionMode::Gated)
-        throw Error("--on-deadline degrade needs the transformer to track saliences (TransformerOptions::track_salience)");
+    const RunConfig& c = transformer.config();
+    const bool gated = c.attention == kernels::AttentionPath::Gated;
+    if (options_.on_deadline == DeadlinePolicy::Degrade && !c.track_salience && !gated)
+        throw Error("--on-deadline degrade needs the transformer to track saliences (RunConfig::track_salience)");
 }
 
 GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const GenerationSink& sink) {
@@ -35,7 +42,7 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
     const int64_t room = transformer_.room();
     if (room >= 0 && static_cast<int64_t>(prompt.size()) > room)
         throw Error(fmt::format("the prompt is {} tokens but the context has room for {} (context {}; raise -c)",
-                                prompt.size(), room, transformer_.options().n_ctx));
+                                prompt.size(), room, transformer_.config().n_ctx));
     GenerationStats stats;
     stats.prompt_tokens = prompt.size();
     const Clock::time_point start = Clock::now();
@@ -86,7 +93,8 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
 bool Generator::decode(int32_t token, GenerationStats& stats) {
     AttendControl& control = transformer_.control();
     for (;;) {
-        const bool timed = options_.deadline_ms > 0 && !(control.mode == AttentionMode::Gated && stats.degraded_top_k == 0);
+        const bool at_floor = control.attention == kernels::AttentionPath::Gated && stats.degraded_top_k == 0;
+        const bool timed = options_.deadline_ms > 0 && !at_floor;
         const auto budget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(options_.deadline_ms));
         const kernels::DeadlineTimer timer(Clock::now() + budget);
         control.deadline = timed ? &timer : nullptr;
@@ -113,7 +121,7 @@ bool Generator::decode(int32_t token, GenerationStats& stats) {
 void Generator::degrade(GenerationStats& stats, const char* checkpoint, uint64_t elapsed_ms) {
     AttendControl& control = transformer_.control();
     if (stats.degraded_top_k < 0) {
-        control.mode = AttentionMode::Gated;
+        control.attention = kernels::AttentionPath::Gated;
         stats.degraded_top_k = static_cast<int64_t>(options_.degrade_top_k);
     } else {
         stats.degraded_top_k /= 2;

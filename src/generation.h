@@ -27,6 +27,8 @@
 namespace runtime {
 
 enum class DeadlinePolicy { Stop, Degrade };
+// "stop", "degrade" (`--on-deadline`); throws runtime::Error naming another value.
+DeadlinePolicy parse_deadline_policy(const std::string& name);
 
 struct GenerationOptions {
     int64_t n_predict = 128;         // tokens to generate; -1: until end of generation (or forever)

@@ -1,209 +1,177 @@
 #include "src/kv_store.h"
 
 #include <algorithm>
-#include <cmath>
-#include <vector>
+#include <array>
 
 #include <fmt/format.h>
 
-#include "kernels/fastgrnn_gate.h"
-#include "kernels/size_math.h"
+#include "kernels/common/size_math.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
 namespace {
 
-// Per-layer FastGRNN salience of every slot, kept in step with the cache's slots.
-class SalienceTrack {
-public:
-    SalienceTrack(size_t n_layer, size_t capacity, size_t kv_heads, size_t head_dim)
-        : gate_(head_dim), kv_heads_(kv_heads), head_dim_(head_dim), salience_(n_layer, std::vector<float>(capacity)),
-          state_(n_layer, std::vector<float>(gate_.hidden_dim())), saved_state_(state_),
-          input_(head_dim), next_(gate_.hidden_dim()), order_(capacity), keep_(capacity) {}
+size_t slots_per_layer(const RunConfig& config) {
+    return static_cast<size_t>(config.kv_budget > 0 ? config.kv_budget : config.n_ctx);
+}
 
-    void begin_step(size_t layer) { saved_state_[layer] = state_[layer]; }
-    void restore_step(size_t layer) { state_[layer] = saved_state_[layer]; }
-    void reset() {
-        for (auto& h : state_) std::fill(h.begin(), h.end(), 0.0f);
-    }
+bool keeps_salience(const RunConfig& config) {
+    return config.track_salience || config.attention == kernels::AttentionPath::Gated;
+}
 
-    // The key row k (kv_heads x head_dim) went into `slot`, after `victim` (npos: none) was evicted.
-    void append(size_t layer, size_t slot, size_t victim, size_t len_before, const float* k) {
-        std::vector<float>& s = salience_[layer];
-        if (victim != kernels::KvCache::npos)
-            std::copy(s.begin() + static_cast<std::ptrdiff_t>(victim + 1), s.begin() + static_cast<std::ptrdiff_t>(len_before),
-                      s.begin() + static_cast<std::ptrdiff_t>(victim));
-        std::fill(input_.begin(), input_.end(), 0.0f);
-        for (size_t h = 0; h < kv_heads_; ++h)
-            for (size_t d = 0; d < head_dim_; ++d) input_[d] += k[h * head_dim_ + d] / static_cast<float>(kv_heads_);
-        gate_.step(input_.data(), state_[layer].data(), next_.data());
-        state_[layer].swap(next_);
-        double norm = 0.0;
-        for (float x : state_[layer]) norm += double(x) * x;
-        s[slot] = static_cast<float>(std::sqrt(norm));
-    }
+const RunConfig& checked(const RunConfig& config) {
+    const size_t capacity = slots_per_layer(config);
+    const kernels::SparseAttentionConfig& a = config.sparse;
+    if (capacity == 0) throw Error("KV cache: capacity must be at least one token");
+    if (config.kv_budget > 0 && capacity <= kernels::saturating_add(a.window, a.global_tokens.size()))
+        throw Error(fmt::format("KV budget {} must exceed the attention window {} plus {} global token(s)", capacity,
+                                a.window, a.global_tokens.size()));
+    return config;
+}
 
-    // Keeps the top_k most salient of slots [0, len) (ties: lower slot); the kernel adds window and globals.
-    const std::vector<bool>& keep_mask(size_t layer, size_t len, size_t top_k) {
-        const std::vector<float>& s = salience_[layer];
-        std::fill(keep_.begin(), keep_.end(), false);
-        top_k = std::min(top_k, len);
-        for (size_t i = 0; i < len; ++i) order_[i] = static_cast<uint32_t>(i);
-        const auto more_salient = [&](uint32_t a, uint32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); };
-        std::nth_element(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(top_k),
-                         order_.begin() + static_cast<std::ptrdiff_t>(len), more_salient);
-        for (size_t i = 0; i < top_k; ++i) keep_[order_[i]] = true;
-        return keep_;
-    }
+template <typename Cache>
+std::vector<Cache> make_caches(const ModelConfig& model, const RunConfig& config) {
+    std::vector<Cache> layers;
+    layers.reserve(static_cast<size_t>(model.n_layer));
+    for (int64_t l = 0; l < model.n_layer; ++l)
+        layers.emplace_back(slots_per_layer(config), static_cast<size_t>(model.n_head_kv),
+                            static_cast<size_t>(model.head_dim), config.sparse.block_size);
+    return layers;
+}
 
-private:
-    kernels::FastGrnnGate gate_;
-    size_t kv_heads_, head_dim_;
-    std::vector<std::vector<float>> salience_;      // [layer][slot]
-    std::vector<std::vector<float>> state_;         // [layer][hidden]
-    std::vector<std::vector<float>> saved_state_;   // at the start of the step
-    std::vector<float> input_, next_;
-    std::vector<uint32_t> order_;
-    std::vector<bool> keep_;
-};
+KvStore::Layers make_layers(const ModelConfig& model, const RunConfig& config) {
+    if (config.sparse.kv_dtype == kernels::KvDtype::F16) return make_caches<kernels::KvCacheF16>(model, config);
+    return make_caches<kernels::KvCache>(model, config);
+}
 
-template <typename Row>
-class LayeredKvStore final : public KvStore {
-public:
-    using Cache = kernels::BasicKvCache<Row>;
+SalienceTrack make_salience(const ModelConfig& model, const RunConfig& config) {
+    const bool keeps = keeps_salience(config);
+    return SalienceTrack(keeps ? static_cast<size_t>(model.n_layer) : 0, keeps ? slots_per_layer(config) : 0,
+                         static_cast<size_t>(model.n_head_kv), static_cast<size_t>(model.head_dim));
+}
 
-    LayeredKvStore(const ModelConfig& config, const KvStoreOptions& options, kernels::SparseAttention& attention)
-        : KvStore(config, options), attention_(attention), n_head_(static_cast<size_t>(config.n_head)),
-          q_width_(static_cast<size_t>(config.q_width())), kv_width_(static_cast<size_t>(config.kv_width())),
-          appended_(static_cast<size_t>(config.n_layer)),
-          salience_(options.track_salience ? static_cast<size_t>(config.n_layer) : 0,
-                    options.track_salience ? options.capacity : 0, static_cast<size_t>(config.n_head_kv),
-                    static_cast<size_t>(config.head_dim)) {
-        caches_.reserve(static_cast<size_t>(config.n_layer));
-        for (int64_t l = 0; l < config.n_layer; ++l)
-            caches_.emplace_back(options.capacity, static_cast<size_t>(config.n_head_kv),
-                                 static_cast<size_t>(config.head_dim), options.block_size);
-    }
+// Slots in use in every layer (the same in each between steps).
+size_t rows_held(const KvStore::Layers& layers) {
+    return std::visit([](const auto& caches) { return caches.front().len(); }, layers);
+}
 
-    void attend(int64_t layer, const float* q, const float* k, const float* v, size_t n, float* out,
-                const AttendControl& control) override {
-        const auto l = static_cast<size_t>(layer);
-        Cache& cache = caches_[l];
-        const size_t window = attention_.config().window;
-        if (control.mode == AttentionMode::Gated && !options_.track_salience)
-            throw Error("gated attention needs salience tracking (KvStoreOptions::track_salience)");
-        if (options_.track_salience) salience_.begin_step(l);
-        for (size_t done = 0; done < n;) {
-            const size_t next_slot = cache.is_full() ? cache.capacity() - 1 : cache.len();
-            const bool fits_window = next_slot <= window;
-            // Rows up to slot `window` attend densely: min(n - done, window - next_slot + 1), without forming
-            // window + 1 (a window of SIZE_MAX covers every slot).
-            const size_t chunk = fits_window ? std::min(n - done - 1, window - next_slot) + 1 : n - done;
-            for (size_t r = done; r < done + chunk; ++r) append(l, k + r * kv_width_, v + r * kv_width_);
-
-            kernels::CacheAttendOptions options;
-            options.deadline = control.deadline;
-            options.path = fits_window || control.mode == AttentionMode::Dense ? kernels::CachePath::Dense
-                           : control.mode == AttentionMode::Gated             ? kernels::CachePath::Gated
-                                                                              : kernels::CachePath::Sparse;
-            if (options.path == kernels::CachePath::Gated)
-                options.keep_mask = &salience_.keep_mask(l, cache.len(), control.gate_top_k);
-            attention_.attend_cached(q + done * q_width_, chunk, n_head_, cache, out + done * q_width_, options);
-            done += chunk;
-        }
-    }
-
-    void commit() override {
-        len_ = caches_.front().len();
-        std::fill(appended_.begin(), appended_.end(), 0);
-    }
-
-    void rollback() override {
-        for (size_t l = 0; l < caches_.size(); ++l) {
-            if (appended_[l] == 0) continue;
-            caches_[l].truncate(caches_[l].len() - appended_[l]);
-            if (options_.track_salience) salience_.restore_step(l);
-            appended_[l] = 0;
-        }
-        len_ = caches_.front().len();
-    }
-
-    void reset() override {
-        for (Cache& c : caches_) c.reset();
-        std::fill(appended_.begin(), appended_.end(), 0);
-        salience_.reset();
-        len_ = 0;
-    }
-
-    std::unique_ptr<KvStore> snapshot() const override { return std::make_unique<LayeredKvStore>(*this); }
-
-    void restore(const KvStore& saved) override {
-        const auto* from = dynamic_cast<const LayeredKvStore*>(&saved);
-        const bool same_shape = from && from->caches_.size() == caches_.size() && from->kv_width_ == kv_width_ &&
-                                from->options_.capacity == options_.capacity && from->options_.evict == options_.evict &&
-                                from->options_.block_size == options_.block_size &&
-                                from->options_.track_salience == options_.track_salience;
-        if (!same_shape) throw Error("KV cache: the saved state is of a cache of another shape");
-        caches_ = from->caches_;
-        appended_ = from->appended_;
-        salience_ = from->salience_;
-        len_ = from->len_;
-        evictions_ = from->evictions_;
-    }
-
-private:
-    void append(size_t layer, const float* k, const float* v) {
-        Cache& cache = caches_[layer];
-        const size_t len_before = cache.len();
-        size_t victim = Cache::npos;
-        if (options_.evict) {
-            victim = cache.append_evicting(k, v, options_.h2o);
-            if (victim != Cache::npos && layer == 0) ++evictions_;
-        } else {
-            cache.append_row(k, v);
-        }
-        if (options_.track_salience) salience_.append(layer, cache.len() - 1, victim, len_before, k);
-        ++appended_[layer];
-    }
-
-    kernels::SparseAttention& attention_;
-    size_t n_head_, q_width_, kv_width_;
-    std::vector<Cache> caches_;
-    std::vector<size_t> appended_;  // rows appended per layer in the current step
-    SalienceTrack salience_;
-};
+// What a state must share with the store it goes into: KV type, layers, slots, row width, block size,
+// eviction and salience tracking.
+std::array<size_t, 7> shape(const KvStore::State& s) {
+    return std::visit(
+        [&](const auto& layers) {
+            const auto& cache = layers.front();
+            return std::array<size_t, 7>{s.layers.index(), layers.size(), cache.capacity(),
+                                         cache.kv_heads() * cache.dim(), cache.block_size(), s.evicting,
+                                         s.salience.tracks()};
+        },
+        s.layers);
+}
 
 }  // namespace
 
-uint64_t KvStore::bytes_for(const ModelConfig& config, const KvStoreOptions& options) {
+KvStore::KvStore(const ModelConfig& model, const RunConfig& config, kernels::SparseAttention& attention)
+    : model_(model), config_(checked(config)), attention_(attention),
+      h2o_{config.sparse.global_tokens, config.sparse.window}, appended_(static_cast<size_t>(model.n_layer)),
+      state_{make_layers(model, config), make_salience(model, config), 0, 0, config.kv_budget > 0} {}
+
+size_t KvStore::capacity() const { return slots_per_layer(config_); }
+
+uint64_t KvStore::bytes_for(const ModelConfig& model, const RunConfig& config, size_t capacity) {
     // Saturating: a capacity near SIZE_MAX (a budget sized in blocks of SIZE_MAX) counts UINT64_MAX bytes.
-    const uint64_t kv_width = static_cast<uint64_t>(config.kv_width());
-    const uint64_t row_bytes = options.dtype == kernels::KvDtype::F16 ? 2 : 4;
-    const uint64_t per_slot = 2 * kv_width * row_bytes                          // keys and values
-                              + sizeof(float)                                 // attention mass
-                              + (options.track_salience ? sizeof(float) : 0);  // salience
+    const uint64_t kv_width = static_cast<uint64_t>(model.kv_width());
+    const uint64_t row_bytes = config.sparse.kv_dtype == kernels::KvDtype::F16 ? 2 : 4;
+    const uint64_t per_slot = 2 * kv_width * row_bytes                           // keys and values
+                              + sizeof(float)                                  // attention mass
+                              + (keeps_salience(config) ? sizeof(float) : 0);  // salience
     const uint64_t per_block = 2 * kv_width * sizeof(float) + sizeof(uint32_t);  // landmarks
-    const uint64_t blocks = kernels::ceil_div(options.capacity, options.block_size);
-    const uint64_t per_layer = kernels::saturating_add(kernels::saturating_mul(options.capacity, per_slot),
+    const uint64_t blocks = kernels::ceil_div(capacity, config.sparse.block_size);
+    const uint64_t per_layer = kernels::saturating_add(kernels::saturating_mul(capacity, per_slot),
                                                        kernels::saturating_mul(blocks, per_block));
-    return kernels::saturating_mul(per_layer, static_cast<uint64_t>(config.n_layer));
+    return kernels::saturating_mul(per_layer, static_cast<uint64_t>(model.n_layer));
 }
 
 size_t KvStore::rows_per_step() const {
-    if (len_ < options_.capacity) return options_.capacity - len_;
-    return options_.evict ? std::max<size_t>(options_.h2o.recent_window, 1) : 0;
+    if (len() < capacity()) return capacity() - len();
+    return evicts() ? std::max<size_t>(config_.sparse.window, 1) : 0;
 }
 
-std::unique_ptr<KvStore> KvStore::create(const ModelConfig& config, const KvStoreOptions& options,
-                                         kernels::SparseAttention& attention) {
-    if (options.capacity == 0) throw Error("KV cache: capacity must be at least one token");
-    if (options.evict &&
-        options.capacity <= kernels::saturating_add(options.h2o.recent_window, options.h2o.global_tokens.size()))
-        throw Error(fmt::format("KV budget {} must exceed the attention window {} plus {} global token(s)",
-                                options.capacity, options.h2o.recent_window, options.h2o.global_tokens.size()));
-    if (options.dtype == kernels::KvDtype::F16)
-        return std::make_unique<LayeredKvStore<uint16_t>>(config, options, attention);
-    return std::make_unique<LayeredKvStore<float>>(config, options, attention);
+void KvStore::attend(int64_t layer, const float* q, const float* k, const float* v, size_t n, float* out,
+                     const AttendControl& control) {
+    if (control.attention == kernels::AttentionPath::Gated && !keeps_salience(config_))
+        throw Error("gated attention needs salience tracking (RunConfig::track_salience)");
+    const auto l = static_cast<size_t>(layer);
+    std::visit([&](auto& layers) { attend_layer(layers[l], l, q, k, v, n, out, control); }, state_.layers);
+}
+
+template <typename Cache>
+void KvStore::attend_layer(Cache& cache, size_t layer, const float* q, const float* k, const float* v, size_t n,
+                           float* out, const AttendControl& control) {
+    const size_t window = config_.sparse.window;
+    const size_t q_width = static_cast<size_t>(model_.q_width()), kv_width = static_cast<size_t>(model_.kv_width());
+    if (keeps_salience(config_)) state_.salience.begin_step(layer);
+    for (size_t done = 0; done < n;) {
+        const size_t next_slot = cache.is_full() ? cache.capacity() - 1 : cache.len();
+        const bool fits_window = next_slot <= window;
+        // Rows up to slot `window` attend densely: min(n - done, window - next_slot + 1), without forming
+        // window + 1 (a window of SIZE_MAX covers every slot).
+        const size_t chunk = fits_window ? std::min(n - done - 1, window - next_slot) + 1 : n - done;
+        for (size_t r = done; r < done + chunk; ++r) append(cache, layer, k + r * kv_width, v + r * kv_width);
+
+        kernels::CacheAttendOptions options;
+        options.deadline = control.deadline;
+        options.path = fits_window ? kernels::AttentionPath::Dense : control.attention;
+        if (options.path == kernels::AttentionPath::Gated)
+            options.keep_mask = &state_.salience.keep_mask(layer, cache.len(), control.gate_top_k);
+        attention_.attend_cached(q + done * q_width, chunk, static_cast<size_t>(model_.n_head), cache,
+                                 out + done * q_width, options);
+        done += chunk;
+    }
+}
+
+template <typename Cache>
+void KvStore::append(Cache& cache, size_t layer, const float* k, const float* v) {
+    const size_t len_before = cache.len();
+    size_t victim = Cache::npos;
+    if (evicts()) {
+        victim = cache.append_evicting(k, v, h2o_);
+        if (victim != Cache::npos && layer == 0) ++state_.evictions;
+    } else {
+        cache.append_row(k, v);
+    }
+    if (keeps_salience(config_)) state_.salience.append(layer, cache.len() - 1, victim, len_before, k);
+    ++appended_[layer];
+}
+
+void KvStore::commit() {
+    state_.len = rows_held(state_.layers);
+    std::fill(appended_.begin(), appended_.end(), 0);
+}
+
+void KvStore::rollback() {
+    std::visit(
+        [&](auto& layers) {
+            for (size_t l = 0; l < layers.size(); ++l) {
+                if (appended_[l] == 0) continue;
+                layers[l].truncate(layers[l].len() - appended_[l]);
+                if (keeps_salience(config_)) state_.salience.restore_step(l);
+                appended_[l] = 0;
+            }
+        },
+        state_.layers);
+    state_.len = rows_held(state_.layers);
+}
+
+void KvStore::reset() {
+    std::visit([](auto& layers) { for (auto& cache : layers) cache.reset(); }, state_.layers);
+    std::fill(appended_.begin(), appended_.end(), 0);
+    state_.salience.reset();
+    state_.len = 0;
+}
+
+void KvStore::restore(const State& saved) {
+    if (shape(saved) != shape(state_)) throw Error("KV cache: the saved state is of a cache of another shape");
+    state_ = saved;
 }
 
 }  // namespace runtime

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "gguf/quant.h"
+#include "gguf/quant/quant.h"
 #include "src/runtime_error.h"
 
 namespace runtime {

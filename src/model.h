@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gguf/gguf_file.h"
-#include "kernels/matmul.h"
+#include "kernels/matmul/matmul.h"
 #include "src/model_config.h"
 
 namespace runtime {

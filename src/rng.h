@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "gguf/quant_dither.h"
+#include "gguf/quant/dither.h"
 
 namespace runtime {
 

@@ -1,51 +1,39 @@
-// From what a user asks for (`sparse-llm run` flags, a --preset) to the runtime's options, with the
-// defaults filled in from the model and the machine.
+// The run configuration: every knob of a forward pass in one struct, from the command line's flags
+// (apps/cli/runtime_flags.h) down to the attention kernel's own config, read where each value is used — the
+// Transformer sizes its thread pool and batches by it, the KvStore its caches, H2O protection and saliences,
+// the kernel its candidates. Library users fill it directly; the command line leaves the context, threads
+// and KV budget open and src/run_defaults.h resolves them (and the preset) into it once the model is open.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 
-#include "kernels/attention_config.h"
-#include "src/generation.h"
-#include "src/model.h"
-#include "src/sampler.h"
-#include "src/transformer.h"
+#include "kernels/attention/attention_config.h"
 
 namespace runtime {
 
-// Every knob of a run; unset optionals take the preset's value, else the default.
+// The kernel library's default candidate rules with an fp16 KV cache.
+kernels::SparseAttentionConfig default_attention();
+
 struct RunConfig {
-    std::string preset;                       // "" or "pi-zero-2w"
-    std::optional<int64_t> n_ctx;             // default: min(context the model was trained for, 4096)
-    std::optional<unsigned> n_threads;        // default: physical cores
-    int64_t n_batch = 512;
-    std::optional<AttentionMode> attention;   // default sparse
-    std::optional<size_t> window;             // default: the kernel library's (128), preset 64
-    std::optional<size_t> block;              // default 64, preset 32
-    std::optional<kernels::KvDtype> kv_type;  // default f16
-    std::optional<int64_t> kv_budget;         // default none (0), preset: computed from the RSS limit
-    size_t gate_top_k = 64;
-    bool track_salience = false;              // needed by --on-deadline degrade
+    int64_t n_ctx = 4096;      // KV slots per layer (without a budget: the longest sequence)
+    int64_t kv_budget = 0;     // > 0: KV slots per layer with H2O eviction; positions are then unbounded
+    int64_t n_batch = 512;     // prompt tokens per forward step
+    unsigned n_threads = 1;
+    kernels::AttentionPath attention = kernels::AttentionPath::Sparse;
+    // Window (also what H2O protects), block size, globals, sort; kv_dtype picks the cache type (fp16 by
+    // default, as llama.cpp's).
+    kernels::SparseAttentionConfig sparse = default_attention();
+    size_t gate_top_k = 64;       // gated path: salient slots kept beyond window and globals
+    bool track_salience = false;  // also keep saliences when not gated (to switch to gated later)
 };
 
-// The pi-zero-2w preset (spec §2.2): window 64, block 32, sorted candidates, fp16 KV, tile 16, 4 threads,
-// and a KV budget that keeps the peak RSS under this limit.
-constexpr uint64_t kPiZeroRssLimit = 400ull << 20;
-
-// Throws runtime::Error for an unknown preset or a memory limit the model cannot meet.
-TransformerOptions transformer_options(const RunConfig& config, const Model& model);
-
-// KV slots per layer that keep the process's peak RSS under rss_limit: what it holds now (rss_now: the
-// tokenizer, code, heap), plus the whole mapped weight data (every page is read), plus the forward pass's
-// scratch, plus the KV cache, plus a margin of 1/16 of the limit for allocator slack and stacks.
-// Capped at the context the model was trained for. Throws runtime::Error when not even 2 windows fit.
-int64_t kv_budget_for_rss(const Model& model, const TransformerOptions& options, uint64_t rss_limit, uint64_t rss_now);
-
-// Parses "dense", "sparse", "gated"; "f16", "f32"; "stop", "degrade". Throw runtime::Error naming the value.
-AttentionMode parse_attention_mode(const std::string& name);
+// The names of `--attention` ("dense", "sparse", "gated") and `--kv-type` ("f16", "f32"). The parsers throw
+// runtime::Error naming the value.
+kernels::AttentionPath parse_attention(const std::string& name);
+const char* attention_name(kernels::AttentionPath path);
 kernels::KvDtype parse_kv_type(const std::string& name);
-DeadlinePolicy parse_deadline_policy(const std::string& name);
-const char* attention_mode_name(AttentionMode mode);
+const char* kv_type_name(kernels::KvDtype type);
 
 }  // namespace runtime

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "kernels/ops.h"
+#include "kernels/common/ops.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
@@ -33,39 +33,17 @@ struct Transformer::Scratch {
 
 namespace {
 
-KvStoreOptions kv_options(const TransformerOptions& o) {
-    KvStoreOptions kv;
-    kv.evict = o.kv_budget > 0;
-    kv.capacity = static_cast<size_t>(kv.evict ? o.kv_budget : o.n_ctx);
-    kv.dtype = o.sparse.kv_dtype;
-    kv.block_size = o.sparse.block_size;
-    kv.h2o.global_tokens = o.sparse.global_tokens;
-    kv.h2o.recent_window = o.sparse.window;
-    kv.track_salience = o.track_salience || o.attention == AttentionMode::Gated;
-    return kv;
+RunConfig checked(RunConfig c) {
+    if (c.n_ctx < 1) throw Error(fmt::format("context size {} must be at least 1", c.n_ctx));
+    if (c.kv_budget < 0) throw Error(fmt::format("KV budget {} is negative", c.kv_budget));
+    if (c.n_batch < 1) throw Error(fmt::format("batch size {} must be at least 1", c.n_batch));
+    if (c.n_threads < 1) throw Error("thread count must be at least 1");
+    if (c.sparse.block_size == 0) throw Error("attention block size must be at least 1");
+    return c;
 }
-
-TransformerOptions checked(TransformerOptions o) {
-    if (o.n_ctx < 1) throw Error(fmt::format("context size {} must be at least 1", o.n_ctx));
-    if (o.kv_budget < 0) throw Error(fmt::format("KV budget {} is negative", o.kv_budget));
-    if (o.n_batch < 1) throw Error(fmt::format("batch size {} must be at least 1", o.n_batch));
-    if (o.n_threads < 1) throw Error("thread count must be at least 1");
-    if (o.sparse.block_size == 0) throw Error("attention block size must be at least 1");
-    return o;
-}
-
-}  // namespace
-
-kernels::SparseAttentionConfig default_attention() {
-    kernels::SparseAttentionConfig config;
-    config.kv_dtype = kernels::KvDtype::F16;
-    return config;
-}
-
-namespace {
 
 // What could not be allocated, when the KV cache and the scratch of a context and batch do not fit in memory.
-std::string allocation_failure(const ModelConfig& config, const TransformerOptions& o) {
+std::string allocation_failure(const ModelConfig& config, const RunConfig& o) {
     constexpr double kMiB = 1024.0 * 1024.0;
     return fmt::format("cannot allocate the KV cache for a context of {} tokens ({:.1f} MiB) and the scratch for a "
                        "batch of {} ({:.1f} MiB)",
@@ -76,29 +54,27 @@ std::string allocation_failure(const ModelConfig& config, const TransformerOptio
 }  // namespace
 
 // A function-try-block: a failed allocation of any member becomes an error that names the sizes asked for.
-Transformer::Transformer(const Model& model, const TransformerOptions& options) try
-    : model_(model), options_(checked(options)), pool_(options_.n_threads), matmul_(pool_),
-      attention_(options_.sparse, &pool_),
+Transformer::Transformer(const Model& model, const RunConfig& config) try
+    : model_(model), config_(checked(config)), pool_(config_.n_threads), matmul_(pool_),
+      attention_(config_.sparse, &pool_),
       rope_(static_cast<size_t>(model.config().rope_dim), model.config().rope_freq_base),
-      kv_(KvStore::create(model.config(), kv_options(options_), attention_)),
-      s_(std::make_unique<Scratch>(model.config(), static_cast<size_t>(options_.n_batch))) {
+      kv_(model.config(), config_, attention_),
+      s_(std::make_unique<Scratch>(model.config(), static_cast<size_t>(config_.n_batch))) {
     const ModelConfig& c = model.config();
-    matmul_.reserve(options_.n_batch, std::max({c.n_embd, c.n_ff, c.q_width()}));
-    control_.mode = options_.attention;
-    control_.gate_top_k = options_.gate_top_k;
+    matmul_.reserve(config_.n_batch, std::max({c.n_embd, c.n_ff, c.q_width()}));
+    control_.attention = config_.attention;
+    control_.gate_top_k = config_.gate_top_k;
 } catch (const std::bad_alloc&) {
-    throw Error(allocation_failure(model.config(), options));
+    throw Error(allocation_failure(model.config(), config));
 } catch (const std::length_error&) {
-    throw Error(allocation_failure(model.config(), options));
+    throw Error(allocation_failure(model.config(), config));
 }
 
 Transformer::~Transformer() = default;
 
-uint64_t Transformer::kv_bytes_for(const ModelConfig& config, const TransformerOptions& options, int64_t tokens) {
-    KvStoreOptions kv = kv_options(options);
-    const int64_t slots = options.kv_budget > 0 ? std::min(tokens, options.kv_budget) : tokens;
-    kv.capacity = static_cast<size_t>(std::max<int64_t>(slots, 0));
-    return KvStore::bytes_for(config, kv);
+uint64_t Transformer::kv_bytes_for(const ModelConfig& model, const RunConfig& config, int64_t tokens) {
+    const int64_t slots = config.kv_budget > 0 ? std::min(tokens, config.kv_budget) : tokens;
+    return KvStore::bytes_for(model, config, static_cast<size_t>(std::max<int64_t>(slots, 0)));
 }
 
 uint64_t Transformer::scratch_bytes(const ModelConfig& c, int64_t n_batch) {
@@ -110,8 +86,8 @@ uint64_t Transformer::scratch_bytes(const ModelConfig& c, int64_t n_batch) {
 }
 
 int64_t Transformer::room() const {
-    if (kv_->evicts()) return -1;
-    return static_cast<int64_t>(kv_->capacity() - kv_->len());
+    if (kv_.evicts()) return -1;
+    return static_cast<int64_t>(kv_.capacity() - kv_.len());
 }
 
 void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
@@ -119,17 +95,17 @@ void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool a
     for (size_t i = 0; i < n; ++i)
         if (tokens[i] < 0 || tokens[i] >= c.n_vocab)
             throw Error(fmt::format("token id {} is outside the vocabulary (0..{})", tokens[i], c.n_vocab - 1));
-    if (!kv_->evicts() && n > kv_->capacity() - kv_->len())
+    if (!kv_.evicts() && n > kv_.capacity() - kv_.len())
         throw Error(fmt::format("context full: {} tokens do not fit after {} of {} (raise -c or set --kv-budget)", n,
-                                kv_->len(), kv_->capacity()));
+                                kv_.len(), kv_.capacity()));
     for (size_t done = 0; done < n;) {
-        const size_t step = std::min({n - done, static_cast<size_t>(options_.n_batch), kv_->rows_per_step()});
+        const size_t step = std::min({n - done, static_cast<size_t>(config_.n_batch), kv_.rows_per_step()});
         const bool last = done + step == n;
         float* out = all_logits ? logits + done * c.n_vocab : last ? logits : nullptr;
         try {
             run_step(tokens + done, step, out, all_logits);
         } catch (...) {  // a missed deadline (or any failure) leaves no partial step behind
-            kv_->rollback();
+            kv_.rollback();
             throw;
         }
         n_past_ += static_cast<int64_t>(step);
@@ -149,7 +125,7 @@ void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool 
         ffn_block(l, n);
     }
     check_deadline("logits");
-    kv_->commit();
+    kv_.commit();
     if (!logits) return;
 
     // Only the rows whose logits are wanted go through the (vocabulary-sized) output projection.
@@ -174,7 +150,7 @@ void Transformer::attention_block(int64_t layer, size_t n) {
         kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin);
         kernels::rope_rotate(s.k.data() + t * kvw, static_cast<size_t>(c.n_head_kv), hd, rd, cos, sin);
     }
-    kv_->attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
+    kv_.attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
     check_deadline("o_proj");
     matmul_.matmul(w.wo, s.att.data(), static_cast<int64_t>(n), s.proj.data());
     kernels::add_in_place(s.x.data(), s.proj.data(), n * d);
@@ -198,14 +174,14 @@ void Transformer::check_deadline(const char* checkpoint) const {
 }
 
 void Transformer::reset() {
-    kv_->reset();
+    kv_.reset();
     n_past_ = 0;
 }
 
-Transformer::State Transformer::save_state() const { return {kv_->snapshot(), n_past_}; }
+Transformer::State Transformer::save_state() const { return {kv_.snapshot(), n_past_}; }
 
 void Transformer::restore_state(const State& state) {
-    kv_->restore(*state.kv);
+    kv_.restore(state.kv);
     n_past_ = state.n_past;
 }
 

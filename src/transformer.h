@@ -2,7 +2,7 @@
 // Transformer + RunState). forward() runs a batch of tokens at the next positions through every layer and
 // returns logits; prompt batches go through the matmul kernels, single tokens through matvec.
 //
-//   runtime::Transformer t(model, options);
+//   runtime::Transformer t(model, config);                           // config: src/run_config.h
 //   t.forward(prompt.data(), prompt.size(), logits.data());          // prefill, logits of the last token
 //   t.forward(&token, 1, logits.data());                              // decode
 //
@@ -18,46 +18,31 @@
 #include <memory>
 #include <vector>
 
-#include "kernels/attention_config.h"
-#include "kernels/deadline.h"
-#include "kernels/matmul.h"
-#include "kernels/rope.h"
-#include "kernels/sparse_attention.h"
-#include "kernels/thread_pool.h"
+#include "kernels/attention/deadline.h"
+#include "kernels/attention/sparse_attention.h"
+#include "kernels/common/rope.h"
+#include "kernels/common/thread_pool.h"
+#include "kernels/matmul/matmul.h"
 #include "src/kv_store.h"
 #include "src/model.h"
+#include "src/run_config.h"
 
 namespace runtime {
 
-// The kernel library's default candidate rules with an fp16 KV cache.
-kernels::SparseAttentionConfig default_attention();
-
-struct TransformerOptions {
-    int64_t n_ctx = 4096;      // KV slots per layer (without a budget: the longest sequence)
-    int64_t kv_budget = 0;     // > 0: KV slots per layer with H2O eviction; positions are then unbounded
-    int64_t n_batch = 512;     // prompt tokens per forward step
-    unsigned n_threads = 1;
-    AttentionMode attention = AttentionMode::Sparse;
-    // Window, block size, globals, sort; kv_dtype picks the cache type (fp16 by default, as llama.cpp's).
-    kernels::SparseAttentionConfig sparse = default_attention();
-    size_t gate_top_k = 64;    // gated path: salient slots kept beyond window and globals
-    bool track_salience = false;  // also keep saliences when not gated (to switch to gated later)
-};
-
 class Transformer {
 public:
-    // Throws runtime::Error for options the model cannot run with (zero sizes, budget too small).
-    Transformer(const Model& model, const TransformerOptions& options);
+    // Throws runtime::Error for a config the model cannot run with (zero sizes, budget too small).
+    Transformer(const Model& model, const RunConfig& config);
     ~Transformer();
 
     const Model& model() const { return model_; }
-    const TransformerOptions& options() const { return options_; }
+    const RunConfig& config() const { return config_; }
     int64_t n_past() const { return n_past_; }    // tokens processed so far (the next absolute position)
-    size_t kv_len() const { return kv_->len(); }  // slots in use (< n_past once tokens were evicted)
-    uint64_t kv_bytes() const { return kv_->bytes(); }
-    uint64_t evictions() const { return kv_->evictions(); }
-    // Bytes the caches of these options hold for a sequence of `tokens` (at most the KV budget's slots).
-    static uint64_t kv_bytes_for(const ModelConfig& config, const TransformerOptions& options, int64_t tokens);
+    size_t kv_len() const { return kv_.len(); }  // slots in use (< n_past once tokens were evicted)
+    uint64_t kv_bytes() const { return kv_.bytes(); }
+    uint64_t evictions() const { return kv_.evictions(); }
+    // Bytes the caches of this config hold for a sequence of `tokens` (at most the KV budget's slots).
+    static uint64_t kv_bytes_for(const ModelConfig& model, const RunConfig& config, int64_t tokens);
     // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens.
     static uint64_t scratch_bytes(const ModelConfig& config, int64_t n_batch);
     // How many more tokens fit; -1 when unbounded (a KV budget evicts).
@@ -77,9 +62,9 @@ public:
     void reset();
 
     // The caches and the position counter, to come back to: a benchmark fills a depth once and starts every
-    // run from it. A state fits any transformer of the same model and cache options (threads may differ).
+    // run from it. A state fits any transformer of the same model and cache config (threads may differ).
     struct State {
-        std::unique_ptr<KvStore> kv;
+        KvStore::State kv;
         int64_t n_past = 0;
     };
     State save_state() const;
@@ -98,12 +83,12 @@ private:
     void check_deadline(const char* checkpoint) const;
 
     const Model& model_;
-    TransformerOptions options_;
+    RunConfig config_;
     kernels::ThreadPool pool_;
     kernels::Matmul matmul_;
     kernels::SparseAttention attention_;
     kernels::Rope rope_;
-    std::unique_ptr<KvStore> kv_;
+    KvStore kv_;
     std::unique_ptr<Scratch> s_;
     AttendControl control_;
     int64_t n_past_ = 0;

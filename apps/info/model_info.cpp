@@ -1,0 +1,137 @@
+#include "apps/info/model_info.h"
+
+#include <initializer_list>
+#include <map>
+#include <stdexcept>
+
+#include "apps/info/info_error.h"
+#include "gguf/gguf_file.h"
+#include "tokenizer/vocab.h"
+
+namespace info {
+namespace {
+
+constexpr float kDefaultRopeBase = 10000.0f;
+
+std::optional<uint64_t> uint_key(const gguf::File& file, const std::string& key) {
+    if (!file.has(key)) return std::nullopt;
+    return file.get_uint(key);
+}
+
+std::optional<float> float_key(const gguf::File& file, const std::string& key) {
+    if (!file.has(key)) return std::nullopt;
+    return static_cast<float>(file.get_float(key));
+}
+
+HyperParameters read_hyper_parameters(const gguf::File& file) {
+    HyperParameters h;
+    h.architecture = file.get_string_or("general.architecture", "");
+    if (h.architecture.empty()) return h;
+    const std::string prefix = h.architecture + ".";
+    h.n_layers = uint_key(file, prefix + "block_count");
+    h.n_embd = uint_key(file, prefix + "embedding_length");
+    h.n_ff = uint_key(file, prefix + "feed_forward_length");
+    h.n_head = uint_key(file, prefix + "attention.head_count");
+    h.n_head_kv = uint_key(file, prefix + "attention.head_count_kv");
+    if (!h.n_head_kv) h.n_head_kv = h.n_head;
+    h.head_dim = uint_key(file, prefix + "attention.key_length");
+    if (!h.head_dim && h.n_embd && h.n_head && *h.n_head != 0 && *h.n_embd % *h.n_head == 0)
+        h.head_dim = *h.n_embd / *h.n_head;
+    h.rope_dims = uint_key(file, prefix + "rope.dimension_count");
+    if (!h.rope_dims) h.rope_dims = h.head_dim;
+    h.rope_base = float_key(file, prefix + "rope.freq_base");
+    if (!h.rope_base && h.n_layers) {
+        h.rope_base = kDefaultRopeBase;
+        h.rope_base_is_default = true;
+    }
+    h.rms_eps = float_key(file, prefix + "attention.layer_norm_rms_epsilon");
+    h.context_length = uint_key(file, prefix + "context_length");
+    return h;
+}
+
+std::optional<int64_t> token_id(tokenizer::TokenId id) {
+    if (id == tokenizer::kNoToken) return std::nullopt;
+    return id;
+}
+
+TokenizerSummary read_tokenizer(const gguf::File& file) {
+    TokenizerSummary t;
+    t.model = file.get_string_or("tokenizer.ggml.model", "");
+    if (t.model.empty()) return t;
+    t.pre = file.get_string_or("tokenizer.ggml.pre", "");
+    if (file.has("tokenizer.ggml.tokens")) t.vocab_size = file.get_string_array("tokenizer.ggml.tokens").size();
+    t.add_bos_from_metadata = file.has("tokenizer.ggml.add_bos_token");
+    try {
+        const tokenizer::Vocab vocab = tokenizer::load_vocab(file);
+        t.bos = token_id(vocab.bos);
+        t.eos = token_id(vocab.eos);
+        t.unk = token_id(vocab.unk);
+        t.pad = token_id(vocab.pad);
+        t.add_bos = vocab.add_bos;
+    } catch (const std::exception& e) {  // an unsupported or inconsistent tokenizer: report it, describe the rest
+        t.load_error = e.what();
+    }
+    return t;
+}
+
+// Folds the values with an overflow-reporting builtin (__builtin_mul_overflow, __builtin_add_overflow).
+template <typename Op>
+uint64_t checked_fold(std::initializer_list<uint64_t> values, uint64_t start, Op overflows) {
+    uint64_t result = start;
+    for (const uint64_t v : values)
+        if (overflows(result, v, &result))
+            throw Error("the memory estimate overflows 64 bits: hyper-parameters or context too large");
+    return result;
+}
+
+uint64_t checked_product(std::initializer_list<uint64_t> factors) {
+    return checked_fold(factors, 1, [](uint64_t a, uint64_t b, uint64_t* r) { return __builtin_mul_overflow(a, b, r); });
+}
+
+uint64_t checked_sum(std::initializer_list<uint64_t> terms) {
+    return checked_fold(terms, 0, [](uint64_t a, uint64_t b, uint64_t* r) { return __builtin_add_overflow(a, b, r); });
+}
+
+}  // namespace
+
+ModelInfo describe_model(const gguf::File& file) {
+    ModelInfo info;
+    info.name = file.get_string_or("general.name", "");
+    info.hparams = read_hyper_parameters(file);
+    info.tokenizer = read_tokenizer(file);
+
+    std::map<uint32_t, TypeTotal> by_type;
+    for (const auto& t : file.tensors()) {
+        TypeTotal& total = by_type.try_emplace(static_cast<uint32_t>(t.type), TypeTotal{t.type}).first->second;
+        ++total.tensors;
+        total.elements += t.n_elements;
+        total.bytes += t.n_bytes;
+        info.parameters += t.n_elements;
+        info.tensor_bytes += t.n_bytes;  // tensors lie inside the file without overlapping: no overflow
+    }
+    for (const auto& [id, total] : by_type) info.types.push_back(total);
+
+    info.n_vocab = info.tokenizer.vocab_size;
+    if (info.n_vocab == 0)
+        if (const auto* embd = file.find_tensor("token_embd.weight")) info.n_vocab = embd->ne[1];
+    return info;
+}
+
+std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context) {
+    const HyperParameters& h = info.hparams;
+    if (info.tensor_bytes == 0 || !h.n_layers || !h.n_embd || !h.n_ff || !h.n_head || !h.n_head_kv || !h.head_dim ||
+        info.n_vocab == 0)
+        return std::nullopt;
+    MemoryEstimate m;
+    m.context = context;
+    m.weights = file_size;
+    m.kv_cache = checked_product({2, 2, *h.n_layers, *h.n_head_kv, *h.head_dim, context});
+    const uint64_t floats = checked_sum({checked_product({3, *h.n_embd}), checked_product({2, *h.n_ff}),
+                                         checked_product({checked_sum({*h.n_head, *h.n_head_kv, *h.n_head_kv}), *h.head_dim}),
+                                         checked_product({*h.n_head, context}), info.n_vocab});
+    m.scratch = checked_product({floats, sizeof(float)});
+    checked_sum({m.weights, m.kv_cache, m.scratch});
+    return m;
+}
+
+}  // namespace info

@@ -1,0 +1,81 @@
+// What a GGUF file says about its model, read from the metadata and tensor table alone (no tensor data):
+// hyper-parameters, tokenizer, bytes per tensor type, parameter count, and an estimate of the memory a run
+// needs. `sparse-llm info` prints it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gguf/quant/ggml_type.h"
+
+namespace gguf {
+class File;
+}
+
+namespace info {
+
+// The "<architecture>.*" keys of a llama-family model; absent keys stay empty, llama.cpp's defaults noted.
+struct HyperParameters {
+    std::string architecture;                // general.architecture ("" when absent)
+    std::optional<uint64_t> n_layers;        // block_count
+    std::optional<uint64_t> n_embd;          // embedding_length
+    std::optional<uint64_t> n_ff;            // feed_forward_length
+    std::optional<uint64_t> n_head;          // attention.head_count
+    std::optional<uint64_t> n_head_kv;       // attention.head_count_kv, default n_head
+    std::optional<uint64_t> head_dim;        // attention.key_length, default n_embd / n_head
+    std::optional<uint64_t> rope_dims;       // rope.dimension_count, default head_dim
+    std::optional<float> rope_base;          // rope.freq_base, default 10000
+    bool rope_base_is_default = false;
+    std::optional<float> rms_eps;            // attention.layer_norm_rms_epsilon
+    std::optional<uint64_t> context_length;  // context_length: what the model was trained for
+};
+
+// The tokenizer as llama.cpp sets it up (its defaults for absent keys included), or what the metadata says
+// when our tokenizer cannot load it.
+struct TokenizerSummary {
+    std::string model;       // tokenizer.ggml.model ("" when the file has no tokenizer)
+    std::string pre;         // tokenizer.ggml.pre ("" when absent)
+    uint64_t vocab_size = 0; // entries of tokenizer.ggml.tokens
+    std::optional<int64_t> bos, eos, unk, pad;  // empty: none
+    std::optional<bool> add_bos;
+    bool add_bos_from_metadata = false;  // tokenizer.ggml.add_bos_token, else llama.cpp's default for the model
+    std::string load_error;  // why our tokenizer cannot load it ("" when it can)
+};
+
+struct TypeTotal {
+    gguf::GgmlType type;
+    uint64_t tensors = 0;
+    uint64_t elements = 0;
+    uint64_t bytes = 0;
+};
+
+struct ModelInfo {
+    std::string name;  // general.name
+    HyperParameters hparams;
+    TokenizerSummary tokenizer;
+    std::vector<TypeTotal> types;  // in ggml type id order
+    uint64_t parameters = 0;       // elements of all tensors
+    uint64_t tensor_bytes = 0;
+    uint64_t n_vocab = 0;          // rows of the logits: the tokenizer's size, else token_embd.weight's rows
+};
+
+// Throws gguf::Error naming the key when a hyper-parameter or tokenizer key has the wrong type.
+ModelInfo describe_model(const gguf::File& file);
+
+// Resident memory of a run at a context of `context` tokens, in bytes.
+struct MemoryEstimate {
+    uint64_t context = 0;
+    uint64_t weights = 0;   // the whole file, mapped read-only; weights are used quantized, never copied
+    uint64_t kv_cache = 0;  // fp16 keys and values: 2 * 2 bytes * layers * kv_heads * head_dim * context
+    uint64_t scratch = 0;   // float32 buffers of one decode step: 3 * embd + 2 * ff + (heads + 2 * kv_heads)
+                            // * head_dim + heads * context (attention scores) + n_vocab (logits)
+    uint64_t total() const { return weights + kv_cache + scratch; }
+};
+
+// Nothing for files without tensors (vocab-only files) or without the hyper-parameters it needs; throws info::Error when
+// the numbers do not fit in 64 bits.
+std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context);
+
+}  // namespace info

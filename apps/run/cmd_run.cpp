@@ -1,0 +1,207 @@
+// `sparse-llm run model.gguf -p "..."`: generate text, llama-cli style. Parses the flags, wires the runtime
+// and prints: tokens on stdout as they come, logs and the timing summary on stderr.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "apps/cli/command.h"
+#include "apps/cli/flag_checks.h"
+#include "apps/cli/runtime_flags.h"
+#include "apps/cli/standard_output.h"
+#include "apps/cli/text_input.h"
+#include "apps/run/run_error.h"
+#include "src/chat_session.h"
+#include "src/run_config.h"
+#include "src/run_defaults.h"
+#include "src/runtime_error.h"
+#include "src/system_info.h"
+#include "tokenizer/tokenizer.h"
+
+namespace run {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunOptions {
+    std::string model, model_flag, prompt, prompt_file;
+    int64_t n_predict = 128;
+    cli::RuntimeFlags runtime;
+    runtime::SamplerParams sampler;
+    int64_t seed = -1;
+    bool chat = false, interactive = false, verbose = false, ids = false, warmup = true;
+    std::string on_deadline = "stop";
+    std::vector<std::string> stop;
+    double deadline_ms = 0;
+    CLI::App* app = nullptr;  // to tell given flags from defaults
+
+    bool given(const char* name) const { return app->count(name) > 0; }
+};
+
+double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+
+runtime::RunConfig run_config(const RunOptions& o, const runtime::Model& model) {
+    runtime::RunConfig c = cli::given_run_config(o.runtime);
+    c.track_salience = runtime::parse_deadline_policy(o.on_deadline) == runtime::DeadlinePolicy::Degrade;
+    return runtime::resolve_run_config(c, o.runtime.preset, model);
+}
+
+std::string read_prompt(const RunOptions& o) {
+    return o.given("-f") ? cli::read_text_file(o.prompt_file, "prompt file") : o.prompt;
+}
+
+// The prompt's tokens: BOS first when the model wants it; an empty prompt is BOS alone.
+std::vector<int32_t> prompt_tokens(const tokenizer::Tokenizer& tok, const std::string& text) {
+    std::vector<int32_t> ids = tok.encode(text, /*add_special=*/true);
+    if (ids.empty()) {
+        if (tok.bos() == tokenizer::kNoToken) throw Error("empty prompt and the model has no BOS token");
+        ids.push_back(tok.bos());
+    }
+    return ids;
+}
+
+// One line of stdin after a "> " on stderr; false at the end of input or on an empty line.
+bool read_user_turn(std::string& line) {
+    std::fputs("> ", stderr);
+    return std::getline(std::cin, line) && !line.empty();
+}
+
+void print_summary(const runtime::Transformer& t, const runtime::GenerationStats& s, double load_ms, double warmup_ms) {
+    const runtime::Model& m = t.model();
+    const double decode_tps = s.decode_ms > 0 ? s.decode_steps * 1000.0 / s.decode_ms : 0.0;
+    spdlog::info("load {:.1f} ms ({:.1f} MiB of weights mapped), warm-up {:.1f} ms", load_ms,
+                 m.weight_bytes() / 1048576.0, warmup_ms);
+    spdlog::info("prompt: {} tokens in {:.1f} ms ({:.1f} tok/s); first token after {:.1f} ms", s.prompt_tokens,
+                 s.prompt_ms, s.prompt_ms > 0 ? s.prompt_tokens * 1000.0 / s.prompt_ms : 0.0, s.first_token_ms);
+    spdlog::info("generated: {} tokens, {} decode steps in {:.1f} ms ({:.1f} tok/s, {:.2f} GB/s of weights)",
+                 s.generated, s.decode_steps, s.decode_ms, decode_tps, m.bytes_per_token() * decode_tps / 1e9);
+    spdlog::info("memory: peak RSS {:.1f} MiB, KV cache {:.1f} MiB ({} of {} slots, {}), evictions {}",
+                 runtime::peak_rss_bytes() / 1048576.0, t.kv_bytes() / 1048576.0, t.kv_len(),
+                 t.config().kv_budget > 0 ? t.config().kv_budget : t.config().n_ctx,
+                 runtime::kv_type_name(t.config().sparse.kv_dtype), t.evictions());
+    spdlog::info("deadline misses {}{}{}; stop: {}", s.deadline_misses,
+                 s.deadline_misses > 0 ? fmt::format(" (last at {})", s.missed_checkpoint) : "",
+                 s.degraded_top_k >= 0 ? fmt::format(", degraded to gated top-k {}", s.degraded_top_k) : "",
+                 s.stop_reason);
+}
+
+int run(RunOptions& o) {
+    if (o.verbose) spdlog::set_level(spdlog::level::debug);
+    if (o.given("model") && o.given("-m")) throw Error("give the model as an argument or with -m, not both");
+    if (o.model.empty()) o.model = o.model_flag;
+    if (o.model.empty()) throw Error("no model: give model.gguf or -m");
+    if (o.given("-p") && o.given("-f")) throw Error("give the prompt with -p or -f, not both");
+    const std::string prompt = read_prompt(o);
+
+    const Clock::time_point load_start = Clock::now();
+    const runtime::Model model = runtime::Model::open(o.model);
+    const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
+    const runtime::RunConfig config = run_config(o, model);
+    runtime::Transformer transformer(model, config);
+    const double load_ms = ms_since(load_start);
+    spdlog::debug("{}: {} layers, {} heads ({} kv) of {}, {} attention, window {}, block {}, context {}, KV budget {}, "
+                  "{} threads", o.model, model.config().n_layer, model.config().n_head, model.config().n_head_kv,
+                  model.config().head_dim, runtime::attention_name(config.attention), config.sparse.window,
+                  config.sparse.block_size, config.n_ctx, config.kv_budget, config.n_threads);
+
+    runtime::SamplerParams sp = o.sampler;
+    sp.seed = o.seed >= 0 ? static_cast<uint64_t>(o.seed) : std::random_device{}();
+    if (o.seed < 0 && !sp.greedy()) spdlog::debug("seed {}", sp.seed);
+    runtime::Sampler sampler(sp, model.config().n_vocab);
+    runtime::GenerationOptions gopts;
+    gopts.n_predict = o.n_predict;
+    gopts.stop = o.stop;
+    gopts.deadline_ms = o.deadline_ms;
+    gopts.on_deadline = runtime::parse_deadline_policy(o.on_deadline);
+
+    const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
+    if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
+        throw Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
+                                transformer.room()));
+    double warmup_ms = 0.0;
+    if (o.warmup) {
+        const Clock::time_point start = Clock::now();
+        transformer.warm_up();
+        warmup_ms = ms_since(start);
+    }
+
+    bool first_id = true;
+    const runtime::GenerationSink sink{[&](std::string_view text) {
+                                           if (o.ids || text.empty()) return;
+                                           std::fwrite(text.data(), 1, text.size(), stdout);
+                                           cli::flush_standard_output();
+                                       },
+                                       [&](int32_t id) {
+                                           if (!o.ids) return;
+                                           std::printf("%s%d", first_id ? "" : " ", id);
+                                           cli::flush_standard_output();
+                                           first_id = false;
+                                       }};
+    runtime::GenerationStats stats;
+    if (o.chat || o.interactive) {
+        runtime::ChatSession chat(transformer, tok, sampler, gopts, o.interactive ? prompt : "");
+        if (o.chat && !o.interactive) {
+            stats = chat.reply(prompt, sink);
+        } else {
+            std::string line;
+            while (read_user_turn(line)) {
+                first_id = true;
+                stats = chat.reply(line, sink);
+                std::fputs("\n", stdout);
+                cli::flush_standard_output();
+            }
+        }
+    } else {
+        runtime::Generator generator(transformer, tok, sampler, gopts);
+        stats = generator.generate(ids, sink);
+    }
+    if (o.ids || !o.interactive) std::fputs("\n", stdout);
+    cli::flush_standard_output();
+    print_summary(transformer, stats, load_ms, warmup_ms);
+    return 0;
+}
+
+}  // namespace
+
+void add_command(CLI::App& parent, cli::CommandList& commands) {
+    auto o = std::make_shared<RunOptions>();
+    CLI::App* sub = parent.add_subcommand("run", "Generate text with a GGUF model (llama-cli-like)");
+    o->app = sub;
+    sub->add_option("model", o->model, "GGUF model file");
+    sub->add_option("-m,--model", o->model_flag, "GGUF model file (instead of the positional argument)");
+    sub->add_option("-p,--prompt", o->prompt, "Prompt text (empty: start from BOS)");
+    sub->add_option("-f,--file", o->prompt_file, "Read the prompt from this file");
+    sub->add_option("-n,--n-predict", o->n_predict, "Tokens to generate; 0: none; -1: until end of generation (or forever)")
+        ->capture_default_str()
+        ->check(cli::flags::integer(-1, cli::flags::kMaxCount));
+    sub->add_option("-c,--ctx-size", o->runtime.config.n_ctx,
+                    "Context (KV slots per layer); default min(trained context, 4096)")
+        ->check(cli::flags::integer(1, cli::flags::kMaxTokens));
+    cli::add_runtime_flags(*sub, o->runtime);
+    sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str()
+        ->check(cli::flags::real(0, 100));
+    sub->add_option("--top-k", o->sampler.top_k, "Top-k; 0 = off")->capture_default_str()
+        ->check(cli::flags::integer(0, INT32_MAX));
+    sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str()->check(cli::flags::real(0, 1));
+    sub->add_option("--min-p", o->sampler.min_p, "Min-p; 0 = off")->capture_default_str()->check(cli::flags::real(0, 1));
+    sub->add_option("--repeat-penalty", o->sampler.repeat_penalty, "Repetition penalty; 1 = off")->capture_default_str()
+        ->check(cli::flags::real(0, 100));
+    sub->add_option("--repeat-last-n", o->sampler.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str()
+        ->check(cli::flags::integer(0, cli::flags::kMaxTokens));
+    sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(cli::flags::integer(0, INT64_MAX));
+    sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's ChatML template");
+    sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p or -f: system prompt)");
+    sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
+    sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
+    sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
+    sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")
+        ->check(cli::flags::real(0, cli::flags::kMaxDeadlineMs));
+    sub->add_option("--on-deadline", o->on_deadline, "stop | degrade")->capture_default_str();
+    sub->add_flag("--warmup,!--no-warmup", o->warmup, "One synthetic step before the first token (default on)");
+    commands.push_back({sub, [o] { return run(*o); }});
+}
+
+}  // namespace run

@@ -1,0 +1,187 @@
+// SparseAttention against a KV cache: decode_step(s), decode_batch, deadlines, the runtime's attend_cached,
+// and warm_up. Candidates for the row at slot p are those of query p in a sequence of length p + 1 (spec
+// §5.4), so a batch of rows appended together attends exactly like the same rows decoded one by one.
+#include <atomic>
+#include <string>
+
+#include "kernels/attention/attention_core.h"
+#include "kernels/attention/sparse_attention.h"
+#include "kernels/common/vector_math.h"
+
+namespace kernels {
+namespace {
+
+template <typename Row>
+void validate_cache_query(size_t q_heads, size_t q_dim, const BasicKvCache<Row>& cache,
+                          const SparseAttentionConfig& config) {
+    if (q_dim == 0) throw InvalidConfig("head dim must be greater than zero");
+    if (q_dim != cache.dim())
+        throw ShapeMismatch("q dim " + std::to_string(q_dim) + " != cache dim " + std::to_string(cache.dim()));
+    if (q_heads == 0 || q_heads % cache.kv_heads() != 0)
+        throw InvalidConfig("q_heads=" + std::to_string(q_heads) + " must be divisible by kv_heads=" +
+                            std::to_string(cache.kv_heads()));
+    if (config.use_landmarks && cache.block_size() != config.block_size)
+        throw InvalidConfig("cache block_size " + std::to_string(cache.block_size()) + " != attention block_size " +
+                            std::to_string(config.block_size));
+}
+
+}  // namespace
+
+template <typename Row>
+void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q_heads, BasicKvCache<Row>& cache,
+                                         float* out, const CacheAttendOptions& options, bool apply_sort) {
+    validate_cache_query(q_heads, cache.dim(), cache, config_);
+    if (n_rows > cache.len())
+        throw InvalidConfig("attend_cached: " + std::to_string(n_rows) + " query rows but the cache holds " +
+                            std::to_string(cache.len()) + " (append the rows first)");
+    if (options.path == AttentionPath::Gated && (!options.keep_mask || options.keep_mask->size() < cache.len()))
+        throw InvalidConfig("gated attend_cached needs a keep mask of at least " + std::to_string(cache.len()) +
+                            " slots");
+    const DeadlineTimer* deadline = options.deadline;
+    if (deadline) deadline->check("candidate_selection");
+    if (n_rows == 0) return;
+
+    detail::Workspace& ws = *workspace_;
+    detail::ChunkCandidates::Options list_options;
+    list_options.keep_mask = options.path == AttentionPath::Gated ? options.keep_mask : nullptr;
+    list_options.keep_always = &config_.global_tokens;
+    list_options.sort = apply_sort && config_.sort_candidates;
+    ws.chunk.clear();
+    const size_t first = cache.len() - n_rows;
+    for (size_t p = first; p < cache.len(); ++p) {
+        if (options.path == AttentionPath::Dense)
+            ws.chunk.add_dense(p, p + 1, true);
+        else
+            ws.chunk.add(ws.builder, p, p + 1, config_, list_options);
+    }
+    const std::vector<detail::QueryCandidates>& queries = ws.chunk.resolve();
+    if (deadline) deadline->check("candidate_selection");
+    ws.prepare_heads(q_heads, true);
+
+    const size_t dim = cache.dim(), kv_heads = cache.kv_heads(), group = q_heads / kv_heads;
+    const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
+    const IncrementalLandmarks& landmarks = cache.landmarks();
+    const bool use_landmarks = config_.use_landmarks && options.path != AttentionPath::Dense;
+    std::atomic<const char*> missed{nullptr};
+    detail::for_each_head(pool_, q_heads, [&](size_t h) {
+        if (deadline && deadline->expired()) {
+            missed = "dot_product";
+            return;
+        }
+        const size_t kv = h / group;
+        const detail::RowSource<Row> tokens{cache.key_rows() + kv * cache.capacity() * dim,
+                                            cache.value_rows() + kv * cache.capacity() * dim, dim};
+        const detail::RowSource<float> blocks =
+            use_landmarks ? detail::kv_head_source(&landmarks.keys(), &landmarks.values(), kv)
+                          : detail::RowSource<float>{nullptr, nullptr, 0};
+        detail::Workspace::Head& scratch = ws.heads[h];
+        for (size_t r = 0; r < queries.size(); ++r) {
+            const detail::QueryCandidates& c = queries[r];
+            const float* q_row = q + (r * q_heads + h) * dim;
+            detail::OnlineSoftmax softmax(out + (r * q_heads + h) * dim, dim);
+            softmax.fold(q_row, tokens, c.tokens, scale, scratch.token_scores.data());
+            const float token_max = softmax.max();
+            softmax.fold(q_row, blocks, c.blocks, scale, scratch.block_scores.data());
+            if (deadline && deadline->expired()) {
+                missed = "softmax";
+                return;
+            }
+            softmax.finish();
+            // p_j = exp(s_j - final max) / den; the token weights are relative to token_max.
+            const float den = softmax.denominator();
+            const float factor = den > 0.0f ? vector_math().exp1(token_max - softmax.max()) / den : 0.0f;
+            float* mass = scratch.mass.data() + c.token_offset;
+            for (size_t n = 0; n < c.tokens.n; ++n) mass[n] = scratch.token_scores[n] * factor;
+        }
+    });
+    if (const char* checkpoint = missed.load()) throw DeadlineExceeded(deadline->elapsed_ms(), checkpoint);
+    for (size_t h = 0; h < q_heads; ++h)
+        for (const detail::QueryCandidates& c : queries)
+            for (size_t n = 0; n < c.tokens.n; ++n)
+                cache.add_attention_mass(c.tokens.ids[n], ws.heads[h].mass[c.token_offset + n]);
+}
+
+template <typename Row>
+Tensor3 SparseAttention::decode(const Tensor3& q, BasicKvCache<Row>& cache, const DeadlineTimer* deadline,
+                                bool apply_sort) {
+    if (q.seq() != 1) throw InvalidConfig("decode expects q.seq == 1, got " + std::to_string(q.seq()));
+    validate_cache_query(q.heads(), q.dim(), cache, config_);
+    Tensor3 out = Tensor3::zeros(1, q.heads(), q.dim());
+    if (cache.len() == 0) return out;
+    CacheAttendOptions options;
+    options.deadline = deadline;
+    attend_cached_impl(q.data().data(), 1, q.heads(), cache, out.data().data(), options, apply_sort);
+    return out;
+}
+
+template <typename Row>
+Tensor3 SparseAttention::decode_rows(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v,
+                                     BasicKvCache<Row>& cache, const DeadlineTimer* deadline) {
+    validate_cache_query(q.heads(), q.dim(), cache, config_);
+    if (new_k.seq() != q.seq() || new_v.seq() != q.seq())
+        throw ShapeMismatch("decode_batch: q " + shape_string(q) + ", new_k " + shape_string(new_k) + ", new_v " +
+                            shape_string(new_v) + " need the same number of rows");
+    Tensor3 out = Tensor3::zeros(q.seq(), q.heads(), q.dim());
+    if (q.seq() == 0) return out;
+    if (deadline) deadline->check("candidate_selection");
+    cache.append_all(new_k, new_v);
+    CacheAttendOptions options;
+    options.deadline = deadline;
+    attend_cached_impl(q.data().data(), q.seq(), q.heads(), cache, out.data().data(), options, true);
+    return out;
+}
+
+Tensor3 SparseAttention::decode_step(const Tensor3& q, KvCache& cache) { return decode(q, cache, nullptr, true); }
+
+Tensor3 SparseAttention::decode_step_f16(const Tensor3& q, KvCacheF16& cache) {
+    return decode(q, cache, nullptr, false);
+}
+
+Tensor3 SparseAttention::decode_batch(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v, KvCache& cache) {
+    return decode_rows(q, new_k, new_v, cache, nullptr);
+}
+
+Tensor3 SparseAttention::decode_batch(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v,
+                                      KvCacheF16& cache) {
+    return decode_rows(q, new_k, new_v, cache, nullptr);
+}
+
+Tensor3 SparseAttention::decode_step_with_deadline(const Tensor3& q, KvCache& cache,
+                                                   DeadlineTimer::Clock::time_point deadline) {
+    const DeadlineTimer timer(deadline);
+    timer.check("candidate_selection");
+    return decode(q, cache, &timer, true);
+}
+
+Tensor3 SparseAttention::decode_step_f16_with_deadline(const Tensor3& q, KvCacheF16& cache,
+                                                       DeadlineTimer::Clock::time_point deadline) {
+    const DeadlineTimer timer(deadline);
+    timer.check("candidate_selection");
+    return decode(q, cache, &timer, false);
+}
+
+Tensor3 SparseAttention::decode_batch_with_deadline(const Tensor3& q, const Tensor3& new_k, const Tensor3& new_v,
+                                                    KvCache& cache, DeadlineTimer::Clock::time_point deadline) {
+    const DeadlineTimer timer(deadline);
+    return decode_rows(q, new_k, new_v, cache, &timer);
+}
+
+void SparseAttention::attend_cached(const float* q, size_t n_rows, size_t q_heads, KvCache& cache, float* out,
+                                    const CacheAttendOptions& options) {
+    attend_cached_impl(q, n_rows, q_heads, cache, out, options, true);
+}
+
+void SparseAttention::attend_cached(const float* q, size_t n_rows, size_t q_heads, KvCacheF16& cache, float* out,
+                                    const CacheAttendOptions& options) {
+    attend_cached_impl(q, n_rows, q_heads, cache, out, options, true);
+}
+
+void SparseAttention::warm_up(size_t num_heads, size_t num_kv_heads, size_t head_dim) {
+    const Tensor3 q = Tensor3::zeros(1, num_heads, head_dim);
+    const Tensor3 kv = Tensor3::zeros(1, num_kv_heads, head_dim);
+    (void)forward_gqa(q, kv, kv);
+    KvCacheF16 scratch(1, num_kv_heads, head_dim, config_.block_size);
+    (void)decode_batch(q, kv, kv, scratch);
+}
+
+}  // namespace kernels

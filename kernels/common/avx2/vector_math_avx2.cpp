@@ -1,0 +1,87 @@
+// AVX2 + FMA vector math: 8 lanes at a time; exp is a Cephes-style polynomial (about 1 ulp).
+#include "kernels/common/vector_math.h"
+
+#if SPARSE_LLM_BUILD_AVX2
+
+#include <immintrin.h>
+
+#include <limits>
+
+namespace kernels::avx2 {
+namespace {
+
+inline float hsum(__m256 a) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+inline __m256 exp8(__m256 x) {
+    const __m256 lo = _mm256_set1_ps(-88.3762626647949f);
+    const __m256 hi = _mm256_set1_ps(88.3762626647949f);
+    x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
+    const __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+    const __m256 z = _mm256_mul_ps(x, x);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_fmadd_ps(y, z, x);
+    y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
+    const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(exponent));
+}
+
+float max_value(const float* x, size_t n) {
+    __m256 m = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, m);
+    float result = lanes[0];
+    for (int k = 1; k < 8; ++k) result = lanes[k] > result ? lanes[k] : result;
+    for (; i < n; ++i) result = x[i] > result ? x[i] : result;
+    return result;
+}
+
+float exp_shifted_sum(float* x, size_t n, float shift) {
+    const __m256 s = _mm256_set1_ps(shift);
+    __m256 sum = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), s));
+        _mm256_storeu_ps(x + i, e);
+        sum = _mm256_add_ps(sum, e);
+    }
+    if (i < n) {  // the tail through one padded vector: exp(-inf) = 0 adds nothing
+        alignas(32) float tail[8];
+        for (size_t k = 0; k < 8; ++k) tail[k] = i + k < n ? x[i + k] : -std::numeric_limits<float>::infinity();
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_load_ps(tail), s));
+        _mm256_store_ps(tail, e);
+        sum = _mm256_add_ps(sum, e);
+        for (size_t k = 0; i + k < n; ++k) x[i + k] = tail[k];
+    }
+    return hsum(sum);
+}
+
+void scale(float* x, size_t n, float factor) {
+    const __m256 f = _mm256_set1_ps(factor);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), f));
+    for (; i < n; ++i) x[i] *= factor;
+}
+
+float exp1(float x) { return _mm256_cvtss_f32(exp8(_mm256_set1_ps(x))); }
+
+}  // namespace
+
+const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1};
+
+}  // namespace kernels::avx2
+
+#endif  // SPARSE_LLM_BUILD_AVX2

@@ -1,0 +1,74 @@
+// NEON (aarch64) vector math: the same structure as the AVX2 one, four lanes wide.
+#include "kernels/common/vector_math.h"
+
+#if SPARSE_LLM_BUILD_NEON
+
+#include <arm_neon.h>
+
+#include <limits>
+
+namespace kernels::neon {
+namespace {
+
+inline float32x4_t exp4(float32x4_t x) {
+    x = vminq_f32(vmaxq_f32(x, vdupq_n_f32(-88.3762626647949f)), vdupq_n_f32(88.3762626647949f));
+    const float32x4_t fx = vrndmq_f32(vfmaq_f32(vdupq_n_f32(0.5f), x, vdupq_n_f32(1.44269504088896341f)));
+    x = vfmsq_f32(x, fx, vdupq_n_f32(0.693359375f));
+    x = vfmsq_f32(x, fx, vdupq_n_f32(-2.12194440e-4f));
+    const float32x4_t z = vmulq_f32(x, x);
+    float32x4_t y = vdupq_n_f32(1.9875691500e-4f);
+    y = vfmaq_f32(vdupq_n_f32(1.3981999507e-3f), y, x);
+    y = vfmaq_f32(vdupq_n_f32(8.3334519073e-3f), y, x);
+    y = vfmaq_f32(vdupq_n_f32(4.1665795894e-2f), y, x);
+    y = vfmaq_f32(vdupq_n_f32(1.6666665459e-1f), y, x);
+    y = vfmaq_f32(vdupq_n_f32(5.0000001201e-1f), y, x);
+    y = vfmaq_f32(x, y, z);
+    y = vaddq_f32(y, vdupq_n_f32(1.0f));
+    const int32x4_t exponent = vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(fx), vdupq_n_s32(127)), 23);
+    return vmulq_f32(y, vreinterpretq_f32_s32(exponent));
+}
+
+float max_value(const float* x, size_t n) {
+    float32x4_t m = vdupq_n_f32(-std::numeric_limits<float>::infinity());
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) m = vmaxq_f32(m, vld1q_f32(x + i));
+    float result = vmaxvq_f32(m);
+    for (; i < n; ++i) result = x[i] > result ? x[i] : result;
+    return result;
+}
+
+float exp_shifted_sum(float* x, size_t n, float shift) {
+    const float32x4_t s = vdupq_n_f32(shift);
+    float32x4_t sum = vdupq_n_f32(0.0f);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float32x4_t e = exp4(vsubq_f32(vld1q_f32(x + i), s));
+        vst1q_f32(x + i, e);
+        sum = vaddq_f32(sum, e);
+    }
+    if (i < n) {  // the tail through one padded vector: exp(-inf) = 0 adds nothing
+        float tail[4];
+        for (size_t k = 0; k < 4; ++k) tail[k] = i + k < n ? x[i + k] : -std::numeric_limits<float>::infinity();
+        const float32x4_t e = exp4(vsubq_f32(vld1q_f32(tail), s));
+        vst1q_f32(tail, e);
+        sum = vaddq_f32(sum, e);
+        for (size_t k = 0; i + k < n; ++k) x[i + k] = tail[k];
+    }
+    return vaddvq_f32(sum);
+}
+
+void scale(float* x, size_t n, float factor) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) vst1q_f32(x + i, vmulq_n_f32(vld1q_f32(x + i), factor));
+    for (; i < n; ++i) x[i] *= factor;
+}
+
+float exp1(float x) { return vgetq_lane_f32(exp4(vdupq_n_f32(x)), 0); }
+
+}  // namespace
+
+const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1};
+
+}  // namespace kernels::neon
+
+#endif  // SPARSE_LLM_BUILD_NEON

@@ -1,0 +1,65 @@
+#include "src/run_defaults.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "kernels/common/size_math.h"
+#include "src/kv_store.h"
+#include "src/runtime_error.h"
+#include "src/system_info.h"
+#include "src/transformer.h"
+
+namespace runtime {
+namespace {
+
+constexpr int64_t kDefaultContext = 4096;
+constexpr unsigned kPiZeroThreads = 4;
+
+}  // namespace
+
+RunConfig unresolved_run_config() {
+    RunConfig config;
+    config.n_ctx = 0;
+    config.n_threads = 0;
+    config.kv_budget = -1;
+    return config;
+}
+
+void apply_preset(const std::string& preset, RunConfig& config) {
+    if (preset == kPiZeroPreset) config.sparse = kernels::SparseAttentionConfig::pi_zero_2w();
+}
+
+RunConfig resolve_run_config(RunConfig config, const std::string& preset, const Model& model) {
+    const bool pi_zero = preset == kPiZeroPreset;
+    if (!preset.empty() && !pi_zero) throw Error(fmt::format("unknown preset '{}' (known: {})", preset, kPiZeroPreset));
+    const int64_t trained = model.config().n_ctx_train;
+    if (config.n_threads == 0) config.n_threads = pi_zero ? kPiZeroThreads : physical_cores();
+    if (config.n_ctx == 0) config.n_ctx = pi_zero ? trained : std::min(trained, kDefaultContext);
+    if (config.n_ctx < 1) throw Error(fmt::format("context size {} must be at least 1", config.n_ctx));
+    if (config.kv_budget < 0)
+        config.kv_budget = pi_zero ? kv_budget_for_rss(model, config, kPiZeroRssLimit, current_rss_bytes()) : 0;
+    return config;
+}
+
+int64_t kv_budget_for_rss(const Model& model, const RunConfig& config, uint64_t rss_limit, uint64_t rss_now) {
+    const ModelConfig& c = model.config();
+    const uint64_t fixed =
+        rss_now + model.weight_bytes() + Transformer::scratch_bytes(c, config.n_batch) + rss_limit / 16;
+    const uint64_t block = config.sparse.block_size;
+    const uint64_t per_block = KvStore::bytes_for(c, config, block);  // exact for whole blocks
+    const int64_t cap = c.n_ctx_train;
+    int64_t budget = fixed < rss_limit ? static_cast<int64_t>((rss_limit - fixed) / per_block * block) : 0;
+    budget = std::min(budget, cap);
+    const size_t window = config.sparse.window;  // any size_t: the floor saturates instead of wrapping
+    const size_t minimum = kernels::saturating_add(
+        kernels::saturating_add(kernels::saturating_add(window, window), config.sparse.global_tokens.size()), 1);
+    if (budget < 0 || static_cast<uint64_t>(budget) < minimum)
+        throw Error(fmt::format("{}: a peak RSS under {} MiB leaves room for {} KV slots, fewer than {} "
+                                "(weights {} MiB, process {} MiB)",
+                                model.file().source(), rss_limit >> 20, budget, minimum, model.weight_bytes() >> 20,
+                                rss_now >> 20));
+    return budget;
+}
+
+}  // namespace runtime

@@ -1,0 +1,35 @@
+// The vector math of every instruction set this machine runs against the scalar reference, and exp against
+// std::exp.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "../running_isas.h"
+#include "kernels/common/vector_math.h"
+
+TEST_CASE("vector math: exp, max, shifted exp-sum and scale of every set match the scalar reference",
+          "[vector_math][isa]") {
+    CHECK(&kernels::vector_math() == &kernels::vector_math(kernels::active_isa()));
+    const kernels::VectorMath& reference = kernels::vector_math(kernels::Isa::Scalar);
+    for (kernels::Isa isa : test::running_isas()) {
+        INFO("isa " << kernels::isa_name(isa));
+        const kernels::VectorMath& math = kernels::vector_math(isa);
+        for (float x = -87.0f; x <= 0.0f; x += 0.37f) CHECK(math.exp1(x) == Approx(std::exp(x)).epsilon(2e-7));
+        CHECK(math.exp1(-std::numeric_limits<float>::infinity()) == 0.0f);
+        CHECK(math.exp1(-1000.0f) == 0.0f);
+
+        for (size_t n : {0, 1, 5, 8, 11, 24}) {
+            std::vector<float> x(n), y(n);
+            for (size_t i = 0; i < n; ++i) x[i] = y[i] = -0.3f * static_cast<float>(i) + (i == n / 2 ? 2.0f : 0.0f);
+            CHECK(math.max_value(x.data(), n) == reference.max_value(y.data(), n));
+            const float sum = math.exp_shifted_sum(x.data(), n, 1.5f);
+            const float sum_reference = reference.exp_shifted_sum(y.data(), n, 1.5f);
+            CHECK(sum == Approx(sum_reference).epsilon(1e-6));
+            for (size_t i = 0; i < n; ++i) CHECK(x[i] == Approx(y[i]).epsilon(1e-6));
+            math.scale(x.data(), n, 3.0f);
+            for (size_t i = 0; i < n; ++i) CHECK(x[i] == Approx(3.0f * y[i]).epsilon(1e-6));
+        }
+    }
+}

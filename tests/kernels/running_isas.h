@@ -1,0 +1,18 @@
+// The instruction sets (kernels/common/isa.h) this build has and this machine runs, scalar first: the sets a
+// kernel test checks, each against the scalar reference.
+#pragma once
+
+#include <vector>
+
+#include "kernels/common/isa.h"
+
+namespace test {
+
+inline std::vector<kernels::Isa> running_isas() {
+    std::vector<kernels::Isa> sets;
+    for (kernels::Isa isa : kernels::kAllIsas)
+        if (kernels::isa_runs_here(isa)) sets.push_back(isa);
+    return sets;
+}
+
+}  // namespace test

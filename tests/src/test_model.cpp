@@ -1,0 +1,183 @@
+// Model binding: hyper-parameters and weights of real and synthetic GGUFs, and one clear error for each way
+// a file can fail to be a runnable llama model.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "apps/make_model/synthetic_model.h"
+#include "gguf/gguf_file.h"
+#include "src/model.h"
+#include "src/runtime_error.h"
+#include "support/json_reader.h"
+#include "support/shared_data.h"
+#include "support/synthetic_fixture.h"
+
+namespace {
+
+using test::bind;
+
+std::string bind_error(const make_model::SyntheticModel& synthetic) {
+    try {
+        bind(synthetic);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+void erase_tensor(make_model::SyntheticModel& m, const std::string& name) {
+    for (auto it = m.tensors.begin(); it != m.tensors.end(); ++it)
+        if (it->name == name) {
+            m.tensors.erase(it);
+            return;
+        }
+    FAIL("no tensor " << name);
+}
+
+}  // namespace
+
+TEST_CASE("model: stories260K hyper-parameters and weights from its GGUF", "[model]") {
+    SKIP_WITHOUT_SHARED();
+    const runtime::Model model = runtime::Model::open(test::shared_path("models/stories260K.gguf"));
+    const runtime::ModelConfig& c = model.config();
+    CHECK(c.architecture == "llama");
+    CHECK(c.n_vocab == 512);
+    CHECK(c.n_embd == 64);
+    CHECK(c.n_layer == 5);
+    CHECK(c.n_ff == 172);
+    CHECK(c.n_head == 8);
+    CHECK(c.n_head_kv == 4);
+    CHECK(c.head_dim == 8);
+    CHECK(c.rope_dim == 8);
+    CHECK(c.rope_freq_base == 10000.0f);  // no rope.freq_base key: llama's default
+    CHECK(c.rms_eps == 1e-5f);
+    CHECK(c.n_ctx_train == 2048);
+    CHECK_FALSE(model.tied_embeddings());
+    CHECK(model.layer(4).w_down.rows == 64);
+    CHECK(model.layer(4).w_down.cols == 172);
+    CHECK(model.output().data == model.file().tensor("output.weight").data);
+}
+
+TEST_CASE("model: embedding rows are the dequantized token_embd rows llama.cpp sees", "[model]") {
+    SKIP_WITHOUT_SHARED();
+    for (const char* name : {"stories260K-Q4_0", "bpe-smollm-Q4_0", "tiny-Q4_K_M"}) {
+        const runtime::Model model = runtime::Model::open(test::shared_path(std::string("models/quant/") + name + ".gguf"));
+        const auto golden = test::json::parse_file(test::shared_path(std::string("golden/") + name + ".tensors.json"));
+        int checked = 0;
+        for (const auto& t : golden.items()) {
+            if (t["name"].as_string() != "token_embd.weight") continue;
+            ++checked;
+            std::vector<float> row(static_cast<size_t>(model.config().n_embd));
+            model.embed(0, row.data());
+            for (size_t i = 0; i < 8; ++i) CHECK(row[i] == t["first"][i].as_float());
+        }
+        CHECK(checked == 1);
+    }
+}
+
+TEST_CASE("model: tied embeddings use token_embd as the output matrix, and per-token bytes add up", "[model]") {
+    SKIP_WITHOUT_SHARED();
+    const runtime::Model tied = runtime::Model::open(test::shared_path("models/quant/bpe-smollm-Q8_0.gguf"));
+    CHECK(tied.tied_embeddings());
+    CHECK(tied.output().data == tied.token_embd().data);
+    CHECK(tied.config().rope_freq_base == 100000.0f);
+    CHECK(tied.config().n_vocab == 49152);
+    CHECK(tied.bytes_per_token() == tied.weight_bytes());  // every tensor is read once per token
+
+    const runtime::Model untied = runtime::Model::open(test::shared_path("models/quant/tiny-Q4_0.gguf"));
+    CHECK_FALSE(untied.tied_embeddings());
+    CHECK(untied.bytes_per_token() == untied.weight_bytes() - untied.file().tensor("token_embd.weight").n_bytes);
+}
+
+TEST_CASE("model: synthetic SmolLM2-shaped file binds with the expected shapes", "[model]") {
+    auto spec = make_model::SyntheticModelSpec::smollm2_shape(2, gguf::GgmlType::Q8_0);
+    spec.n_vocab = 512;  // keep it small; the real generator copies the 49152-token vocabulary
+    const test::BoundModel bound = bind(make_model::SyntheticModel(spec));
+    const runtime::ModelConfig& c = bound.model.config();
+    CHECK(c.n_embd == 576);
+    CHECK(c.n_head == 9);
+    CHECK(c.n_head_kv == 3);
+    CHECK(c.head_dim == 64);
+    CHECK(c.n_ff == 1536);
+    CHECK(c.n_vocab == 512);
+    CHECK(c.rope_freq_base == 100000.0f);
+    CHECK(bound.model.tied_embeddings());
+    CHECK(bound.model.layer(1).wk.rows == 192);
+    CHECK(bound.model.layer(1).wq.type == gguf::GgmlType::Q8_0);
+}
+
+TEST_CASE("model: llama-family architecture names are accepted, others named in the error", "[model][errors]") {
+    make_model::SyntheticModelSpec spec;
+    spec.architecture = "mistral";
+    CHECK(bind(make_model::SyntheticModel(spec)).model.config().architecture == "mistral");
+    spec.architecture = "gpt2";
+    CHECK_THAT(bind_error(make_model::SyntheticModel(spec)),
+               Catch::Contains("synthetic.gguf") && Catch::Contains("unsupported architecture 'gpt2'"));
+}
+
+TEST_CASE("model: a missing tensor is named", "[model][errors]") {
+    make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
+    erase_tensor(m, "blk.1.ffn_up.weight");
+    CHECK_THAT(bind_error(m), Catch::Contains("missing tensor 'blk.1.ffn_up.weight'"));
+
+    make_model::SyntheticModel no_norm{make_model::SyntheticModelSpec{}};
+    erase_tensor(no_norm, "output_norm.weight");
+    CHECK_THAT(bind_error(no_norm), Catch::Contains("missing tensor 'output_norm.weight'"));
+}
+
+TEST_CASE("model: a wrong shape is named with the shape found and expected", "[model][errors]") {
+    make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
+    m.tensor("blk.0.attn_k.weight").shape = {64, 64};  // 2 kv heads of 16 = 32 rows expected
+    CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.0.attn_k.weight' has shape [64, 64], expected [64, 32]"));
+
+    make_model::SyntheticModel norm{make_model::SyntheticModelSpec{}};
+    norm.tensor("blk.1.ffn_norm.weight").shape = {32};
+    CHECK_THAT(bind_error(norm), Catch::Contains("'blk.1.ffn_norm.weight' has shape [32], expected [64]"));
+}
+
+TEST_CASE("model: unsupported tensor types are named", "[model][errors]") {
+    make_model::SyntheticModelSpec spec;
+    spec.n_embd = 256;
+    spec.n_ff = 256;
+    make_model::SyntheticModel m(spec);
+    m.tensor("blk.0.attn_v.weight").type = gguf::GgmlType::Q8_K;  // an activation format, no weight kernel
+    CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.0.attn_v.weight' has type q8_K, unsupported"));
+
+    make_model::SyntheticModel f16_norm{make_model::SyntheticModelSpec{}};
+    f16_norm.tensor("output_norm.weight").type = gguf::GgmlType::F16;
+    CHECK_THAT(bind_error(f16_norm), Catch::Contains("tensor 'output_norm.weight' has type f16"));
+}
+
+TEST_CASE("model: missing or inconsistent hyper-parameters are named", "[model][errors]") {
+    make_model::SyntheticModelSpec spec;
+    spec.n_head = 4;
+    spec.n_head_kv = 3;
+    CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("not a multiple of 3 key/value heads"));
+
+    spec = {};
+    spec.n_layer = 0;
+    CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("'llama.block_count' = 0"));
+
+    for (float bad : {0.0f, -1.0f, std::nanf(""), INFINITY}) {
+        INFO("value " << bad);
+        spec = {};
+        spec.rope_freq_base = bad;
+        CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("rope.freq_base") && Catch::Contains("out of range"));
+        spec = {};
+        spec.rms_eps = bad == 0.0f ? -0.5f : bad;  // 0 is a valid epsilon
+        CHECK_THAT(bind_error(make_model::SyntheticModel(spec)), Catch::Contains("layer_norm_rms_epsilon") && Catch::Contains("out of range"));
+    }
+}
+
+TEST_CASE("model: the vocabulary and the embedding rows must agree", "[model][errors]") {
+    SKIP_WITHOUT_SHARED();  // for a real vocabulary
+    make_model::SyntheticModelSpec spec = test::small_spec();
+    spec.vocab_from = test::shared_path("models/vocab/ggml-vocab-gpt-2.gguf");
+    make_model::SyntheticModel m(spec);
+    CHECK(bind_error(m) == "no error");
+    m.tensor("token_embd.weight").shape[1] -= 7;
+    CHECK_THAT(bind_error(m), Catch::EndsWith("synthetic.gguf: the vocabulary has 50257 tokens but tensor "
+                                              "'token_embd.weight' has 50250 rows"));
+}
