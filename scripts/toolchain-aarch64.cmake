@@ -13,4 +13,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+# Plain qemu-aarch64 runs the binaries with the arm64 multiarch runtime (/lib/ld-linux-aarch64.so.1 and
+# /lib/aarch64-linux-gnu). "-L /usr/aarch64-linux-gnu" would take the cross package's loader, which the host's
+# ld.so.cache then points at the multiarch libc: a version mismatch that hangs at the first thread.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64)
