@@ -14,11 +14,11 @@ constexpr GemmKernels kGemmKernels[] = {
     {GgmlType::BF16, ActivationType::F32, {scalar::gemm_bf16, SPARSE_LLM_IF_AVX2(avx2::gemm_bf16), nullptr}},
     // the 32-element formats against q8_0 (q4_1 and q5_1 too: they sum its values on the fly instead of taking
     // q8_1's rounded f16 sum)
-    {GgmlType::Q4_0, ActivationType::Q8_0, {scalar::gemm_q4_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q4_0), nullptr}},
-    {GgmlType::Q4_1, ActivationType::Q8_0, {scalar::gemm_q4_1, SPARSE_LLM_IF_AVX2(avx2::gemm_q4_1), nullptr}},
-    {GgmlType::Q5_0, ActivationType::Q8_0, {scalar::gemm_q5_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q5_0), nullptr}},
-    {GgmlType::Q5_1, ActivationType::Q8_0, {scalar::gemm_q5_1, SPARSE_LLM_IF_AVX2(avx2::gemm_q5_1), nullptr}},
-    {GgmlType::Q8_0, ActivationType::Q8_0, {scalar::gemm_q8_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q8_0), nullptr}},
+    {GgmlType::Q4_0, ActivationType::Q8_0, {scalar::gemm_q4_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q4_0), SPARSE_LLM_IF_NEON(neon::gemm_q4_0)}},
+    {GgmlType::Q4_1, ActivationType::Q8_0, {scalar::gemm_q4_1, SPARSE_LLM_IF_AVX2(avx2::gemm_q4_1), SPARSE_LLM_IF_NEON(neon::gemm_q4_1)}},
+    {GgmlType::Q5_0, ActivationType::Q8_0, {scalar::gemm_q5_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q5_0), SPARSE_LLM_IF_NEON(neon::gemm_q5_0)}},
+    {GgmlType::Q5_1, ActivationType::Q8_0, {scalar::gemm_q5_1, SPARSE_LLM_IF_AVX2(avx2::gemm_q5_1), SPARSE_LLM_IF_NEON(neon::gemm_q5_1)}},
+    {GgmlType::Q8_0, ActivationType::Q8_0, {scalar::gemm_q8_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q8_0), SPARSE_LLM_IF_NEON(neon::gemm_q8_0)}},
     // the K-quants against q8_K
     {GgmlType::Q2_K, ActivationType::Q8_K, {scalar::gemm_q2_k, SPARSE_LLM_IF_AVX2(avx2::gemm_q2_k), nullptr}},
     {GgmlType::Q3_K, ActivationType::Q8_K, {scalar::gemm_q3_k, SPARSE_LLM_IF_AVX2(avx2::gemm_q3_k), nullptr}},

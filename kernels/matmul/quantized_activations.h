@@ -62,6 +62,10 @@ namespace avx2 {
 void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 }  // namespace avx2
+namespace neon {
+void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+}  // namespace neon
 
 // Owns quantized activations of one type; the storage grows to the largest shape seen and is reused.
 class QuantizedActivations {

@@ -7,6 +7,7 @@
 #include "gguf/quant/fp16.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/kquant_unpack.h"
+#include "kernels/matmul/mca_region.h"
 
 namespace kernels::scalar {
 namespace {
@@ -17,7 +18,11 @@ template <float (*ToFloat)(const uint8_t*, int64_t)>
 float dot_float(const uint8_t* w, const ActivationView& x, int64_t t) {
     const float* xs = x.f32_row(t);
     float sum = 0.0f;
-    for (int64_t c = 0; c < x.cols; ++c) sum += ToFloat(w, c) * xs[c];
+    for (int64_t c = 0; c < x.cols; ++c) {
+        SPARSE_LLM_MCA_BEGIN("scalar", 1);
+        sum += ToFloat(w, c) * xs[c];
+        SPARSE_LLM_MCA_END("scalar", 1);
+    }
     return sum;
 }
 
@@ -151,8 +156,10 @@ void rows_blocked(const GemmTask& task, int64_t row_begin, int64_t row_end) {
             float sums[kTokens] = {};
             const uint8_t* row = task.w + r * task.row_bytes;
             for (int64_t b = 0; b < x.cols / F::kElems; ++b) {
+                SPARSE_LLM_MCA_BEGIN("scalar", F::kElems);  // the token loop runs once in llvm-mca: decode
                 F::unpack(row + b * sizeof(typename F::Block), block);
                 for (int64_t k = 0; k < n; ++k) sums[k] = F::add(sums[k], block, x, t0 + k, b);
+                SPARSE_LLM_MCA_END("scalar", F::kElems);
             }
             for (int64_t k = 0; k < n; ++k) task.y[(t0 + k) * task.y_stride + r] = sums[k];
         }
