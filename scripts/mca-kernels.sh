@@ -32,19 +32,20 @@ cxxflags=${CXXFLAGS:--std=c++17 -O3 -DNDEBUG}
 mca=${MCA:-$(command -v llvm-mca || command -v llvm-mca-14 || echo llvm-mca)}
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+[[ -n ${MCA_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
 
 # The kernel sets and their sources; a set compiled with flags of its own adds them here.
 declare -A set_sources=([scalar]="kernels/matmul/scalar/gemm_scalar.cpp" [neon]="kernels/matmul/neon/gemm_*.cpp")
 declare -A set_flags=([scalar]="" [neon]="")
 
-# Cuts each region of $1 (assembly) into $work/regions/<n>.s and lists "<n> <set> <function> <name@weights>".
+# Cuts each region of $1 (assembly) into $work/regions/<n>.s and lists "<n> <set> <function> <name@weights>
+# <branches>": a region with branches holds a loop or a condition that llvm-mca runs straight through.
 cut_regions() {
     awk -v dir="$work/regions" -v set="$2" '
         /^[ \t]*\.type[ \t]+[^,]+,[ \t]*%function/ { fn = $2; sub(/,$/, "", fn) }
-        /LLVM-MCA-BEGIN/ { n = ENVIRON["REGION_BASE"] + (++count); out = dir "/" n ".s"; print n, set, fn, $NF; next }
-        /LLVM-MCA-END/ { close(out); out = ""; next }
-        out != "" { print > out }
+        /LLVM-MCA-BEGIN/ { n = ENVIRON["REGION_BASE"] + (++count); out = dir "/" n ".s"; name = $NF; branches = 0; next }
+        /LLVM-MCA-END/ { if (out != "") { close(out); print n, set, fn, name, branches }; out = ""; next }
+        out != "" { print > out; if ($1 ~ /^(b|br|b\.[a-z]+|b(eq|ne|cs|cc|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le)|cbn?z|tbn?z)$/) ++branches }
     ' "$1"
 }
 
@@ -83,12 +84,12 @@ bytes_of() {
 }
 
 rows=()
-while read -r n set fn region; do
+while read -r n set fn region branches; do
     demangled=$(echo "$fn" | c++filt)
     type=$(type_of "$demangled")
     weights=${region##*@}
     block=$(block_of "$type")
-    line="$type	$block	$(bytes_of "$type")	$set	${region%@*}/$weights"
+    line="$type	$block	$(bytes_of "$type")	$set	${region%@*}/$weights	$branches"
     for cpu in "${cpus[@]}"; do
         report=$("$mca" -mtriple=aarch64 -mcpu="$cpu" "$work/regions/$n.s" 2>/dev/null)
         iterations=$(awk '/^Iterations:/ { print $2; exit }' <<< "$report")
@@ -98,10 +99,10 @@ while read -r n set fn region; do
     rows+=("$line")
 done < "$work/index"
 
-header="type	block	bytes	set	loop/weights"
+header="type	block	bytes	set	loop/weights	branches"
 for cpu in "${cpus[@]}"; do header+="	$cpu"; done
 # One line per (type, set, loop): where the compiler copied a loop (unrolling, versioning), the cheapest copy.
-sorted=$(printf '%s\n' "${rows[@]}" | sort -t$'\t' -k1,1 -k4,4r -k5,5 -k6,6n | awk -F'\t' '!seen[$1 FS $4 FS $5]++')
+sorted=$(printf '%s\n' "${rows[@]}" | sort -t$'\t' -k1,1 -k4,4r -k5,5 -k7,7n | awk -F'\t' '!seen[$1 FS $4 FS $5]++')
 if [[ $format == tsv ]]; then
     printf '%s\n%s\n' "$header" "$sorted"
 else
