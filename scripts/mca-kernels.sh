@@ -65,7 +65,7 @@ type_of() {
     local f=$1 t
     for t in bf16 f16 f32 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K; do
         local upper=${t^^}
-        if [[ $f == *"gemm_${t,,}("* || $f == *"::${upper}>"* || $f == *"Block${upper/_K/_K}"* || $f == *"${t}_at>"* ]]; then
+        if [[ $f == *"gemm_${t,,}("* || $f == *"::${upper}>"* || $f == *"Block${upper}"* || $f == *"::${upper}Weights"* ]]; then
             echo "$t"
             return
         fi

@@ -5,33 +5,24 @@ namespace {
 
 using gguf::GgmlType;
 
-// A type's kernel in every instruction set, in the order of Isa: scalar, AVX2, NEON (nullptr for a set the
-// build lacks).
-#define SPARSE_LLM_EVERY_SET(kernel) \
-    { scalar::kernel, SPARSE_LLM_IF_AVX2(avx2::kernel), SPARSE_LLM_IF_NEON(neon::kernel) }
+// A row of the table: a weight type, the form of its activations (llama.cpp's vec_dot_type) and its kernel
+// in every instruction set, in the order of Isa: scalar, AVX2, NEON (nullptr for a set the build lacks).
+#define ENTRY(type, activation, kernel)                  \
+    {GgmlType::type, ActivationType::activation,         \
+     {scalar::kernel, SPARSE_LLM_IF_AVX2(avx2::kernel), SPARSE_LLM_IF_NEON(neon::kernel)}}
 
-// The weight types we multiply: the form of their activations (llama.cpp's vec_dot_type) and their kernels.
+// The weight types we multiply: float weights against the float activations; the 32-element formats against
+// q8_0 (q4_1 and q5_1 too: they sum its values on the fly instead of taking q8_1's rounded f16 sum); the
+// K-quants against q8_K.
 constexpr GemmKernels kGemmKernels[] = {
-    // float weights against the float activations
-    {GgmlType::F32, ActivationType::F32, SPARSE_LLM_EVERY_SET(gemm_f32)},
-    {GgmlType::F16, ActivationType::F32, SPARSE_LLM_EVERY_SET(gemm_f16)},
-    {GgmlType::BF16, ActivationType::F32, SPARSE_LLM_EVERY_SET(gemm_bf16)},
-    // the 32-element formats against q8_0 (q4_1 and q5_1 too: they sum its values on the fly instead of taking
-    // q8_1's rounded f16 sum)
-    {GgmlType::Q4_0, ActivationType::Q8_0, SPARSE_LLM_EVERY_SET(gemm_q4_0)},
-    {GgmlType::Q4_1, ActivationType::Q8_0, SPARSE_LLM_EVERY_SET(gemm_q4_1)},
-    {GgmlType::Q5_0, ActivationType::Q8_0, SPARSE_LLM_EVERY_SET(gemm_q5_0)},
-    {GgmlType::Q5_1, ActivationType::Q8_0, SPARSE_LLM_EVERY_SET(gemm_q5_1)},
-    {GgmlType::Q8_0, ActivationType::Q8_0, SPARSE_LLM_EVERY_SET(gemm_q8_0)},
-    // the K-quants against q8_K
-    {GgmlType::Q2_K, ActivationType::Q8_K, SPARSE_LLM_EVERY_SET(gemm_q2_k)},
-    {GgmlType::Q3_K, ActivationType::Q8_K, SPARSE_LLM_EVERY_SET(gemm_q3_k)},
-    {GgmlType::Q4_K, ActivationType::Q8_K, SPARSE_LLM_EVERY_SET(gemm_q4_k)},
-    {GgmlType::Q5_K, ActivationType::Q8_K, SPARSE_LLM_EVERY_SET(gemm_q5_k)},
-    {GgmlType::Q6_K, ActivationType::Q8_K, SPARSE_LLM_EVERY_SET(gemm_q6_k)},
+    ENTRY(F32, F32, gemm_f32),     ENTRY(F16, F32, gemm_f16),     ENTRY(BF16, F32, gemm_bf16),
+    ENTRY(Q4_0, Q8_0, gemm_q4_0),  ENTRY(Q4_1, Q8_0, gemm_q4_1),  ENTRY(Q5_0, Q8_0, gemm_q5_0),
+    ENTRY(Q5_1, Q8_0, gemm_q5_1),  ENTRY(Q8_0, Q8_0, gemm_q8_0),
+    ENTRY(Q2_K, Q8_K, gemm_q2_k),  ENTRY(Q3_K, Q8_K, gemm_q3_k),  ENTRY(Q4_K, Q8_K, gemm_q4_k),
+    ENTRY(Q5_K, Q8_K, gemm_q5_k),  ENTRY(Q6_K, Q8_K, gemm_q6_k),
 };
 
-#undef SPARSE_LLM_EVERY_SET
+#undef ENTRY
 
 }  // namespace
 

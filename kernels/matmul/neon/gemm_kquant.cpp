@@ -175,15 +175,8 @@ template <typename BlockT, void (*Unpack)(const void*, KRow&), bool kHasBias, bo
 struct KKernel {
     using Block = BlockT;
 
-    // Token t's q8_K super-blocks.
-    struct Token {
-        const int8_t* qs;
-        const float* d;
-        const int16_t* bsums;
-    };
-
     // y += (d dx) int_dot; y -= (dmin dx) min_dot, as the scalar kernel (the same expressions, contracted alike).
-    [[gnu::always_inline]] static float add_super_block(float sum, const KRow& w, const Token& x, int64_t b) {
+    [[gnu::always_inline]] static float add_super_block(float sum, const KRow& w, const QuantizedRow& x, int64_t b) {
         const int16_t* bsums = x.bsums + kKGroups * b;
         const int16x8_t bsums0 = vld1q_s16(bsums), bsums1 = vld1q_s16(bsums + 8);
         int32x4_t lanes = scaled_sums(w, x.qs + 256 * b, std::make_integer_sequence<int, 8>());
@@ -199,20 +192,22 @@ struct KKernel {
     static void tile(const GemmTask& task, int64_t r, int64_t t) {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 256;
-        Token tokens[RN];
-        for (int j = 0; j < RN; ++j) tokens[j] = {x.qs_row(t + j), x.d_row(t + j), x.bsums_row(t + j)};
+        QuantizedRow tokens[RN];
+        for (int j = 0; j < RN; ++j) tokens[j] = x.quantized_row(t + j);
         float sums[RM][RN] = {};
         for (int64_t b = 0; b < n_blocks; ++b) {
             for (int i = 0; i < RM; ++i) {
                 if constexpr (RN == 1) SPARSE_LLM_MCA_BEGIN("decode", 256);
-                else SPARSE_LLM_MCA_BEGIN("prefill", 256 * RN);
                 const uint8_t* block = task.w + (r + i) * task.row_bytes + b * sizeof(Block);
                 if constexpr (RN == 1) prefetch_bytes<sizeof(Block)>(block + RM * task.row_bytes);
                 KRow w;
                 Unpack(block, w);
-                for (int j = 0; j < RN; ++j) sums[i][j] = add_super_block(sums[i][j], w, tokens[j], b);
+                for (int j = 0; j < RN; ++j) {
+                    if constexpr (RN > 1) SPARSE_LLM_MCA_BEGIN("prefill_dot", 256);  // without the unpacking
+                    sums[i][j] = add_super_block(sums[i][j], w, tokens[j], b);
+                    if constexpr (RN > 1) SPARSE_LLM_MCA_END("prefill_dot", 256);
+                }
                 if constexpr (RN == 1) SPARSE_LLM_MCA_END("decode", 256);
-                else SPARSE_LLM_MCA_END("prefill", 256 * RN);
             }
         }
         for (int j = 0; j < RN; ++j)

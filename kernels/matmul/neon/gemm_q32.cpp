@@ -2,7 +2,7 @@
 //
 // A tile is 4 rows x RN tokens, one float lane per row. Per block the 4 rows are unpacked to int8 (elements
 // 0-15 in `lo`, 16-31 in `hi`) and reused for every token of the tile; per token the integer dot products of
-// the 4 rows (dot_block) are reduced to one vector of 4 exact block sums, so the float work per block is one
+// the 4 rows (dot_block_rows4) make one vector of 4 exact block sums, so the float work per block is one
 // multiply-add for all 4 rows: y += (dw * dx) * isum, row by row and block by block, as the scalar kernel
 // does. The integer sums are exact, so every output has the scalar kernel's bits whatever its place in a tile,
 // the row split or the batch; a tile that runs past the last row repeats that row and drops the copies.
@@ -15,16 +15,12 @@
 
 #include "kernels/matmul/neon/gemm_neon.h"
 
-#include <algorithm>
 #include <cstddef>
-#include <vector>
 
 #include "gguf/quant/blocks.h"
 
 namespace kernels::neon {
 namespace {
-
-constexpr int kTileRows = 4;
 
 // Elements 0-15 of a block are the low nibbles of qs, 16-31 the high ones.
 inline void nibbles(const uint8_t* qs, int8x16_t& lo, int8x16_t& hi) {
@@ -50,88 +46,60 @@ inline void five_bits(const uint8_t* qs, const uint8_t* qh, int8x16_t& lo, int8x
     hi = vorrq_s8(hi, vreinterpretq_s8_u8(high_hi));
 }
 
-// values(block, lo, hi): the block's integers, within +-kMax; kOffset: what they exceed the weights by;
-// kHasMin: a "_1" format, whose d and m are loaded as one 32-bit field.
-struct Q4_0 {
-    using Block = gguf::BlockQ4_0;
-    static constexpr int kMax = 15;
-    static constexpr int kOffset = 8;
-    static constexpr bool kHasMin = false;
+// A format: its block, the bound of its integers (kMax), what they exceed the weights by (kOffset), and
+// whether it has a minimum (the "_1" formats, whose d and m are loaded as one 32-bit field); each adds
+// values(block, lo, hi), the block's integers.
+template <typename BlockT, int Max, int Offset, bool HasMin>
+struct Format {
+    using Block = BlockT;
+    static constexpr int kMax = Max, kOffset = Offset;
+    static constexpr bool kHasMin = HasMin;
+};
+
+struct Q4_0 : Format<gguf::BlockQ4_0, 15, 8, false> {
     static void values(const Block& b, int8x16_t& lo, int8x16_t& hi) { nibbles(b.qs, lo, hi); }
 };
-
-struct Q4_1 {
-    using Block = gguf::BlockQ4_1;
-    static constexpr int kMax = 15;
-    static constexpr int kOffset = 0;
-    static constexpr bool kHasMin = true;
+struct Q4_1 : Format<gguf::BlockQ4_1, 15, 0, true> {
     static void values(const Block& b, int8x16_t& lo, int8x16_t& hi) { nibbles(b.qs, lo, hi); }
 };
-
-struct Q5_0 {
-    using Block = gguf::BlockQ5_0;
-    static constexpr int kMax = 31;
-    static constexpr int kOffset = 16;
-    static constexpr bool kHasMin = false;
+struct Q5_0 : Format<gguf::BlockQ5_0, 31, 16, false> {
     static void values(const Block& b, int8x16_t& lo, int8x16_t& hi) { five_bits(b.qs, b.qh, lo, hi); }
 };
-
-struct Q5_1 {
-    using Block = gguf::BlockQ5_1;
-    static constexpr int kMax = 31;
-    static constexpr int kOffset = 0;
-    static constexpr bool kHasMin = true;
+struct Q5_1 : Format<gguf::BlockQ5_1, 31, 0, true> {
     static void values(const Block& b, int8x16_t& lo, int8x16_t& hi) { five_bits(b.qs, b.qh, lo, hi); }
 };
-
-struct Q8_0 {
-    using Block = gguf::BlockQ8_0;
-    static constexpr int kMax = 128;
-    static constexpr int kOffset = 0;
-    static constexpr bool kHasMin = false;
+struct Q8_0 : Format<gguf::BlockQ8_0, 128, 0, false> {
     static void values(const Block& b, int8x16_t& lo, int8x16_t& hi) {
         lo = load16(b.qs);
         hi = load16(b.qs + 16);
     }
 };
 
-// dw and mw of one block for the 4 rows of a tile, one lane each.
-struct BlockScales {
-    float32x4_t d, m;
-};
-
 template <class F>
 struct Q32Kernel {
+    static constexpr int kTileRows = 4;
+    static constexpr int64_t kPrefetchTiles = 4;
     using Block = typename F::Block;
     static_assert(offsetof(Block, d) == 0, "d leads every block");
-    static constexpr int64_t kPrefetchTiles = 4;
-
-    // A tile's rows r..r+3, clamped to last_row (results for the copies are dropped).
-    struct Tile {
-        const uint8_t* rows[kTileRows];
-        int64_t r;
-        int n_rows;
-
-        Tile(const GemmTask& task, int64_t first, int64_t last_row) : r(first) {
-            for (int i = 0; i < kTileRows; ++i) rows[i] = task.w + std::min(first + i, last_row) * task.row_bytes;
-            n_rows = static_cast<int>(std::min<int64_t>(kTileRows, last_row + 1 - first));
-        }
-        const Block& block(int i, size_t offset) const { return *reinterpret_cast<const Block*>(rows[i] + offset); }
+    using Tile = RowTile<kTileRows>;
+    // dw and mw of one block for the 4 rows of a tile, one lane each.
+    struct Scales {
+        float32x4_t d, m;
     };
 
-    // The f16 d (and m, which follows it) of the tile's 4 rows, gathered in general registers (the A53's
-    // NEON pipe is the busy one) and converted by the hardware.
-    static BlockScales block_scales(const Tile& tile, size_t offset) {
+    // The f16 d (and m, which follows it) of block b of the tile's 4 rows, gathered in general registers
+    // (the A53's NEON pipe is the busy one) and converted by the hardware.
+    static Scales block_scales(const Tile& tile, int64_t b) {
+        auto field = [&](int i) { return reinterpret_cast<const uint8_t*>(&tile.block<Block>(i, b)); };
         if constexpr (F::kHasMin) {
-            const uint64_t f01 = load_u32(tile.rows[0] + offset) | uint64_t{load_u32(tile.rows[1] + offset)} << 32;
-            const uint64_t f23 = load_u32(tile.rows[2] + offset) | uint64_t{load_u32(tile.rows[3] + offset)} << 32;
+            const uint64_t f01 = load_u32(field(0)) | uint64_t{load_u32(field(1))} << 32;
+            const uint64_t f23 = load_u32(field(2)) | uint64_t{load_u32(field(3))} << 32;
             const uint32x4_t fields = vreinterpretq_u32_u64(vcombine_u64(vcreate_u64(f01), vcreate_u64(f23)));
             return {vcvt_f32_f16(vreinterpret_f16_u16(vmovn_u32(fields))),
                     vcvt_f32_f16(vreinterpret_f16_u16(vshrn_n_u32(fields, 16)))};
         } else {
-            const uint64_t d = load_u16(tile.rows[0] + offset) | uint64_t{load_u16(tile.rows[1] + offset)} << 16 |
-                               uint64_t{load_u16(tile.rows[2] + offset)} << 32 |
-                               uint64_t{load_u16(tile.rows[3] + offset)} << 48;
+            const uint64_t d = load_u16(field(0)) | uint64_t{load_u16(field(1))} << 16 |
+                               uint64_t{load_u16(field(2))} << 32 | uint64_t{load_u16(field(3))} << 48;
             return {vcvt_f32_f16(vreinterpret_f16_u64(vcreate_u64(d))), vdupq_n_f32(0.0f)};
         }
     }
@@ -152,34 +120,28 @@ struct Q32Kernel {
 
     // The tile's rows for tokens t..t+RN-1. Decode (kDecode) takes the block scales from the blocks and
     // fetches the tile kPrefetchTiles further on (rows are contiguous) meanwhile, spread evenly over the
-    // blocks; prefill takes the scales from `cached` and reads the tile, by then in cache, once per strip. Each block's float multiply-add is done during the next block's integer
-    // work: the in-order A53 would otherwise wait out the chain of reduction, conversion and multiply-add.
+    // blocks; prefill takes the scales from `cached` and reads the tile, by then in cache, once per strip.
+    // Each block's float multiply-add is done during the next block's integer work: the in-order A53 would
+    // otherwise wait out the chain of reduction, conversion and multiply-add.
     template <int RN, bool kDecode>
-    static void strip(const GemmTask& task, const Tile& tile, int64_t t, const BlockScales* cached) {
+    static void pass(const GemmTask& task, const Tile& tile, int64_t t, const Scales* cached) {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 32;
-        const int8_t* xqs[RN];
-        const float* xds[RN];
-        const int16_t* xsums[RN];
-        for (int j = 0; j < RN; ++j) {
-            xqs[j] = x.qs_row(t + j);
-            xds[j] = x.d_row(t + j);
-            xsums[j] = x.bsums_row(t + j);
-        }
+        QuantizedRow xs[RN];
+        for (int j = 0; j < RN; ++j) xs[j] = x.quantized_row(t + j);
         const uint8_t* ahead = task.w + (tile.r + kPrefetchTiles * kTileRows) * task.row_bytes;
         auto block_sums = [&](int64_t b, BlockSums (&out)[RN]) {
-            const size_t offset = static_cast<size_t>(b) * sizeof(Block);
-            if constexpr (kDecode) prefetch_bytes<kTileRows * sizeof(Block)>(ahead + kTileRows * offset);
+            if constexpr (kDecode) prefetch_bytes<kTileRows * sizeof(Block)>(ahead + kTileRows * sizeof(Block) * b);
             int8x16_t lo[kTileRows], hi[kTileRows];
-            for (int i = 0; i < kTileRows; ++i) F::values(tile.block(i, offset), lo[i], hi[i]);
-            const BlockScales w = kDecode ? block_scales(tile, offset) : cached[b];
+            for (int i = 0; i < kTileRows; ++i) F::values(tile.block<Block>(i, b), lo[i], hi[i]);
+            const Scales w = kDecode ? block_scales(tile, b) : cached[b];
             for (int j = 0; j < RN; ++j) {
-                const int8_t* xq = xqs[j] + 32 * b;
+                const int8_t* xq = xs[j].qs + 32 * b;
                 out[j].sums = dot_block_rows4<F::kMax>(lo, hi, load16(xq), load16(xq + 16));
-                const int32_t x_sum = xsums[j][b];
+                const int32_t x_sum = xs[j].bsums[b];
                 if constexpr (F::kOffset != 0) out[j].sums = vsubq_s32(out[j].sums, vdupq_n_s32(F::kOffset * x_sum));
-                out[j].dw_dx = vmulq_n_f32(w.d, xds[j][b]);
-                if constexpr (F::kHasMin) out[j].mw_dx = vmulq_n_f32(w.m, xds[j][b]);
+                out[j].dw_dx = vmulq_n_f32(w.d, xs[j].d[b]);
+                if constexpr (F::kHasMin) out[j].mw_dx = vmulq_n_f32(w.m, xs[j].d[b]);
                 out[j].x_sum = static_cast<float>(x_sum);
             }
         };
@@ -203,35 +165,16 @@ struct Q32Kernel {
         }
     }
 
-    // Decode: one pass per tile. Prefill: per tile, the scales are converted once and its rows (a few KB, in
-    // L1) meet every token strip of 4 (then single tokens) in turn.
-    static void rows(const GemmTask& task, int64_t row_begin, int64_t row_end) {
-        constexpr int kStrip = 4;
-        const int64_t n_tokens = task.x->n_tokens;
-        const int64_t n_blocks = task.x->cols / 32;
-        thread_local std::vector<BlockScales> scales;  // grows once per thread to the widest matrix
-        for (int64_t r = row_begin; r < row_end; r += kTileRows) {
-            const Tile tile(task, r, row_end - 1);
-            if (n_tokens == 1) {
-                strip<1, true>(task, tile, 0, nullptr);
-                continue;
-            }
-            if (scales.size() < static_cast<size_t>(n_blocks)) scales.resize(static_cast<size_t>(n_blocks));
-            for (int64_t b = 0; b < n_blocks; ++b) scales[b] = block_scales(tile, static_cast<size_t>(b) * sizeof(Block));
-            int64_t t = 0;
-            for (; t + kStrip <= n_tokens; t += kStrip) strip<kStrip, false>(task, tile, t, scales.data());
-            for (; t < n_tokens; ++t) strip<1, false>(task, tile, t, scales.data());
-        }
+    static void decode(const GemmTask& task, const Tile& tile) { pass<1, true>(task, tile, 0, nullptr); }
+    template <int RN>
+    static void strip(const GemmTask& task, const Tile& tile, int64_t t, const Scales* cached) {
+        pass<RN, false>(task, tile, t, cached);
     }
 };
 
 }  // namespace
 
-void gemm_q4_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q4_0>::rows(task, begin, end); }
-void gemm_q4_1(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q4_1>::rows(task, begin, end); }
-void gemm_q5_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q5_0>::rows(task, begin, end); }
-void gemm_q5_1(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q5_1>::rows(task, begin, end); }
-void gemm_q8_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q8_0>::rows(task, begin, end); }
+SPARSE_LLM_DEFINE_Q32_GEMMS(Q32Kernel)
 
 }  // namespace kernels::neon
 

@@ -7,10 +7,8 @@
 
 #include <arm_neon.h>
 
-#include <cmath>
-#include <cstring>
 
-#include "kernels/matmul/q8_0_scale.h"
+#include "kernels/matmul/q8_scales.h"
 #include "kernels/matmul/quantized_activations.h"
 
 namespace kernels::neon {
@@ -57,14 +55,10 @@ void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int
     for (int64_t b = 0; b < n / kQ8_KBlock; ++b, x += kQ8_KBlock, qs += kQ8_KBlock, bsums += kQ8_KBlock / kQ8_KGroup) {
         const float amax = abs_max(x, kQ8_KBlock);
         if (amax == 0.0f) {
-            d[b] = 0.0f;
-            std::memset(qs, 0, kQ8_KBlock);
-            std::memset(bsums, 0, sizeof(int16_t) * (kQ8_KBlock / kQ8_KGroup));
+            q8_K_zero_block(qs, d + b, bsums);
             continue;
         }
-        int first = 0;  // the scalar version's choice: the first element of largest magnitude
-        while (first + 1 < kQ8_KBlock && std::fabs(x[first]) != amax) ++first;
-        const float iscale = -127.0f / x[first];
+        const float iscale = q8_K_inverse_scale(x, amax);
         const int32x4_t limit = vdupq_n_s32(127);
         for (int j = 0; j < kQ8_KBlock; j += kQ8_KGroup) {
             int32x4_t q[4];

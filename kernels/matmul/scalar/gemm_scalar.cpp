@@ -5,6 +5,7 @@
 
 #include "gguf/quant/blocks.h"
 #include "gguf/quant/fp16.h"
+#include "kernels/matmul/float_weights.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/kquant_unpack.h"
 #include "kernels/matmul/mca_region.h"
@@ -24,22 +25,6 @@ float dot_float(const uint8_t* w, const ActivationView& x, int64_t t) {
         SPARSE_LLM_MCA_END("scalar", 1);
     }
     return sum;
-}
-
-float f32_at(const uint8_t* w, int64_t c) {
-    float v;
-    std::memcpy(&v, w + 4 * c, 4);
-    return v;
-}
-float f16_at(const uint8_t* w, int64_t c) {
-    uint16_t h;
-    std::memcpy(&h, w + 2 * c, 2);
-    return gguf::fp16_to_fp32(h);
-}
-float bf16_at(const uint8_t* w, int64_t c) {
-    uint16_t h;
-    std::memcpy(&h, w + 2 * c, 2);
-    return gguf::bf16_to_fp32(h);
 }
 
 // ---- 32-element formats against q8_0: w = d * q + m per element, q the integers of the block.
@@ -186,9 +171,9 @@ using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K>;
 
 }  // namespace
 
-void gemm_f32(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<f32_at>>(task, begin, end); }
-void gemm_f16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<f16_at>>(task, begin, end); }
-void gemm_bf16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<bf16_at>>(task, begin, end); }
+void gemm_f32(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<F32Weights::at>>(task, begin, end); }
+void gemm_f16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<F16Weights::at>>(task, begin, end); }
+void gemm_bf16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<BF16Weights::at>>(task, begin, end); }
 
 void gemm_q4_0(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_0>(task, begin, end); }
 void gemm_q4_1(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_1>(task, begin, end); }
