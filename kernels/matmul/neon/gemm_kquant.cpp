@@ -66,18 +66,26 @@ inline void low_bits_2(const uint8_t* qs, KRow& w) {
 [[gnu::always_inline]] inline void unpack_q3_K(const void* block, KRow& w) {
     const auto& b = *static_cast<const gguf::BlockQ3_K*>(block);
     low_bits_2(b.qs, w);
-    // The high bit of element 128 h + 32 p + l, bit 4 h + p of hmask[l], is set for q >= 0: q + 4 = low | high << 2.
+    // The high bit of element 128 h + 32 p + l, bit 4 h + p of hmask[l], is set for q >= 0: q + 4 = low | high << 2,
+    // shifted into place and bit-selected in.
     const uint8x16_t four = vdupq_n_u8(4);
     const uint8x16_t mask[2] = {load16u(b.hmask), load16u(b.hmask + 16)};
     for (int g = 0; g < kKGroups; ++g) {
         const int bit = 4 * (g / 8) + (g % 8) / 2;
-        const uint8x16_t high = vandq_u8(vshlq_u8(mask[g % 2], vdupq_n_s8(static_cast<int8_t>(2 - bit))), four);
-        w.q[g] = vorrq_s8(w.q[g], as_s8(high));
+        const uint8x16_t high = vshlq_u8(mask[g % 2], vdupq_n_s8(static_cast<int8_t>(2 - bit)));
+        w.q[g] = vbslq_s8(four, as_s8(high), w.q[g]);
     }
-    int16_t scales[kKGroups];
-    decode_q3_K_scales(b.scales, scales);
-    w.scale[0] = vld1q_s16(scales);
-    w.scale[1] = vld1q_s16(scales + 8);
+    // 16 six-bit scales (stored + 32): the low 4 bits of scale g are nibble g / 8 of scales[g % 8], the high 2
+    // bits are bits 2 (g / 4) of scales[8 + g % 4] (decode_q3_K_scales).
+    const uint8x8_t low = vld1_u8(b.scales);
+    const uint8x8_t high = vreinterpret_u8_u32(vdup_n_u32(load_u32(b.scales + 8)));
+    const int8x8_t shift_0_7 = vreinterpret_s8_u64(vdup_n_u64(0xfefefefe00000000ull));    // >> 0, >> 2
+    const int8x8_t shift_8_15 = vreinterpret_s8_u64(vdup_n_u64(0xfafafafafcfcfcfcull));   // >> 4, >> 6
+    const uint8x8_t three = vdup_n_u8(3), low4 = vdup_n_u8(0xF);
+    const uint8x8_t s0 = vorr_u8(vand_u8(low, low4), vshl_n_u8(vand_u8(vshl_u8(high, shift_0_7), three), 4));
+    const uint8x8_t s1 = vorr_u8(vshr_n_u8(low, 4), vshl_n_u8(vand_u8(vshl_u8(high, shift_8_15), three), 4));
+    w.scale[0] = vsubq_s16(vreinterpretq_s16_u16(vmovl_u8(s0)), vdupq_n_s16(32));
+    w.scale[1] = vsubq_s16(vreinterpretq_s16_u16(vmovl_u8(s1)), vdupq_n_s16(32));
     w.bias[0] = vshlq_n_s16(w.scale[0], 2);
     w.bias[1] = vshlq_n_s16(w.scale[1], 2);
     w.min[0] = w.min[1] = vdupq_n_s16(0);
@@ -114,12 +122,12 @@ inline void nibbles_k4(const uint8_t* qs, const uint8_t* packed_scales, uint16_t
     const auto& b = *static_cast<const gguf::BlockQ5_K*>(block);
     nibbles_k4(b.qs, b.scales, b.d, b.dmin, w);
     // The fifth bit of element 32 c + l is bit c of qh[l]: groups 2 c and 2 c + 1 take it from qh[0..15] and
-    // qh[16..31], shifted to bit 4.
+    // qh[16..31], shifted to bit 4 and bit-selected in.
     const uint8x16_t fifth = vdupq_n_u8(0x10);
     const uint8x16_t qh[2] = {load16u(b.qh), load16u(b.qh + 16)};
     for (int g = 0; g < kKGroups; ++g) {
-        const uint8x16_t high = vandq_u8(vshlq_u8(qh[g % 2], vdupq_n_s8(static_cast<int8_t>(4 - g / 2))), fifth);
-        w.q[g] = vorrq_s8(w.q[g], as_s8(high));
+        const uint8x16_t high = vshlq_u8(qh[g % 2], vdupq_n_s8(static_cast<int8_t>(4 - g / 2)));
+        w.q[g] = vbslq_s8(fifth, as_s8(high), w.q[g]);
     }
 }
 

@@ -29,8 +29,8 @@ inline void nibbles(const uint8_t* qs, int8x16_t& lo, int8x16_t& hi) {
     hi = vreinterpretq_s8_u8(vshrq_n_u8(raw, 4));
 }
 
-// Nibbles with bit j of qh (little-endian) as the fifth bit of element j: byte j of qh's bytes spread out
-// (tbl) is tested against bit j % 8 (cmtst) and the result's 0x10 put in.
+// Nibbles with bit j of qh (little-endian) as the fifth bit of element j: byte j / 8 of qh in lane j (tbl),
+// shifted so that its bit j % 8 lands on bit 4 (ushl), which a bit-select then puts into the nibble.
 inline void five_bits(const uint8_t* qs, const uint8_t* qh, int8x16_t& lo, int8x16_t& hi) {
     nibbles(qs, lo, hi);
     uint32_t bits;
@@ -38,12 +38,10 @@ inline void five_bits(const uint8_t* qs, const uint8_t* qh, int8x16_t& lo, int8x
     const uint8x16_t bytes = vreinterpretq_u8_u32(vdupq_n_u32(bits));
     const uint8x16_t spread_lo = vcombine_u8(vdup_n_u8(0), vdup_n_u8(1));
     const uint8x16_t spread_hi = vcombine_u8(vdup_n_u8(2), vdup_n_u8(3));
-    const uint8x16_t bit = vreinterpretq_u8_u64(vdupq_n_u64(0x8040201008040201ull));
+    const int8x16_t to_bit4 = vreinterpretq_s8_u64(vdupq_n_u64(0xfdfeff0001020304ull));  // 4 - j % 8
     const uint8x16_t fifth = vdupq_n_u8(0x10);
-    const uint8x16_t high_lo = vandq_u8(vtstq_u8(vqtbl1q_u8(bytes, spread_lo), bit), fifth);
-    const uint8x16_t high_hi = vandq_u8(vtstq_u8(vqtbl1q_u8(bytes, spread_hi), bit), fifth);
-    lo = vorrq_s8(lo, vreinterpretq_s8_u8(high_lo));
-    hi = vorrq_s8(hi, vreinterpretq_s8_u8(high_hi));
+    lo = vbslq_s8(fifth, vreinterpretq_s8_u8(vshlq_u8(vqtbl1q_u8(bytes, spread_lo), to_bit4)), lo);
+    hi = vbslq_s8(fifth, vreinterpretq_s8_u8(vshlq_u8(vqtbl1q_u8(bytes, spread_hi), to_bit4)), hi);
 }
 
 // A format: its block, the bound of its integers (kMax), what they exceed the weights by (kOffset), and
