@@ -73,7 +73,7 @@ mca_cycles() {
 # <branches>": a region with branches holds a loop or a condition that llvm-mca runs straight through.
 cut_regions() {
     awk -v dir="$work/regions" -v set="$2" '
-        /^[ \t]*\.type[ \t]+[^,]+,[ \t]*%function/ { fn = $2; sub(/,$/, "", fn) }
+        /^[ \t]*\.type[ \t]+[^,]+,[ \t]*[%@]function/ { fn = $2; sub(/,.*$/, "", fn) }
         /LLVM-MCA-BEGIN/ { n = ENVIRON["REGION_BASE"] + (++count); out = dir "/" n ".s"; name = $NF; branches = 0; next }
         /LLVM-MCA-END/ { if (out != "") { close(out); print n, set, fn, name, branches }; out = ""; next }
         out != "" { print > out; if ($1 ~ /^(b|br|b\.[a-z]+|b(eq|ne|cs|cc|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le)|cbn?z|tbn?z)$/) ++branches }
