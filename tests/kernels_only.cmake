@@ -1,5 +1,5 @@
 # Kernels-only test build (SPARSE_LLM_KERNELS_ONLY, e.g. aarch64 under qemu): the kernel tests, linked with the
-# kernels libraries and gguf/quant alone; not test_matmul (it reads GGUF files) nor test_ops (its softmax bound
+# kernels libraries and gguf/quant alone; not test_matmul_shared_models (it reads GGUF files) nor test_ops (its softmax bound
 # at 49,152 values holds for the 8-lane AVX2 sums, not for NEON's 4 lanes). Catch2 is header-only: its headers
 # are taken from the build host through a directory holding just them (adding the host's /usr/include would
 # mix in the host's C library headers).
@@ -24,6 +24,7 @@ file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/kernels/attentio
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_isa.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_vector_math.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/matmul/test_gemm_kernels.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/kernels/matmul/test_matmul.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/matmul/test_quantized_activations.cpp)
 add_executable(test_kernels ${sources})
 target_link_libraries(test_kernels PRIVATE test_helpers kernels_attention kernels_matmul kernels_common gguf_quant)

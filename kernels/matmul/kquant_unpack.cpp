@@ -38,6 +38,15 @@ void decode_k4_scales(const uint8_t packed[12], uint8_t scales[8], uint8_t mins[
     }
 }
 
+void decode_q3_K_scales(const uint8_t packed[12], int16_t scales[kKGroups]) {
+    // 16 six-bit scales: low 4 bits from packed[0..7] (two per byte), high 2 bits from packed[8..11].
+    for (int g = 0; g < kKGroups; ++g) {
+        const int low = (packed[g % 8] >> (4 * (g / 8))) & 0xF;
+        const int high = (packed[8 + g % 4] >> (2 * (g / 4))) & 3;
+        scales[g] = static_cast<int16_t>((low | (high << 4)) - 32);
+    }
+}
+
 void unpack_k4_terms(const uint8_t packed[12], uint16_t d, uint16_t dmin, KSuperBlock& out) {
     uint8_t scales[8], mins[8];
     decode_k4_scales(packed, scales, mins);
@@ -79,14 +88,9 @@ void unpack_q3_K(const void* block, KSuperBlock& out) {
         for (int pass = 0; pass < 4; ++pass)
             for (int l = 0; l < 32; ++l)
                 out.q[128 * half + 32 * pass + l] |= static_cast<uint8_t>(((b.hmask[l] >> (4 * half + pass)) & 1) << 2);
-    // 16 six-bit scales: low 4 bits from scales[0..7] (two per byte), high 2 bits from scales[8..11].
     clear_terms(out);
-    for (int g = 0; g < kKGroups; ++g) {
-        const int low = (b.scales[g % 8] >> (4 * (g / 8))) & 0xF;
-        const int high = (b.scales[8 + g % 4] >> (2 * (g / 4))) & 3;
-        out.scale[g] = static_cast<int16_t>((low | (high << 4)) - 32);
-        out.bias[g] = static_cast<int16_t>(4 * out.scale[g]);
-    }
+    decode_q3_K_scales(b.scales, out.scale);
+    for (int g = 0; g < kKGroups; ++g) out.bias[g] = static_cast<int16_t>(4 * out.scale[g]);
     out.d = gguf::fp16_to_fp32(b.d);
 }
 

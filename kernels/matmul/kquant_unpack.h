@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "gguf/quant/ggml_type.h"
 
@@ -37,11 +38,26 @@ void unpack_q6_K(const void* block, KSuperBlock& out);
 
 // q4_K / q5_K pack 8 six-bit scales and 8 six-bit mins (one each per 32 elements) into 12 bytes.
 void decode_k4_scales(const uint8_t packed[12], uint8_t scales[8], uint8_t mins[8]);
+// q3_K packs 16 six-bit signed scales (stored + 32) into 12 bytes.
+void decode_q3_K_scales(const uint8_t packed[12], int16_t scales[kKGroups]);
 // The scale, min and d / dmin fields of q4_K / q5_K: 8 six-bit scales and 8 six-bit mins packed in 12 bytes,
 // one per 32 elements (so each covers two groups of 16).
 void unpack_k4_terms(const uint8_t packed[12], uint16_t d, uint16_t dmin, KSuperBlock& out);
 // The scale and d fields of q6_K.
 void unpack_q6_K_terms(const int8_t scales[16], uint16_t d, KSuperBlock& out);
+
+// The same 6-bit scales and mins rearranged in four 32-bit words, for the SIMD unpackers (a store and reload
+// of single bytes would stall on store forwarding): the bytes of words 0-1 are the 8 scales, those of words
+// 2-3 the 8 mins.
+inline void k4_scale_words(const uint8_t packed[12], uint32_t w[4]) {
+    std::memcpy(w, packed, 12);
+    constexpr uint32_t kLow6 = 0x3f3f3f3f, kLow4 = 0x0f0f0f0f, kLow2 = 0x03030303;
+    w[3] = ((w[2] >> 4) & kLow4) | (((w[1] >> 6) & kLow2) << 4);
+    const uint32_t mins_low = w[1] & kLow6;
+    w[1] = (w[2] & kLow4) | (((w[0] >> 6) & kLow2) << 4);
+    w[2] = mins_low;
+    w[0] &= kLow6;
+}
 
 // The scalar super-block dot product described above.
 inline int32_t kquant_int_dot(const KSuperBlock& w, const int8_t* x, const int16_t* bsums) {

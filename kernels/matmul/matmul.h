@@ -23,9 +23,9 @@
 //
 // Speed: decode is bound by reading the weights; each thread streams one contiguous run of every matrix, the
 // kernels prefetch ahead and keep per-block work small (the 32-element formats reduce the integer sums of 8
-// rows to one vector, so one float multiply-add serves 8 rows). Prefill reuses each unpacked weight block
-// across a tile of tokens (8 rows x 4 tokens for the 32-element formats, 1 row x 16 tokens for the K-quants,
-// 3 x 4 for float weights).
+// rows, 4 on NEON, to one vector, so one float multiply-add serves them all). Prefill reuses each unpacked
+// weight block across a tile of tokens (AVX2: 8 rows x 4 tokens for the 32-element formats, 1 row x 16 tokens
+// for the K-quants, 3 x 4 for float weights; NEON: 4 x 4, 1 x 8 and 4 x 4).
 //
 // Embedding lookup is not a matmul: the runtime fetches one row of token_embd with gguf::dequantize_row
 // (gguf/quant/quant.h) at data + token * row_bytes.

@@ -11,8 +11,10 @@ struct ActivationQuantizers {
 };
 
 constexpr ActivationQuantizers kQuantizers[] = {
-    {ActivationType::Q8_0, {scalar::quantize_row_q8_0, SPARSE_LLM_IF_AVX2(avx2::quantize_row_q8_0), nullptr}},
-    {ActivationType::Q8_K, {scalar::quantize_row_q8_K, SPARSE_LLM_IF_AVX2(avx2::quantize_row_q8_K), nullptr}},
+    {ActivationType::Q8_0,
+     {scalar::quantize_row_q8_0, SPARSE_LLM_IF_AVX2(avx2::quantize_row_q8_0), SPARSE_LLM_IF_NEON(neon::quantize_row_q8_0)}},
+    {ActivationType::Q8_K,
+     {scalar::quantize_row_q8_K, SPARSE_LLM_IF_AVX2(avx2::quantize_row_q8_K), SPARSE_LLM_IF_NEON(neon::quantize_row_q8_K)}},
 };
 
 constexpr size_t kAlign = 32;

@@ -26,6 +26,13 @@ constexpr int kQ8_0Block = 32;
 constexpr int kQ8_KBlock = 256;
 constexpr int kQ8_KGroup = 16;  // elements per bsum
 
+// One token's quantized activations.
+struct QuantizedRow {
+    const int8_t* qs;      // cols values
+    const float* d;        // a scale per block
+    const int16_t* bsums;  // Q8_K: a sum per 16 values; Q8_0: per block
+};
+
 // n_tokens rows of cols activations, read-only, in one of the forms above.
 struct ActivationView {
     ActivationType type = ActivationType::F32;
@@ -44,6 +51,7 @@ struct ActivationView {
     const int16_t* bsums_row(int64_t t) const {
         return bsums + t * (cols / (type == ActivationType::Q8_K ? kQ8_KGroup : kQ8_0Block));
     }
+    QuantizedRow quantized_row(int64_t t) const { return {qs_row(t), d_row(t), bsums_row(t)}; }
 };
 
 // Quantizes one token row: n values of x into qs, d and bsums. n must be a multiple of the block.
@@ -62,6 +70,10 @@ namespace avx2 {
 void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
 }  // namespace avx2
+namespace neon {
+void quantize_row_q8_0(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int64_t n);
+}  // namespace neon
 
 // Owns quantized activations of one type; the storage grows to the largest shape seen and is reused.
 class QuantizedActivations {

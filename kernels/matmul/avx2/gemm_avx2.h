@@ -1,5 +1,5 @@
-// AVX2 (+FMA, F16C) building blocks of the AVX2 gemm kernels (gemm_float.cpp, gemm_q32.cpp, gemm_kquant.cpp),
-// and the row x token tiling they all use. Include only within #if SPARSE_LLM_BUILD_AVX2.
+// AVX2 (+FMA, F16C) building blocks of the AVX2 gemm kernels (gemm_float.cpp, gemm_q32.cpp, gemm_kquant.cpp);
+// the row x token tiling they use is gemm_tiling.h. Include only within #if SPARSE_LLM_BUILD_AVX2.
 #pragma once
 
 #include <immintrin.h>
@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/matmul/gemm_kernels.h"
+#include "kernels/matmul/gemm_tiling.h"
 
 namespace kernels::avx2 {
 
@@ -60,27 +61,5 @@ struct TileAccumulators {
         store(task, r, t, [](int, int, float sum) { return sum; });
     }
 };
-
-// Runs Kernel::tile<RM, RN>(task, r, t), which computes rows r..r+RM-1 for tokens t..t+RN-1, over rows
-// [row_begin, row_end) and every token: strips of RN tokens (then shorter ones), each swept over the rows in
-// groups of RM (then single rows). The rows of one task stay in cache while its token strips stream past.
-template <class Kernel, int RM, int RN>
-void tile_strip(const GemmTask& task, int64_t row_begin, int64_t row_end, int64_t t) {
-    int64_t r = row_begin;
-    for (; r + RM <= row_end; r += RM) Kernel::template tile<RM, RN>(task, r, t);
-    for (; r < row_end; ++r) Kernel::template tile<1, RN>(task, r, t);
-}
-
-// RM1: rows per tile for single tokens (decode), whose best shape differs.
-template <class Kernel, int RM, int RN, int RM1 = RM>
-void rows_tiled(const GemmTask& task, int64_t row_begin, int64_t row_end) {
-    constexpr int kTail = RN > 4 ? 4 : 1;  // wide strips leave remainders worth a strip of 4
-    const int64_t n_tokens = task.x->n_tokens;
-    int64_t t = 0;
-    for (; t + RN <= n_tokens; t += RN) tile_strip<Kernel, RM, RN>(task, row_begin, row_end, t);
-    if constexpr (kTail > 1)
-        for (; t + kTail <= n_tokens; t += kTail) tile_strip<Kernel, RM, kTail>(task, row_begin, row_end, t);
-    for (; t < n_tokens; ++t) tile_strip<Kernel, RM1, 1>(task, row_begin, row_end, t);
-}
 
 }  // namespace kernels::avx2

@@ -6,45 +6,25 @@
 
 #include "kernels/matmul/avx2/gemm_avx2.h"
 
-#include <cstring>
-
-#include "gguf/quant/fp16.h"
+#include "kernels/matmul/float_weights.h"
 
 namespace kernels::avx2 {
 namespace {
 
-struct F32 {
-    static constexpr int64_t kBytes = 4;
+struct F32 : F32Weights {
     static __m256 load8(const uint8_t* row, int64_t c) { return _mm256_loadu_ps(reinterpret_cast<const float*>(row) + c); }
-    static float at(const uint8_t* row, int64_t c) {
-        float v;
-        std::memcpy(&v, row + 4 * c, 4);
-        return v;
-    }
 };
 
-struct F16 {
-    static constexpr int64_t kBytes = 2;
+struct F16 : F16Weights {
     static __m256 load8(const uint8_t* row, int64_t c) {
         return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * c)));
     }
-    static float at(const uint8_t* row, int64_t c) {
-        uint16_t h;
-        std::memcpy(&h, row + 2 * c, 2);
-        return gguf::fp16_to_fp32(h);
-    }
 };
 
-struct BF16 {
-    static constexpr int64_t kBytes = 2;
+struct BF16 : BF16Weights {
     static __m256 load8(const uint8_t* row, int64_t c) {
         const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * c)));
         return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
-    }
-    static float at(const uint8_t* row, int64_t c) {
-        uint16_t h;
-        std::memcpy(&h, row + 2 * c, 2);
-        return gguf::bf16_to_fp32(h);
     }
 };
 
@@ -52,26 +32,22 @@ template <class W>
 struct FloatKernel {
     template <int RM, int RN>
     static void tile(const GemmTask& task, int64_t r, int64_t t) {
-        const int64_t cols = task.x->cols;
-        const uint8_t* rows[RM];
-        const float* xs[RN];
-        for (int i = 0; i < RM; ++i) rows[i] = task.w + (r + i) * task.row_bytes;
-        for (int j = 0; j < RN; ++j) xs[j] = task.x->f32_row(t + j);
+        const FloatTile<RM, RN> in(task, r, t);
         TileAccumulators<RM, RN> acc;
         int64_t c = 0;
-        for (; c + 8 <= cols; c += 8) {
+        for (; c + 8 <= in.cols; c += 8) {
             __m256 w[RM];
             for (int i = 0; i < RM; ++i) {
-                if (c % 32 == 0) prefetch_next_tile(rows[i] + c * W::kBytes, RM * task.row_bytes, 1);
-                w[i] = W::load8(rows[i], c);
+                if (c % 32 == 0) prefetch_next_tile(in.rows[i] + c * W::kBytes, RM * task.row_bytes, 1);
+                w[i] = W::load8(in.rows[i], c);
             }
             for (int j = 0; j < RN; ++j) {
-                const __m256 x = _mm256_loadu_ps(xs[j] + c);
+                const __m256 x = _mm256_loadu_ps(in.xs[j] + c);
                 for (int i = 0; i < RM; ++i) acc.v[i][j] = _mm256_fmadd_ps(w[i], x, acc.v[i][j]);
             }
         }
         acc.store(task, r, t, [&](int i, int j, float sum) {
-            for (int64_t tail = c; tail < cols; ++tail) sum += W::at(rows[i], tail) * xs[j][tail];
+            for (int64_t tail = c; tail < in.cols; ++tail) sum += W::at(in.rows[i], tail) * in.xs[j][tail];
             return sum;
         });
     }

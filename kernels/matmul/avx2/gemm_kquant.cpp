@@ -43,17 +43,9 @@ void unpack_generic(const void* block, Unpacked& out) {
 }
 
 // q4_K / q5_K: one scale and min per 32 values, so a scale vector is one broadcast; mins go to 16 lanes.
-// The 12 packed bytes are rearranged in 32-bit registers (a store-and-reload of single bytes would stall on
-// store forwarding): afterwards the bytes of words 0-1 are the 8 scales, those of words 2-3 the 8 mins.
 inline void unpack_k4_scales_avx2(const uint8_t packed[12], Unpacked& out) {
     uint32_t w[4];
-    std::memcpy(w, packed, 12);
-    constexpr uint32_t kLow6 = 0x3f3f3f3f, kLow4 = 0x0f0f0f0f, kLow2 = 0x03030303;
-    w[3] = ((w[2] >> 4) & kLow4) | (((w[1] >> 6) & kLow2) << 4);
-    const uint32_t mins_low = w[1] & kLow6;
-    w[1] = (w[2] & kLow4) | (((w[0] >> 6) & kLow2) << 4);
-    w[2] = mins_low;
-    w[0] &= kLow6;
+    k4_scale_words(packed, w);
     for (int c = 0; c < 8; ++c) out.scales[c] = _mm256_set1_epi16(static_cast<int16_t>((w[c / 4] >> (8 * (c % 4))) & 0xFF));
     const __m128i bytes = _mm_setr_epi32(static_cast<int>(w[0]), static_cast<int>(w[1]), static_cast<int>(w[2]), static_cast<int>(w[3]));
     const __m128i mins_twice = _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);

@@ -16,10 +16,8 @@
 
 #include "kernels/matmul/avx2/gemm_avx2.h"
 
-#include <algorithm>
 #include <cstddef>
 #include <cstring>
-#include <vector>
 
 #include "gguf/quant/blocks.h"
 
@@ -165,86 +163,65 @@ inline __m256 halves_to_floats(__m256i lanes) {
     return _mm256_cvtph_ps(_mm256_castsi256_si128(packed));
 }
 
+// dw and mw of one block for the 8 rows of a tile, in lane order.
+struct BlockScales {
+    __m256 d, m;
+};
+
 template <class F>
 struct Q32Kernel {
+    static constexpr int kTileRows = avx2::kTileRows;
     using Block = typename F::Block;
+    using Tile = RowTile<kTileRows>;
+    using Scales = BlockScales;
     static_assert(offsetof(Block, d) == 0 && sizeof(Block) >= 4, "d (and m) are loaded as one int32 per row");
     static constexpr int64_t kPrefetchTiles = 3;
 
-    // A tile's rows r..r+7, clamped to last_row (results for the copies are dropped).
-    struct Tile {
-        const uint8_t* rows[kTileRows];
-        int64_t r;
-        int n_rows;
-
-        Tile(const GemmTask& task, int64_t first, int64_t last_row) : r(first) {
-            for (int i = 0; i < kTileRows; ++i) rows[i] = task.w + std::min(first + i, last_row) * task.row_bytes;
-            n_rows = static_cast<int>(std::min<int64_t>(kTileRows, last_row + 1 - first));
-        }
-        // The d (and m) fields of block b of the 8 rows, in lane order.
-        __m256i scale_fields(size_t block_offset) const {
-            int fields[kTileRows];
-            for (int k = 0; k < kTileRows; ++k) std::memcpy(&fields[k], rows[kLaneRow[k]] + block_offset, 4);
-            return _mm256_setr_epi32(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
-                                     fields[7]);
-        }
-    };
-
-    // dw (and mw) of block b for all 8 rows, converted from the blocks.
-    static void block_scales(const Tile& tile, int64_t b, __m256& dw, __m256& mw) {
-        const __m256i fields = tile.scale_fields(static_cast<size_t>(b) * sizeof(Block));
-        dw = halves_to_floats<false>(fields);
-        mw = F::kHasMin ? halves_to_floats<true>(fields) : _mm256_setzero_ps();
+    // dw (and mw) of block b for all 8 rows, converted from the d (and m) fields of the blocks.
+    static Scales block_scales(const Tile& tile, int64_t b) {
+        int fields[kTileRows];
+        for (int k = 0; k < kTileRows; ++k) std::memcpy(&fields[k], &tile.block<Block>(kLaneRow[k], b), 4);
+        const __m256i lanes =
+            _mm256_setr_epi32(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]);
+        return {halves_to_floats<false>(lanes), F::kHasMin ? halves_to_floats<true>(lanes) : _mm256_setzero_ps()};
     }
 
-    // The tile's rows for tokens t..t+RN-1. With `prefetch`, the bytes of the tile kPrefetchTiles further on
-    // (rows are contiguous) are fetched meanwhile, spread evenly over the blocks: rows of a few hundred bytes
-    // are too short for the hardware prefetcher.
+    // The tile's rows for tokens t..t+RN-1, the block scales from `cached` (prefill) or from the blocks
+    // (decode). Decode and a prefill's first strip fetch the bytes of the tile kPrefetchTiles further on (rows
+    // are contiguous) meanwhile, spread evenly over the blocks: rows of a few hundred bytes are too short for
+    // the hardware prefetcher.
     template <int RN>
-    static void strip(const GemmTask& task, const Tile& tile, int64_t t, const float* cached_scales, bool prefetch) {
+    static void strip(const GemmTask& task, const Tile& tile, int64_t t, const Scales* cached) {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 32;
-        const int8_t* xqs[RN];
-        const float* xds[RN];
-        const int16_t* xsums[RN];
-        for (int j = 0; j < RN; ++j) {
-            xqs[j] = x.qs_row(t + j);
-            xds[j] = x.d_row(t + j);
-            xsums[j] = x.bsums_row(t + j);
-        }
+        QuantizedRow xs[RN];
+        for (int j = 0; j < RN; ++j) xs[j] = x.quantized_row(t + j);
+        const bool prefetch = cached == nullptr || t == 0;
         const uint8_t* ahead = task.w + (tile.r + kPrefetchTiles * kTileRows) * task.row_bytes;
         const int64_t prefetch_lines =
             prefetch ? (kTileRows * static_cast<int64_t>(task.row_bytes) / 64 + n_blocks) / n_blocks : 0;
         __m256 acc[RN];
         for (auto& a : acc) a = _mm256_setzero_ps();
         for (int64_t b = 0; b < n_blocks; ++b) {
-            const size_t block_offset = static_cast<size_t>(b) * sizeof(Block);
             for (int64_t l = 0; l < prefetch_lines; ++l)
                 _mm_prefetch(reinterpret_cast<const char*>(ahead + (b * prefetch_lines + l) * 64), _MM_HINT_T0);
             __m256i lo[4], hi[4];
             for (int p = 0; p < 4; ++p)
-                F::pair(*reinterpret_cast<const Block*>(tile.rows[2 * p] + block_offset),
-                        *reinterpret_cast<const Block*>(tile.rows[2 * p + 1] + block_offset), lo[p], hi[p]);
-            __m256 dw, mw;  // from the tile's converted scales (16 floats per block) when there are some
-            if (cached_scales) {
-                dw = _mm256_loadu_ps(cached_scales + 16 * b);
-                mw = _mm256_loadu_ps(cached_scales + 16 * b + 8);
-            } else {
-                block_scales(tile, b, dw, mw);
-            }
+                F::pair(tile.block<Block>(2 * p, b), tile.block<Block>(2 * p + 1, b), lo[p], hi[p]);
+            const Scales w = cached ? cached[b] : block_scales(tile, b);
             for (int j = 0; j < RN; ++j) {
-                const int8_t* xq = xqs[j] + 32 * b;
+                const int8_t* xq = xs[j].qs + 32 * b;
                 const __m256i x_lo = broadcast16(xq);
                 const __m256i x_hi = broadcast16(xq + 16);
                 __m256i sums = reduce_rows(dot_pair<F>(lo[0], hi[0], x_lo, x_hi), dot_pair<F>(lo[1], hi[1], x_lo, x_hi),
                                            dot_pair<F>(lo[2], hi[2], x_lo, x_hi),
                                            dot_pair<F>(lo[3], hi[3], x_lo, x_hi));
-                const __m256 dx = _mm256_set1_ps(xds[j][b]);
-                const __m256i x_term = _mm256_set1_epi32(F::kXFactor * xsums[j][b]);
+                const __m256 dx = _mm256_set1_ps(xs[j].d[b]);
+                const __m256i x_term = _mm256_set1_epi32(F::kXFactor * xs[j].bsums[b]);
                 if constexpr (F::kXFactor != 0 && !F::kHasMin) sums = _mm256_sub_epi32(sums, x_term);
-                acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(dw, dx), _mm256_cvtepi32_ps(sums), acc[j]);
+                acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(w.d, dx), _mm256_cvtepi32_ps(sums), acc[j]);
                 if constexpr (F::kHasMin)
-                    acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(mw, dx), _mm256_cvtepi32_ps(x_term), acc[j]);
+                    acc[j] = _mm256_fmadd_ps(_mm256_mul_ps(w.m, dx), _mm256_cvtepi32_ps(x_term), acc[j]);
             }
         }
         for (int j = 0; j < RN; ++j) {
@@ -256,40 +233,12 @@ struct Q32Kernel {
         }
     }
 
-    // Decode: one pass per tile. Prefill: per tile, the scales are converted once and its rows (a few KB,
-    // in L1) meet every token strip of 4 (then single tokens) in turn.
-    static void rows(const GemmTask& task, int64_t row_begin, int64_t row_end) {
-        constexpr int kStrip = 4;
-        const int64_t n_tokens = task.x->n_tokens;
-        const int64_t n_blocks = task.x->cols / 32;
-        thread_local std::vector<float> scales;  // grows once per thread to the widest matrix
-        for (int64_t r = row_begin; r < row_end; r += kTileRows) {
-            const Tile tile(task, r, row_end - 1);
-            if (n_tokens == 1) {
-                strip<1>(task, tile, 0, nullptr, true);
-                continue;
-            }
-            if (scales.size() < static_cast<size_t>(16 * n_blocks)) scales.resize(static_cast<size_t>(16 * n_blocks));
-            for (int64_t b = 0; b < n_blocks; ++b) {
-                __m256 dw, mw;
-                block_scales(tile, b, dw, mw);
-                _mm256_storeu_ps(scales.data() + 16 * b, dw);
-                _mm256_storeu_ps(scales.data() + 16 * b + 8, mw);
-            }
-            int64_t t = 0;
-            for (; t + kStrip <= n_tokens; t += kStrip) strip<kStrip>(task, tile, t, scales.data(), t == 0);
-            for (; t < n_tokens; ++t) strip<1>(task, tile, t, scales.data(), false);
-        }
-    }
+    static void decode(const GemmTask& task, const Tile& tile) { strip<1>(task, tile, 0, nullptr); }
 };
 
 }  // namespace
 
-void gemm_q4_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q4_0>::rows(task, begin, end); }
-void gemm_q4_1(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q4_1>::rows(task, begin, end); }
-void gemm_q5_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q5_0>::rows(task, begin, end); }
-void gemm_q5_1(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q5_1>::rows(task, begin, end); }
-void gemm_q8_0(const GemmTask& task, int64_t begin, int64_t end) { Q32Kernel<Q8_0>::rows(task, begin, end); }
+SPARSE_LLM_DEFINE_Q32_GEMMS(Q32Kernel)
 
 }  // namespace kernels::avx2
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernels/matmul/q8_0_scale.h"
+#include "kernels/matmul/q8_scales.h"
 #include "kernels/matmul/quantized_activations.h"
 
 namespace kernels::avx2 {
@@ -75,14 +75,10 @@ void quantize_row_q8_K(const float* x, int8_t* qs, float* d, int16_t* bsums, int
             amax_lanes = ignoring_nan_max(_mm256_and_ps(_mm256_loadu_ps(x + j), abs_mask), amax_lanes);
         const float amax = hmax(amax_lanes);
         if (amax == 0.0f) {
-            d[b] = 0.0f;
-            std::memset(qs, 0, kQ8_KBlock);
-            std::memset(bsums, 0, sizeof(int16_t) * (kQ8_KBlock / kQ8_KGroup));
+            q8_K_zero_block(qs, d + b, bsums);
             continue;
         }
-        int first = 0;  // the scalar version's choice: the first element of largest magnitude
-        while (first + 1 < kQ8_KBlock && std::fabs(x[first]) != amax) ++first;
-        const float iscale = -127.0f / x[first];
+        const float iscale = q8_K_inverse_scale(x, amax);
         const __m256 scale = _mm256_set1_ps(iscale);
         for (int j = 0; j < kQ8_KBlock; j += 32) {
             __m256i q[4];

@@ -5,8 +5,10 @@
 
 #include "gguf/quant/blocks.h"
 #include "gguf/quant/fp16.h"
+#include "kernels/matmul/float_weights.h"
 #include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/kquant_unpack.h"
+#include "kernels/matmul/mca_region.h"
 
 namespace kernels::scalar {
 namespace {
@@ -17,24 +19,12 @@ template <float (*ToFloat)(const uint8_t*, int64_t)>
 float dot_float(const uint8_t* w, const ActivationView& x, int64_t t) {
     const float* xs = x.f32_row(t);
     float sum = 0.0f;
-    for (int64_t c = 0; c < x.cols; ++c) sum += ToFloat(w, c) * xs[c];
+    for (int64_t c = 0; c < x.cols; ++c) {
+        SPARSE_LLM_MCA_BEGIN("scalar", 1);
+        sum += ToFloat(w, c) * xs[c];
+        SPARSE_LLM_MCA_END("scalar", 1);
+    }
     return sum;
-}
-
-float f32_at(const uint8_t* w, int64_t c) {
-    float v;
-    std::memcpy(&v, w + 4 * c, 4);
-    return v;
-}
-float f16_at(const uint8_t* w, int64_t c) {
-    uint16_t h;
-    std::memcpy(&h, w + 2 * c, 2);
-    return gguf::fp16_to_fp32(h);
-}
-float bf16_at(const uint8_t* w, int64_t c) {
-    uint16_t h;
-    std::memcpy(&h, w + 2 * c, 2);
-    return gguf::bf16_to_fp32(h);
 }
 
 // ---- 32-element formats against q8_0: w = d * q + m per element, q the integers of the block.
@@ -151,8 +141,10 @@ void rows_blocked(const GemmTask& task, int64_t row_begin, int64_t row_end) {
             float sums[kTokens] = {};
             const uint8_t* row = task.w + r * task.row_bytes;
             for (int64_t b = 0; b < x.cols / F::kElems; ++b) {
+                SPARSE_LLM_MCA_BEGIN("scalar", F::kElems);  // the token loop runs once in llvm-mca: decode
                 F::unpack(row + b * sizeof(typename F::Block), block);
                 for (int64_t k = 0; k < n; ++k) sums[k] = F::add(sums[k], block, x, t0 + k, b);
+                SPARSE_LLM_MCA_END("scalar", F::kElems);
             }
             for (int64_t k = 0; k < n; ++k) task.y[(t0 + k) * task.y_stride + r] = sums[k];
         }
@@ -179,9 +171,9 @@ using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K>;
 
 }  // namespace
 
-void gemm_f32(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<f32_at>>(task, begin, end); }
-void gemm_f16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<f16_at>>(task, begin, end); }
-void gemm_bf16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<bf16_at>>(task, begin, end); }
+void gemm_f32(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<F32Weights::at>>(task, begin, end); }
+void gemm_f16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<F16Weights::at>>(task, begin, end); }
+void gemm_bf16(const GemmTask& task, int64_t begin, int64_t end) { rows_scalar<dot_float<BF16Weights::at>>(task, begin, end); }
 
 void gemm_q4_0(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_0>(task, begin, end); }
 void gemm_q4_1(const GemmTask& task, int64_t begin, int64_t end) { rows_blocked<Q4_1>(task, begin, end); }

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernels/matmul/q8_0_scale.h"
+#include "kernels/matmul/q8_scales.h"
 #include "kernels/matmul/quantized_activations.h"
 
 namespace kernels::scalar {

@@ -56,6 +56,14 @@ double activation_error_bound(kernels::ActivationType type, const float* block, 
                                                  : step * (0.5 + 1e-4);
 }
 
+// Whether the kernel of `type` in `isa` gives the scalar kernel's bits: the 32-element formats in every set
+// (exact integer block sums, then scalar's multiply-add per block); the K-quants too, but for AVX2's, which
+// keep 8 float lanes per (row, token) across super-blocks. Float weights never: their sets sum in lanes.
+bool same_bits_as_scalar(GgmlType type, kernels::Isa isa) {
+    if (gguf::ggml_type_info(type).block_elems == 256) return isa != kernels::Isa::Avx2;
+    return type != GgmlType::F32 && type != GgmlType::F16 && type != GgmlType::BF16;
+}
+
 // The kernel of `type` in `isa`.
 kernels::GemmRowsFn kernel(GgmlType type, kernels::Isa isa) {
     return kernels::entry_for(kernels::gemm_kernels(type)->rows, isa);
@@ -154,6 +162,31 @@ TEST_CASE("gemm kernels: any row split and any batch give the same bits per outp
                 Activations one;
                 const std::vector<float> alone = run(fn, w, one.prepare(k->activation, token, 1, cols), 0, rows);
                 CHECK(std::memcmp(alone.data(), whole.data() + t * rows, rows * sizeof(float)) == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("gemm kernels: the quantized types give the scalar kernel's bits (but AVX2's K-quants)", "[matmul][gemm]") {
+    struct Shape {
+        int64_t rows, cols, n_tokens;
+    };
+    // decode and batch shapes; row counts off every tile (4, 8) and token counts off every strip (4, 16)
+    const Shape shapes[] = {{13, 512, 1}, {13, 512, 21}, {1, 256, 1}, {7, 768, 5}, {9, 1536, 3}};
+    for (const kernels::Isa isa : test::running_isas()) {
+        for (const GgmlType type : kTypes) {
+            if (!same_bits_as_scalar(type, isa)) continue;
+            const kernels::GemmKernels* k = kernels::gemm_kernels(type);
+            for (const Shape& shape : shapes) {
+                INFO(gguf::ggml_type_name(type) << " isa " << kernels::isa_name(isa) << " " << shape.rows << "x"
+                                                << shape.cols << " tokens " << shape.n_tokens);
+                const test::QuantizedMatrix w = test::random_matrix(type, shape.rows, shape.cols, 51);
+                const std::vector<float> x = test::random_values(shape.n_tokens * shape.cols, 52);
+                Activations activations;
+                const kernels::ActivationView& view = activations.prepare(k->activation, x, shape.n_tokens, shape.cols);
+                const std::vector<float> y_scalar = run(kernel(type, kernels::Isa::Scalar), w, view, 0, shape.rows);
+                const std::vector<float> y_isa = run(kernel(type, isa), w, view, 0, shape.rows);
+                CHECK(std::memcmp(y_scalar.data(), y_isa.data(), y_isa.size() * sizeof(float)) == 0);
             }
         }
     }
