@@ -6,7 +6,7 @@ namespace {
 using gguf::GgmlType;
 
 // The weight types we multiply: the form of their activations (llama.cpp's vec_dot_type) and their kernel per
-// instruction set, in the order of Isa: scalar, AVX2, NEON.
+// instruction set, in the order of Isa: scalar, AVX2, NEON, dotprod (an entry left out is nullptr).
 constexpr GemmKernels kGemmKernels[] = {
     // float weights against the float activations
     {GgmlType::F32, ActivationType::F32, {scalar::gemm_f32, SPARSE_LLM_IF_AVX2(avx2::gemm_f32), nullptr}},
@@ -18,7 +18,8 @@ constexpr GemmKernels kGemmKernels[] = {
     {GgmlType::Q4_1, ActivationType::Q8_0, {scalar::gemm_q4_1, SPARSE_LLM_IF_AVX2(avx2::gemm_q4_1), nullptr}},
     {GgmlType::Q5_0, ActivationType::Q8_0, {scalar::gemm_q5_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q5_0), nullptr}},
     {GgmlType::Q5_1, ActivationType::Q8_0, {scalar::gemm_q5_1, SPARSE_LLM_IF_AVX2(avx2::gemm_q5_1), nullptr}},
-    {GgmlType::Q8_0, ActivationType::Q8_0, {scalar::gemm_q8_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q8_0), nullptr}},
+    {GgmlType::Q8_0, ActivationType::Q8_0,
+     {scalar::gemm_q8_0, SPARSE_LLM_IF_AVX2(avx2::gemm_q8_0), nullptr, SPARSE_LLM_IF_DOTPROD(dotprod::gemm_q8_0)}},
     // the K-quants against q8_K
     {GgmlType::Q2_K, ActivationType::Q8_K, {scalar::gemm_q2_k, SPARSE_LLM_IF_AVX2(avx2::gemm_q2_k), nullptr}},
     {GgmlType::Q3_K, ActivationType::Q8_K, {scalar::gemm_q3_k, SPARSE_LLM_IF_AVX2(avx2::gemm_q3_k), nullptr}},

@@ -158,3 +158,25 @@ TEST_CASE("gemm kernels: any row split and any batch give the same bits per outp
         }
     }
 }
+
+TEST_CASE("gemm kernels: the 32-element formats give the scalar kernel's bits in every set", "[matmul][gemm]") {
+    // Their block sums are exact integers and each set adds (dw * dx) * isum to y block by block with one fused
+    // multiply-add, as the scalar kernel compiles (-ffp-contract=fast, on FMA hardware); shapes cover decode,
+    // strips of 4 tokens and their tails, and tiles of rows with their tails.
+    for (const GgmlType type : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::Q8_0}) {
+        const kernels::GemmKernels* k = kernels::gemm_kernels(type);
+        for (const int64_t n_tokens : {int64_t{1}, int64_t{6}}) {
+            const int64_t rows = 11, cols = 384;
+            const test::QuantizedMatrix w = test::random_matrix(type, rows, cols, 31);
+            const std::vector<float> x = test::random_values(n_tokens * cols, 32);
+            Activations activations;
+            const kernels::ActivationView& view = activations.prepare(k->activation, x, n_tokens, cols);
+            const std::vector<float> scalar = run(kernel(type, kernels::Isa::Scalar), w, view, 0, rows);
+            for (const kernels::Isa isa : test::running_isas()) {
+                INFO(gguf::ggml_type_name(type) << " isa " << kernels::isa_name(isa) << " tokens " << n_tokens);
+                const std::vector<float> y = run(kernel(type, isa), w, view, 0, rows);
+                CHECK(std::memcmp(y.data(), scalar.data(), y.size() * sizeof(float)) == 0);
+            }
+        }
+    }
+}
