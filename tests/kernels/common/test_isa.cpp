@@ -55,7 +55,7 @@ Isa expected_default() {
 }  // namespace
 
 TEST_CASE("isa: the active set is SPARSE_LLM_ISA's, else the most capable one the build has and the CPU runs "
-          "(avx2 on x86-64; dotprod on an A76, neon on an A53)", "[isa]") {
+          "(avx2 on x86-64, dotprod on an A76, neon on an A53)", "[isa]") {
     const char* requested = std::getenv("SPARSE_LLM_ISA");
     const bool forced = requested != nullptr && *requested != '\0';
     const Isa active = kernels::active_isa();
