@@ -20,13 +20,13 @@
 // the standard library's included) that such a file emits is a COMDAT copy, and the linker may keep that copy
 // for the whole program, so code compiled for ARMv8.2 (sdot, LSE atomics, ...) would run on an A53 that has
 // none of it. The rule: **everything a set-with-flags file defines with external linkage is in its set's
-// namespace (kernels::dotprod)**: the table entries' kernels, and helpers in anonymous namespaces; it calls
-// no inline function or template of a shared header (no std::min, no ActivationView::qs_row) and includes
-// only declarations and plain data from them (this header, gemm_kernels.h, gguf/quant/blocks.h, arm_neon.h,
-// whose intrinsics are static). The build checks it: every object of a dotprod/ folder may define only
-// global symbols of kernels::dotprod (nm, whatever the optimisation level), and the library's link-check
-// program may hold dotprod or ARMv8.1+ instructions only inside kernels::dotprod functions (objdump);
-// see kernels/check_isa_code.sh.
+// namespace (kernels::dotprod)**: the table entries' kernels, and helpers in anonymous namespaces. It may
+// include shared headers (this one, gemm_kernels.h, gguf/quant/blocks.h) for their types, but calls no inline
+// function or template of theirs or the standard library's (no std::min, no ActivationView::qs_row);
+// arm_neon.h's intrinsics are static, so they are safe. The build checks it: every object of a dotprod/
+// folder may define only global symbols of kernels::dotprod (nm, whatever the optimisation level), and the
+// library's link-check program may hold dotprod or ARMv8.1+ instructions only inside kernels::dotprod
+// functions (objdump); see kernels/check_isa_code.sh.
 //
 // Adding a set (e.g. AVX-512 VNNI): an Isa value with its line in isa.cpp (name, fallback, built, the CPU
 // features it needs) and its macros below, a folder of kernels per library, and its table entries.
