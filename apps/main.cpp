@@ -11,6 +11,7 @@
 #include "apps/cli/command.h"
 #include "apps/cli/printable.h"
 #include "apps/cli/standard_output.h"
+#include "kernels/common/isa.h"
 
 namespace {
 
@@ -60,6 +61,11 @@ int run_command(const cli::Command& command) {
 
 int main(int argc, char** argv) {
     log_to_stderr();
+    try {
+        kernels::isa_choice();  // a wrong SPARSE_LLM_ISA stops the program here, before anything runs
+    } catch (const kernels::IsaError& e) {
+        return fail(e.what());
+    }
     CLI::App app{"sparse-llm: small language models on edge CPUs, with sparse attention"};
     app.require_subcommand(1);
     cli::CommandList commands;

@@ -22,6 +22,7 @@ target_compile_definitions(test_helpers PUBLIC SPARSE_LLM_SHARED_DIR="${PROJECT_
 file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/kernels/attention/test_*.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_thread_pool.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_isa.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_ops.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/common/test_vector_math.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/matmul/test_gemm_kernels.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/kernels/matmul/test_matmul.cpp

@@ -1,6 +1,6 @@
 // `sparse-llm info model.gguf`: what a GGUF file holds — model, hyper-parameters, tokenizer, tensors, bytes per
 // type, parameters and the memory a run needs; `--json` for one JSON object; `--tensor NAME [--dump out.f32]`
-// for one tensor's values.
+// for one tensor's values. `info --system` describes the machine instead (system_report.h).
 #include <optional>
 #include <string>
 
@@ -10,6 +10,7 @@
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/printable.h"
 #include "apps/info/model_info.h"
+#include "apps/info/system_report.h"
 #include "apps/info/tensor_dump.h"
 #include "apps/report/json_writer.h"
 #include "gguf/gguf_file.h"
@@ -26,6 +27,7 @@ struct InfoOptions {
     bool json = false;
     std::string tensor;
     std::string dump;
+    bool system = false;
 };
 
 std::vector<uint64_t> shape_of(const gguf::TensorInfo& t) { return {t.ne.begin(), t.ne.begin() + t.n_dims}; }
@@ -175,6 +177,10 @@ void show_tensor(const gguf::File& file, const InfoOptions& options) {
 }
 
 int run_info(const InfoOptions& options) {
+    if (options.system) {
+        print_system_report(options.json);
+        return 0;
+    }
     const gguf::File file = gguf::File::open(options.model);
     if (!options.tensor.empty()) {
         show_tensor(file, options);
@@ -193,8 +199,9 @@ int run_info(const InfoOptions& options) {
 
 void add_command(CLI::App& parent, cli::CommandList& commands) {
     auto options = std::make_shared<InfoOptions>();
-    CLI::App* sub = parent.add_subcommand("info", "Describe a GGUF file: model, tokenizer, tensors, memory");
-    sub->add_option("model", options->model, "GGUF file")->required();
+    CLI::App* sub =
+        parent.add_subcommand("info", "Describe a GGUF file: model, tokenizer, tensors, memory (--system: this machine)");
+    CLI::Option* model = sub->add_option("model", options->model, "GGUF file (required unless --system)");
     sub->add_option("-c,--context", options->context,
                     "Context length for the memory estimate (default: the model's context length)")
         ->check(cli::flags::integer(1, int64_t{1} << 32));
@@ -204,6 +211,13 @@ void add_command(CLI::App& parent, cli::CommandList& commands) {
     sub->add_option("--dump", options->dump, "With --tensor: write it dequantized as raw little-endian float32")
         ->needs(tensor)
         ->check(cli::flags::not_empty());
+    sub->add_flag("--system", options->system,
+                  "Describe this machine instead: CPU, its features, the kernels' instruction sets and the one in use")
+        ->excludes(model)
+        ->excludes(tensor);
+    sub->parse_complete_callback([options] {
+        if (!options->system && options->model.empty()) throw CLI::RequiredError("model");
+    });
     commands.push_back({sub, [options] { return run_info(*options); }});
 }
 

@@ -14,6 +14,7 @@
 #include "apps/cli/standard_output.h"
 #include "apps/cli/text_input.h"
 #include "apps/run/run_error.h"
+#include "kernels/common/isa.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
 #include "src/run_defaults.h"
@@ -76,8 +77,9 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
                  m.weight_bytes() / 1048576.0, warmup_ms);
     spdlog::info("prompt: {} tokens in {:.1f} ms ({:.1f} tok/s); first token after {:.1f} ms", s.prompt_tokens,
                  s.prompt_ms, s.prompt_ms > 0 ? s.prompt_tokens * 1000.0 / s.prompt_ms : 0.0, s.first_token_ms);
-    spdlog::info("generated: {} tokens, {} decode steps in {:.1f} ms ({:.1f} tok/s, {:.2f} GB/s of weights)",
-                 s.generated, s.decode_steps, s.decode_ms, decode_tps, m.bytes_per_token() * decode_tps / 1e9);
+    spdlog::info("generated: {} tokens, {} decode steps in {:.1f} ms ({:.1f} tok/s, {:.2f} GB/s of weights, {} kernels)",
+                 s.generated, s.decode_steps, s.decode_ms, decode_tps, m.bytes_per_token() * decode_tps / 1e9,
+                 kernels::isa_name(kernels::active_isa()));
     spdlog::info("memory: peak RSS {:.1f} MiB, KV cache {:.1f} MiB ({} of {} slots, {}), evictions {}",
                  runtime::peak_rss_bytes() / 1048576.0, t.kv_bytes() / 1048576.0, t.kv_len(),
                  t.config().kv_budget > 0 ? t.config().kv_budget : t.config().n_ctx,

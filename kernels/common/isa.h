@@ -2,22 +2,47 @@
 //
 // One mechanism for every library with per-ISA kernels (kernels/common's vector math, kernels/attention's row
 // kernels, kernels/matmul's gemm kernels and activation quantizers): each set's kernels sit in a folder of the
-// library named after it (scalar/, avx2/, neon/), behind the same signatures; the library lists them in tables
-// with one entry per set (PerIsa, nullptr where a set has none or the build lacks it) and calls through the
-// entry of active_isa(), chosen once. A set without a kernel runs its fallback set's, down to scalar, which has
-// them all. Tests ask for each set by name and compare it with scalar.
+// library named after it (scalar/, avx2/, neon/, dotprod/), behind the same signatures; the library lists them
+// in tables with one entry per set (PerIsa, nullptr where a set has none or the build lacks it) and calls
+// through the entry of active_isa(), chosen once. A set without a kernel runs its fallback set's (dotprod ->
+// neon -> scalar, avx2 -> scalar), down to scalar, which has them all. Tests ask for each set by name and
+// compare it with scalar.
 //
-// Adding a set: an Isa value with its line in isa.cpp and its macros below, a folder of kernels per library,
-// and its entry in the tables of the kernels it has.
+// The choice, at run time: the most capable set the build has and the CPU runs (AT_HWCAP on aarch64: asimd
+// for neon, asimddp for dotprod; cpuid and the OS's XCR0 register state on x86: avx2, fma, f16c and saved YMM
+// registers for avx2). SPARSE_LLM_ISA=<set> in the environment forces a lower one (scalar|neon|dotprod on
+// aarch64, scalar|avx2 on x86); an unknown name, or a set the build lacks or the CPU cannot run, is an
+// IsaError naming the value and the sets available. choose_isa() is that choice as a pure function.
+//
+// Sets with compiler flags of their own (dotprod: -march=armv8.2-a+dotprod, while everything else is built
+// for ARMv8.0). Their files are kernels/<library>/dotprod/*.cpp; kernels/CMakeLists.txt gives them the flags.
+// The hazard: an inline function or template instantiation with external linkage (from any shared header,
+// the standard library's included) that such a file emits is a COMDAT copy, and the linker may keep that copy
+// for the whole program, so code compiled for ARMv8.2 (sdot, LSE atomics, ...) would run on an A53 that has
+// none of it. The rule: **everything a set-with-flags file defines with external linkage is in its set's
+// namespace (kernels::dotprod)**: the table entries' kernels, and helpers in anonymous namespaces. It may
+// include shared headers (this one, gemm_kernels.h, gguf/quant/blocks.h) for their types, but calls no inline
+// function or template of theirs or the standard library's (no std::min, no ActivationView::qs_row);
+// arm_neon.h's intrinsics are static, so they are safe. The build checks it: every object of a dotprod/
+// folder may define only global symbols of kernels::dotprod (nm, whatever the optimisation level), and the
+// library's link-check program may hold dotprod or ARMv8.1+ instructions only inside kernels::dotprod
+// functions (objdump); see kernels/check_isa_code.sh.
+//
+// Adding a set (e.g. AVX-512 VNNI): an Isa value with its line in isa.cpp (name, fallback, built, the CPU
+// features it needs) and its macros below, a folder of kernels per library, and its table entries.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
 
-// The SIMD sets this build compiles (1) or not (0): AVX2+FMA+F16C on x86-64, NEON on aarch64, none with
-// -DSPARSE_LLM_SIMD=OFF (SPARSE_LLM_NO_SIMD), for every library alike. A set's source files compile to nothing
-// without it; SPARSE_LLM_IF_<SET>(kernel) is the kernel for a table entry, or nullptr. They follow the compiler
-// flags, which every file shares; a set compiled with flags of its own will need them from the build instead.
+// The SIMD sets this build compiles (1) or not (0): AVX2+FMA+F16C on x86-64 (the compiler flags of every
+// file), NEON and dotprod on aarch64, none with -DSPARSE_LLM_SIMD=OFF (SPARSE_LLM_NO_SIMD), for every library
+// alike. A set's source files compile to nothing without it; SPARSE_LLM_IF_<SET>(kernel) is the kernel for a
+// table entry, or nullptr. Every aarch64 SIMD build has dotprod: its files get their flags from the build and
+// stop with an #error without them.
 #if !defined(SPARSE_LLM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #define SPARSE_LLM_BUILD_AVX2 1
 #define SPARSE_LLM_IF_AVX2(kernel) kernel
@@ -28,27 +53,91 @@
 #if !defined(SPARSE_LLM_NO_SIMD) && defined(__aarch64__) && defined(__ARM_NEON)
 #define SPARSE_LLM_BUILD_NEON 1
 #define SPARSE_LLM_IF_NEON(kernel) kernel
+#define SPARSE_LLM_BUILD_DOTPROD 1
+#define SPARSE_LLM_IF_DOTPROD(kernel) kernel
 #else
 #define SPARSE_LLM_BUILD_NEON 0
 #define SPARSE_LLM_IF_NEON(kernel) nullptr
+#define SPARSE_LLM_BUILD_DOTPROD 0
+#define SPARSE_LLM_IF_DOTPROD(kernel) nullptr
 #endif
 
 namespace kernels {
 
 // Within an architecture, a later set is the more capable one.
-enum class Isa { Scalar, Avx2, Neon };
-constexpr size_t kIsaCount = 3;
-constexpr std::array<Isa, kIsaCount> kAllIsas = {Isa::Scalar, Isa::Avx2, Isa::Neon};
+enum class Isa { Scalar, Avx2, Neon, Dotprod };
+constexpr size_t kIsaCount = 4;
+constexpr std::array<Isa, kIsaCount> kAllIsas = {Isa::Scalar, Isa::Avx2, Isa::Neon, Isa::Dotprod};
 
-const char* isa_name(Isa isa);  // "scalar", "avx2", "neon"
+// Sets as bits: 1 << Isa.
+using IsaSet = uint32_t;
+constexpr IsaSet isa_bit(Isa isa) { return IsaSet{1} << static_cast<unsigned>(isa); }
+
+// What a CPU offers that the sets need (or that later sets will): one bit per feature, named as Linux's
+// /proc/cpuinfo names them. The os_* bits say the OS saves those registers (XCR0), without which the
+// instructions fault.
+enum CpuFeature : uint32_t {
+    kCpuAsimd = 1u << 0,        // aarch64 Advanced SIMD (HWCAP_ASIMD)
+    kCpuAsimdDp = 1u << 1,      // aarch64 sdot/udot (HWCAP_ASIMDDP, ARMv8.2+ optional, v8.4 mandatory)
+    kCpuAsimdHp = 1u << 2,      // aarch64 fp16 arithmetic (HWCAP_ASIMDHP)
+    kCpuI8mm = 1u << 3,         // aarch64 int8 matrix multiply (HWCAP2_I8MM)
+    kCpuSve = 1u << 4,          // aarch64 SVE (HWCAP_SVE)
+    kCpuAvx2 = 1u << 8,         // x86
+    kCpuFma = 1u << 9,
+    kCpuF16c = 1u << 10,
+    kCpuOsYmm = 1u << 11,       // XCR0 bits 1-2
+    kCpuAvx512f = 1u << 12,
+    kCpuAvx512bw = 1u << 13,
+    kCpuAvx512vl = 1u << 14,
+    kCpuAvx512Vnni = 1u << 15,
+    kCpuAvxVnni = 1u << 16,
+    kCpuOsZmm = 1u << 17,       // XCR0 bits 1-2 and 5-7
+};
+using CpuFeatures = uint32_t;
+
+// This CPU's features (getauxval on aarch64 Linux, cpuid and xgetbv on x86-64; none elsewhere).
+CpuFeatures cpu_features();
+// The features of this architecture that cpu_features() can report, in a fixed order, and their names.
+std::vector<CpuFeature> reported_cpu_features();
+const char* cpu_feature_name(CpuFeature feature);
+
+const char* isa_name(Isa isa);  // "scalar", "avx2", "neon", "dotprod"
+// The CPU features a set's instructions need.
+CpuFeatures isa_requirements(Isa isa);
+// The sets compiled into this build.
+IsaSet built_isas();
 // Its kernels are compiled into this build.
 bool isa_built(Isa isa);
 // Built, and this CPU has its instructions.
 bool isa_runs_here(Isa isa);
-// The most capable set that runs here; chosen at the first call, the same for every library.
-Isa active_isa();
 // The set whose kernels `isa` runs where it has none of its own (scalar for scalar).
 Isa isa_fallback(Isa isa);
+
+// SPARSE_LLM_ISA names no set, or one the build lacks or this CPU cannot run.
+class IsaError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct IsaChoice {
+    Isa isa;
+    bool forced;  // named by SPARSE_LLM_ISA; otherwise the most capable set that runs here
+};
+
+// The set for a CPU with features `cpu` and a build with the sets `built`: the one `requested` names (the
+// value of SPARSE_LLM_ISA; nullptr or "" for none), else the most capable built set whose features the CPU
+// has. Throws IsaError ("SPARSE_LLM_ISA=<value>: <why>; available: <sets>") when `requested` is not a set's
+// name, not built, or needs a feature the CPU lacks.
+IsaChoice choose_isa(CpuFeatures cpu, IsaSet built, const char* requested);
+
+// This process's choice: choose_isa(cpu_features(), built_isas(), getenv("SPARSE_LLM_ISA")), made at the first
+// call and kept. Throws IsaError when SPARSE_LLM_ISA is wrong (at every call, so every kernel entry point
+// reports it); a program calls it at start to report that once, before anything runs.
+IsaChoice isa_choice();
+// isa_choice().isa: the set every library's kernels run.
+Isa active_isa();
+// The active set or one of its fallbacks: the sets this process may run (SPARSE_LLM_ISA lowers the cap).
+bool isa_enabled(Isa isa);
 
 // One entry per set, indexed by Isa: a kernel, or a table of kernels; nullptr where the set has none.
 template <typename Entry>
@@ -71,6 +160,7 @@ Entry entry_for(const PerIsa<Entry>& entries, Isa isa) {
 // For a library whose kernels form one table per set (`Table`, a struct of function pointers), inside namespace
 // kernels: declares the table `name` that each set defines in its namespace kernels::<set>; `accessor(isa)`,
 // the table a set runs (its fallback's where it has none); and `accessor()`, the active set's, looked up once.
+// (No such library has a dotprod table: their kernels have no int8 dot products; dotprod runs neon's.)
 #define SPARSE_LLM_DECLARE_ISA_TABLES(Table, accessor, name)  \
     namespace scalar {                                          \
     extern const Table name;                                    \
@@ -89,9 +179,9 @@ Entry entry_for(const PerIsa<Entry>& entries, Isa isa) {
 
 // Defines `accessor(isa)` in the library's own .cpp file, so that one translation unit decides which sets the
 // build has.
-#define SPARSE_LLM_DEFINE_ISA_TABLES(Table, accessor, name)                                      \
-    const Table& accessor(Isa isa) {                                                             \
-        static constexpr PerIsa<const Table*> kTables = {                                        \
-            &scalar::name, SPARSE_LLM_IF_AVX2(&avx2::name), SPARSE_LLM_IF_NEON(&neon::name)};    \
-        return *entry_for(kTables, isa);                                                         \
+#define SPARSE_LLM_DEFINE_ISA_TABLES(Table, accessor, name)                                                   \
+    const Table& accessor(Isa isa) {                                                                          \
+        static constexpr PerIsa<const Table*> kTables = {                                                     \
+            &scalar::name, SPARSE_LLM_IF_AVX2(&avx2::name), SPARSE_LLM_IF_NEON(&neon::name), nullptr};        \
+        return *entry_for(kTables, isa);                                                                      \
     }

@@ -18,7 +18,9 @@ void add_in_place(float* x, const float* y, size_t n);
 // SwiGLU: gate[i] = silu(gate[i]) * up[i] with silu(g) = g / (1 + e^-g), i < n.
 void swiglu_in_place(float* gate, const float* up, size_t n);
 
-// x = softmax(x) over n values, in place; returns the largest input (the shift). n > 0.
+// x = softmax(x) over n values, in place; returns the largest input (the shift). n > 0. The normaliser is within
+// 4e-6 (relative) of the exact sum at any n, in every instruction set; each value adds its exponential's error
+// (about |x - max| * 2^-24, from rounding x - max).
 float softmax_in_place(float* x, size_t n);
 
 }  // namespace kernels

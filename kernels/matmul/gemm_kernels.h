@@ -54,6 +54,9 @@ SPARSE_LLM_GEMM_KERNELS
 namespace neon {
 SPARSE_LLM_GEMM_KERNELS
 }
+namespace dotprod {  // the types whose inner loop is an int8 dot product; the others run neon's
+SPARSE_LLM_GEMM_KERNEL(q8_0)
+}
 #undef SPARSE_LLM_GEMM_KERNELS
 #undef SPARSE_LLM_GEMM_KERNEL
 

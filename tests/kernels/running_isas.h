@@ -1,5 +1,5 @@
-// The instruction sets (kernels/common/isa.h) this build has and this machine runs, scalar first: the sets a
-// kernel test checks, each against the scalar reference.
+// The instruction sets (kernels/common/isa.h) this process may run -- built, run by this CPU, and not above
+// the cap SPARSE_LLM_ISA sets -- scalar first: the sets a kernel test checks, each against the scalar reference.
 #pragma once
 
 #include <vector>
@@ -11,7 +11,7 @@ namespace test {
 inline std::vector<kernels::Isa> running_isas() {
     std::vector<kernels::Isa> sets;
     for (kernels::Isa isa : kernels::kAllIsas)
-        if (kernels::isa_runs_here(isa)) sets.push_back(isa);
+        if (kernels::isa_enabled(isa)) sets.push_back(isa);
     return sets;
 }
 

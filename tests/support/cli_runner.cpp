@@ -35,7 +35,8 @@ struct TempFile {
 
 namespace {
 
-CliResult run(const std::vector<std::string>& args, const std::string& input, const std::string& stdout_path) {
+CliResult run(const std::vector<std::string>& args, const std::string& input, const std::string& stdout_path,
+              std::vector<std::string> env = {}) {
     TempFile in, out, err;
     if (::write(in.fd, input.data(), input.size()) != static_cast<ssize_t>(input.size()))
         throw std::runtime_error("cannot write the child's stdin");
@@ -53,6 +54,7 @@ CliResult run(const std::vector<std::string>& args, const std::string& input, co
         ::dup2(in.fd, 0);
         ::dup2(stdout_path.empty() ? out.fd : ::open(stdout_path.c_str(), O_WRONLY), 1);
         ::dup2(err.fd, 2);
+        for (std::string& setting : env) ::putenv(setting.data());
         ::execv(argv[0], argv.data());
         std::_Exit(127);
     }
@@ -71,6 +73,10 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& input
 
 CliResult run_cli_writing_to(const std::vector<std::string>& args, const std::string& stdout_path) {
     return run(args, "", stdout_path);
+}
+
+CliResult run_cli_with_env(const std::vector<std::string>& env, const std::vector<std::string>& args) {
+    return run(args, "", "", env);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include "apps/make_model/synthetic_model.h"
 #include "gguf/gguf_file.h"
+#include "kernels/common/isa.h"
 #include "support/cli_runner.h"
 #include "support/file_bytes.h"
 #include "support/shared_data.h"
@@ -38,7 +39,8 @@ TEST_CASE("run: greedy from BOS reproduces the stories260K 200-token golden, den
     }
 }
 
-TEST_CASE("run: the summary names load, prompt, generation, memory and deadlines", "[cli][run]") {
+TEST_CASE("run: the summary names load, prompt, generation, the kernels' instruction set, memory and deadlines",
+          "[cli][run]") {
     SKIP_WITHOUT_SHARED();
     const test::CliResult r = test::run_cli({"run", "-m", stories(), "-p", "Once upon a time", "-n", "5", "--temp", "0.7",
                                             "--seed", "3", "--kv-type", "f32", "--kv-budget", "300"});
@@ -47,6 +49,8 @@ TEST_CASE("run: the summary names load, prompt, generation, memory and deadlines
                              "GB/s of weights", "peak RSS", "KV cache", "of 300 slots, f32", "evictions 0",
                              "deadline misses 0"})
         CHECK_THAT(r.err, Catch::Contains(part));
+    CHECK_THAT(r.err, Catch::Contains(std::string("GB/s of weights, ") + kernels::isa_name(kernels::active_isa()) +
+                                      " kernels)"));
     const test::CliResult again = test::run_cli({"run", "-m", stories(), "-p", "Once upon a time", "-n", "5", "--temp",
                                                 "0.7", "--seed", "3", "--kv-type", "f32", "--kv-budget", "300", "--no-warmup"});
     CHECK(again.out == r.out);  // same seed, same text; warm-up changes nothing

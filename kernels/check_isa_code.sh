@@ -1,0 +1,52 @@
+#!/bin/sh
+# Checks kernels/common/isa.h's rule for instruction sets compiled with flags of their own (the build runs it
+# after building a kernels library that has such a set's folder, and after linking its link-check program):
+#
+#   check_isa_code.sh symbols NM SET OBJECT...   every OBJECT under a SET/ folder defines global symbols of
+#                                                namespace kernels::SET only (a weak copy of a shared inline
+#                                                function or template compiled there could serve the whole
+#                                                program); other objects are skipped
+#   check_isa_code.sh code OBJDUMP SET PROGRAM   PROGRAM holds the instructions SET's flags allow beyond the
+#                                                baseline only inside functions of kernels::SET
+#
+# SET is "dotprod": -march=armv8.2-a+dotprod adds sdot/udot, and over ARMv8.0 the LSE atomics and the RDM
+# multiplies; libgcc's outline atomics (__aarch64_*) hold LSE instructions that they run only where the CPU
+# has them. Exit 1 with the offending names, 2 on a usage error.
+set -eu
+[ $# -ge 4 ] || { echo "usage: $0 symbols NM SET OBJECT... | code OBJDUMP SET PROGRAM" >&2; exit 2; }
+mode=$1 tool=$2 set=$3
+shift 3
+case $set in
+dotprod) extra='sdot|udot|sqrdmlah|sqrdmlsh|cas[ablhp]*|swp[ablh]*|(ld|st)(add|clr|eor|set|smax|smin|umax|umin)[ablh]*' ;;
+*) echo "$0: unknown set '$set'" >&2; exit 2 ;;
+esac
+
+case $mode in
+symbols)
+    status=0
+    for object in "$@"; do
+        case "/$object" in */"$set"/*) ;; *) continue ;; esac
+        outside=$("$tool" -C -g --defined-only "$object" | awk -v ns="kernels::$set::" \
+            'NF >= 3 { name = $0; sub(/^[0-9a-fA-F]* *[A-Za-z] /, "", name); if (index(name, ns) != 1) print "  " name }')
+        if [ -n "$outside" ]; then
+            echo "$object: defines symbols outside kernels::$set (isa.h, sets with flags of their own):" >&2
+            echo "$outside" >&2
+            status=1
+        fi
+    done
+    exit $status
+    ;;
+code)
+    found=$("$tool" -d -C --no-show-raw-insn "$1" | awk -F'\t' -v ns="kernels::$set::" -v extra="^($extra)\$" '
+        /^[0-9a-f]+ <.*>:$/ { function_name = $0; sub(/^[0-9a-f]+ </, "", function_name); sub(/>:$/, "", function_name); next }
+        NF >= 2 && $2 ~ extra && index(function_name, ns) != 1 && index(function_name, "__aarch64_") != 1 {
+            if (!(function_name in seen)) { seen[function_name] = 1; print "  " $2 " in " function_name }
+        }')
+    if [ -n "$found" ]; then
+        echo "$1: $set instructions outside kernels::$set (isa.h, sets with flags of their own):" >&2
+        echo "$found" >&2
+        exit 1
+    fi
+    ;;
+*) echo "$0: unknown mode '$mode'" >&2; exit 2 ;;
+esac
