@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds and runs every test: the release build and an ASan+UBSan build with the whole suite each;
 # on an x86-64 (amd64) host also the aarch64 cross build under qemu-aarch64, the whole suite and the greedy
-# goldens on each emulated CPU (scripts/test-aarch64.sh).
+# goldens on each emulated CPU (scripts/test-aarch64.sh); then the Debian packages (scripts/test-packages.sh).
 # Ends with the time each part took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,4 +36,6 @@ if [ "$cross" = 1 ]; then
 else
     echo "=== no aarch64 emulation on a $(dpkg --print-architecture) host: the suite above ran natively" >&2
 fi
+echo "=== Debian packages" >&2
+timed "Debian packages: build, check, install, run" bash scripts/test-packages.sh
 printf '%s\n' "${times[@]}" "$(printf '%5d s  all' $((SECONDS - start)))" >&2
