@@ -1,9 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sparse-llm needs to build and test. Idempotent: does nothing when all are present.
-# Works as root, or through sudo for another user.
+# Installs the Debian packages sparse-llm needs. Idempotent: does nothing when all are present. Works as root,
+# or through sudo for another user.
+#
+#   scripts/install-deps.sh           what a native build, its tests and its package need (scripts/setup.sh;
+#                                     x86-64 or a Pi)
+#   scripts/install-deps.sh --cross   also what the aarch64 cross build and its emulated tests need, on an
+#                                     x86-64 host (scripts/build-aarch64.sh, scripts/test.sh): the cross compiler,
+#                                     qemu-user, the arm64 multiarch fmt and spdlog (architecture arm64 is added to
+#                                     dpkg for them) and jq, which reads the greedy goldens
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build libcli11-dev libspdlog-dev libfmt-dev catch2)
+packages=(build-essential cmake ninja-build libcli11-dev libspdlog-dev libfmt-dev catch2 file)
+case "${1:-}" in
+    "") cross=0 ;;
+    --cross) cross=1 ;;
+    *) echo "usage: scripts/install-deps.sh [--cross]" >&2; exit 2 ;;
+esac
+if [ "$cross" = 1 ]; then
+    native=$(dpkg --print-architecture)
+    [ "$native" = amd64 ] || { echo "install-deps: the cross build runs on an amd64 host, not $native" >&2; exit 1; }
+    packages+=(g++-aarch64-linux-gnu qemu-user libfmt-dev:arm64 libspdlog-dev:arm64 jq)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -13,6 +30,10 @@ done
 
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+if [ "$cross" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "install-deps: adding architecture arm64 to dpkg (for libfmt-dev:arm64, libspdlog-dev:arm64)" >&2
+    "${as_root[@]}" dpkg --add-architecture arm64
+fi
 echo "installing: ${missing[*]}" >&2
 "${as_root[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
-# Installs, builds and runs the whole test suite twice: a release build and an ASan+UBSan build.
+# Installs, builds and runs every test: the release build and an ASan+UBSan build with the whole suite each;
+# on an x86-64 (amd64) host also the aarch64 cross build under qemu-aarch64, the whole suite and the greedy
+# goldens on each emulated CPU (scripts/test-aarch64.sh); then the Debian packages (scripts/test-packages.sh).
+# Ends with the time each part took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+if [ "$(dpkg --print-architecture)" = amd64 ]; then cross=1; else cross=0; fi
+if [ "$cross" = 1 ]; then bash scripts/install-deps.sh --cross; else bash scripts/install-deps.sh; fi
+
+times=()
+timed() {
+    local part=$1 start=$SECONDS
+    shift
+    "$@"
+    times+=("$(printf '%5d s  %s' $((SECONDS - start)) "$part")")
+}
 
 run_suite() {
     local dir=$1
     shift
     echo "=== $dir: build" >&2
-    bash scripts/build.sh "$dir" "$@"
+    timed "$dir: build" bash scripts/build.sh "$dir" "$@"
     echo "=== $dir: tests" >&2
-    (cd "$dir" && ctest --output-on-failure -j "$(nproc)")
+    timed "$dir: tests" bash -c "cd '$dir' && ctest --output-on-failure -j $(nproc)"
 }
 
+start=$SECONDS
 run_suite build
 # -O1 -g1 (line tables for the reports) compiles twice as fast as -O2 -g; assertions stay on.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DSPARSE_LLM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
+if [ "$cross" = 1 ]; then
+    timed "build-aarch64: build, suite and greedy goldens per emulated CPU" bash scripts/test-aarch64.sh build-aarch64
+else
+    echo "=== no aarch64 emulation on a $(dpkg --print-architecture) host: the suite above ran natively" >&2
+fi
+echo "=== Debian packages" >&2
+timed "Debian packages: build, check, install, run" bash scripts/test-packages.sh
+printf '%s\n' "${times[@]}" "$(printf '%5d s  all' $((SECONDS - start)))" >&2
