@@ -7,23 +7,26 @@
 
 #include <fmt/format.h>
 
+#include "kernels/attention/paged_array.h"
 #include "kernels/common/ops.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
 
-// Activations of one step of up to n_batch tokens, token-major ([token][feature]).
+// Activations of one step of up to n_batch tokens, token-major ([token][feature]); paged, so a step of n
+// tokens touches the memory of n rows.
 struct Transformer::Scratch {
-    std::vector<float> x;          // (n_batch, n_embd) the residual stream
-    std::vector<float> xb;         // (n_batch, n_embd) normed input of a block
-    std::vector<float> q;          // (n_batch, n_head * head_dim)
-    std::vector<float> k;          // (n_batch, n_head_kv * head_dim)
-    std::vector<float> v;          // (n_batch, n_head_kv * head_dim)
-    std::vector<float> att;        // (n_batch, n_head * head_dim) attention output, heads concatenated
-    std::vector<float> proj;       // (n_batch, n_embd) a block's output before the residual add
-    std::vector<float> gate;       // (n_batch, n_ff)
-    std::vector<float> up;         // (n_batch, n_ff)
-    std::vector<float> cos, sin;   // (n_batch, rope_dim / 2) rotation of each token's position
+    using Buffer = kernels::PagedArray<float>;
+    Buffer x;          // (n_batch, n_embd) the residual stream
+    Buffer xb;         // (n_batch, n_embd) normed input of a block
+    Buffer q;          // (n_batch, n_head * head_dim)
+    Buffer k;          // (n_batch, n_head_kv * head_dim)
+    Buffer v;          // (n_batch, n_head_kv * head_dim)
+    Buffer att;        // (n_batch, n_head * head_dim) attention output, heads concatenated
+    Buffer proj;       // (n_batch, n_embd) a block's output before the residual add
+    Buffer gate;       // (n_batch, n_ff)
+    Buffer up;         // (n_batch, n_ff)
+    Buffer cos, sin;   // (n_batch, rope_dim / 2) rotation of each token's position
 
     Scratch(const ModelConfig& c, size_t n_batch)
         : x(n_batch * c.n_embd), xb(n_batch * c.n_embd), q(n_batch * c.q_width()), k(n_batch * c.kv_width()),
