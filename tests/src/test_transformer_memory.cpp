@@ -10,13 +10,8 @@
 
 #include "src/system_info.h"
 #include "src/transformer.h"
+#include "support/process_memory.h"
 #include "support/synthetic_fixture.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kMeasuresRss = false;  // ASan's shadow memory and quarantine are not the program's
-#else
-constexpr bool kMeasuresRss = true;
-#endif
 
 namespace {
 
@@ -65,7 +60,7 @@ TEST_CASE("transformer memory: 16 tokens at a context of 8192 or 32768 hold what
     CHECK(use[512].kv_resident < 2 * kMiB);  // (the whole cache at 512 is 11.7 MiB)
     CHECK(use[8192].kv_resident == use[512].kv_resident);
     CHECK(use[32768].kv_resident == use[512].kv_resident);
-    if (!kMeasuresRss) return;
+    if (!test::kMeasuresRss) return;
     if (!runtime::reset_peak_rss()) {
         WARN("skipped: the peak RSS cannot be reset here (/proc/self/clear_refs)");
         return;
