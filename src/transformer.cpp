@@ -9,6 +9,7 @@
 
 #include "kernels/attention/paged_array.h"
 #include "kernels/common/ops.h"
+#include "kernels/common/size_math.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
@@ -81,11 +82,16 @@ uint64_t Transformer::kv_bytes_for(const ModelConfig& model, const RunConfig& co
 }
 
 uint64_t Transformer::scratch_bytes(const ModelConfig& c, int64_t n_batch) {
-    const int64_t widest = std::max({c.n_embd, c.n_ff, c.q_width()});
-    const int64_t floats_per_token = 4 * c.n_embd + 2 * c.q_width() + 2 * c.kv_width() + 2 * c.n_ff + c.rope_dim;
+    using kernels::saturating_add;
+    using kernels::saturating_mul;
+    const auto u = [](int64_t v) { return static_cast<uint64_t>(std::max<int64_t>(v, 0)); };
+    const uint64_t widest = std::max({u(c.n_embd), u(c.n_ff), u(c.q_width())});
+    const uint64_t floats_per_token = saturating_add(
+        saturating_add(saturating_mul(4, u(c.n_embd)), saturating_mul(2, u(c.q_width()))),
+        saturating_add(saturating_add(saturating_mul(2, u(c.kv_width())), saturating_mul(2, u(c.n_ff))), u(c.rope_dim)));
     // the matmul keeps one 8-bit copy per activation type (q8_0, q8_K) with a float scale per 32 values
-    const int64_t quantized_per_token = 2 * (widest + widest / 32 * 4 + widest / 16 * 2);
-    return static_cast<uint64_t>(n_batch) * static_cast<uint64_t>(4 * floats_per_token + quantized_per_token);
+    const uint64_t quantized_per_token = saturating_mul(2, saturating_add(widest, widest / 32 * 4 + widest / 16 * 2));
+    return saturating_mul(u(n_batch), saturating_add(saturating_mul(4, floats_per_token), quantized_per_token));
 }
 
 int64_t Transformer::room() const {

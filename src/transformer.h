@@ -46,7 +46,8 @@ public:
     uint64_t evictions() const { return kv_.evictions(); }
     // Bytes the caches of this config hold for a sequence of `tokens` (at most the KV budget's slots).
     static uint64_t kv_bytes_for(const ModelConfig& model, const RunConfig& config, int64_t tokens);
-    // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens.
+    // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens
+    // (saturating: UINT64_MAX when that does not fit).
     static uint64_t scratch_bytes(const ModelConfig& config, int64_t n_batch);
     // How many more tokens fit; -1 when unbounded (a KV budget evicts).
     int64_t room() const;
