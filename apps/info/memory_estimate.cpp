@@ -3,8 +3,12 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "apps/info/info_error.h"
 #include "gguf/gguf_file.h"
@@ -74,19 +78,56 @@ runtime::ModelConfig model_config(const HyperParameters& h, uint64_t n_vocab) {
     return c;
 }
 
-// The attention kernel's lists for a batch of `batch` queries: per query its window, log-stride lookback and
-// global token, each a 4-byte id and a 4-byte mass per query head.
+// The attention kernel's lists for a prompt batch (kernels/attention/attention_core.h, Workspace): per query
+// its window, the global token and the log-stride lookback beyond the window, each a 4-byte id and a 4-byte
+// mass per query head. The first batch's first window + 1 rows attend densely, every earlier token, in a
+// chunk of their own before the rest; a second batch has all rows sparse. The chunks reuse the lists, which
+// grow by doubling, but only what is written takes memory: the longest chunk's.
 uint64_t attention_workspace(const runtime::ModelConfig& c, const runtime::RunConfig& run, uint64_t batch,
                              uint64_t context) {
+    const uint64_t window = run.sparse.window;
     uint64_t lookback = 0;
-    while (lookback < 64 && (uint64_t{1} << lookback) < context) ++lookback;
-    const uint64_t per_query = std::min(context, checked_sum({run.sparse.window, lookback, 1}));
-    return checked_product({batch, per_query, 4, static_cast<uint64_t>(c.n_head) + 1});
+    for (uint64_t s = 1; s < context && s <= (uint64_t{1} << 62); s *= 2) lookback += s > window;
+    const uint64_t per_query = std::min(context, checked_sum({window, 2, lookback}));
+    const uint64_t dense = std::min(batch, checked_sum({window, 1}));
+    const uint64_t sparse = context > batch ? batch : batch - dense;
+    const uint64_t candidates = std::max(dense * (dense + 1) / 2, checked_product({sparse, per_query}));
+    return checked_product({candidates, 4, static_cast<uint64_t>(c.n_head) + 1});
+}
+
+// Bytes of this program's own file mappings (code, read-only data) not yet in memory: a run executes nearly
+// all of its code (measured: 96 % of it resident), this process before reading the file only part of it.
+// 0 when /proc/self/smaps cannot be read.
+uint64_t unread_program_bytes() {
+    std::error_code error;
+    const std::string exe = std::filesystem::read_symlink("/proc/self/exe", error).string();
+    std::ifstream smaps("/proc/self/smaps");
+    if (error || exe.empty() || !smaps) return 0;
+    uint64_t unread = 0, size = 0;
+    bool own = false;
+    for (std::string line; std::getline(smaps, line);) {
+        std::istringstream fields(line);
+        std::string key, path;
+        uint64_t kib = 0;
+        fields >> key;
+        if (key.back() != ':') {  // a mapping: range perms offset dev inode [path]
+            for (int i = 0; i < 4; ++i) fields >> path;
+            path.clear();
+            fields >> path;
+            own = path == exe;
+        } else if (own && key == "Size:" && fields >> kib) {
+            size = kib;
+        } else if (own && key == "Rss:" && fields >> kib && kib < size) {
+            unread += (size - kib) * 1024;
+        }
+    }
+    return unread;
 }
 
 }  // namespace
 
-ProcessMeter::ProcessMeter() : rss_(runtime::current_rss_bytes()), heap_(heap_in_use()) {}
+ProcessMeter::ProcessMeter()
+    : rss_(runtime::current_rss_bytes() + unread_program_bytes()), heap_(heap_in_use()) {}
 
 ProcessMemory ProcessMeter::measure(const gguf::File& file) const {
     std::optional<tokenizer::Tokenizer> tokenizer;

@@ -11,7 +11,9 @@
 //              per-head mass of that batch; the logits and the sampler's candidates (16 bytes per token of
 //              the vocabulary)
 //   tables     the parsed metadata and the tokenizer's tables on the heap: measured, by building them
-//   program    code, libraries and the C++ runtime: this process's resident memory before it read the file
+//   program    code, libraries and the C++ runtime: this process's resident memory before it read the file,
+//              plus the part of the program's own file (code, read-only data) not yet in memory, which a run
+//              reads nearly all of
 //
 // The caches and the scratch are paged (kernels/attention/paged_array.h): a run holds them only as it fills
 // them, so this is the figure for a full context; a short run needs less.
