@@ -6,8 +6,11 @@
 //   rows[i] = x;                                             // the page of rows[i] becomes resident
 //   rows.resident_bytes();                                   // what the mapping holds now (mincore)
 //
-// - The whole size is committed address space (no MAP_NORESERVE): a size the machine could never hold is
-//   refused up front (std::bad_alloc), as a std::vector's would be, instead of failing when it fills.
+// - The whole size is address space asked for up front (no MAP_NORESERVE): a mapping beyond the address space
+//   limit (RLIMIT_AS), or that the kernel's overcommit policy refuses (by default: one larger than memory
+//   and swap), is std::bad_alloc at once, as a std::vector's would be. What the kernel does not check by
+//   default is the sum of many mappings against memory: an array larger than the machine can hold works until
+//   it is filled that far, as any lazily used memory does.
 // - Transparent huge pages are off for the mapping (MADV_NOHUGEPAGE): the first write makes one page
 //   resident, not 2 MiB (a head-major KV cache writes to 2 * layers * kv_heads regions at once).
 // - Not copyable: a plain copy would write, and so make resident, every page. Owners copy the part they use
