@@ -91,6 +91,12 @@ uint64_t KvStore::bytes_for(const ModelConfig& model, const RunConfig& config, s
     return kernels::saturating_mul(per_layer, static_cast<uint64_t>(model.n_layer));
 }
 
+uint64_t KvStore::resident_bytes() const {
+    uint64_t bytes = state_.salience.resident_bytes();
+    std::visit([&](const auto& layers) { for (const auto& cache : layers) bytes += cache.resident_bytes(); }, state_.layers);
+    return bytes;
+}
+
 size_t KvStore::rows_per_step() const {
     if (len() < capacity()) return capacity() - len();
     return evicts() ? std::max<size_t>(config_.sparse.window, 1) : 0;

@@ -61,8 +61,10 @@ public:
     // batch never evicts its own rows.
     size_t rows_per_step() const;
     uint64_t evictions() const { return state_.evictions; }
-    // Bytes held by the caches (rows, landmarks, attention mass, salience).
+    // Bytes the caches (rows, landmarks, attention mass, salience) hold once every slot is filled.
     uint64_t bytes() const { return bytes_for(model_, config_, capacity()); }
+    // Bytes of them in memory now: the caches are paged, so this follows the slots filled so far.
+    uint64_t resident_bytes() const;
     // The same for a store of this config holding `capacity` slots per layer, before making one.
     static uint64_t bytes_for(const ModelConfig& model, const RunConfig& config, size_t capacity);
 

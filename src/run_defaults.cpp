@@ -48,13 +48,15 @@ int64_t kv_budget_for_rss(const Model& model, const RunConfig& config, uint64_t 
         rss_now + model.weight_bytes() + Transformer::scratch_bytes(c, config.n_batch) + rss_limit / 16;
     const uint64_t block = config.sparse.block_size;
     const uint64_t per_block = KvStore::bytes_for(c, config, block);  // exact for whole blocks
-    const int64_t cap = c.n_ctx_train;
-    int64_t budget = fixed < rss_limit ? static_cast<int64_t>((rss_limit - fixed) / per_block * block) : 0;
-    budget = std::min(budget, cap);
+    const int64_t cap = config.n_ctx > 0 ? std::min(c.n_ctx_train, config.n_ctx) : c.n_ctx_train;
+    const uint64_t fits = fixed < rss_limit ? (rss_limit - fixed) / per_block * block : 0;
     const size_t window = config.sparse.window;  // any size_t: the floor saturates instead of wrapping
     const size_t minimum = kernels::saturating_add(
         kernels::saturating_add(kernels::saturating_add(window, window), config.sparse.global_tokens.size()), 1);
-    if (budget < 0 || static_cast<uint64_t>(budget) < minimum)
+    if (cap > 0 && static_cast<uint64_t>(cap) <= fits && static_cast<uint64_t>(cap) < minimum)
+        return 0;  // the whole (short) context fits: no eviction, the context is the bound
+    const int64_t budget = static_cast<int64_t>(std::min<uint64_t>(fits, static_cast<uint64_t>(std::max<int64_t>(cap, 0))));
+    if (static_cast<uint64_t>(budget) < minimum)
         throw Error(fmt::format("{}: a peak RSS under {} MiB leaves room for {} KV slots, fewer than {} "
                                 "(weights {} MiB, process {} MiB)",
                                 model.file().source(), rss_limit >> 20, budget, minimum, model.weight_bytes() >> 20,

@@ -3,7 +3,7 @@
 // KV budget say "not given"; resolve_run_config() fills those in once the model is open:
 //   context   min(the context the model was trained for, 4096); the preset: all of it
 //   threads   the machine's physical cores; the preset: 4
-//   KV budget none; the preset: computed so the peak RSS stays under kPiZeroRssLimit
+//   KV budget none; the preset: computed so the peak RSS stays under kPiZeroRssLimit, at most the context
 #pragma once
 
 #include <cstdint>
@@ -33,8 +33,11 @@ RunConfig resolve_run_config(RunConfig config, const std::string& preset, const 
 
 // KV slots per layer that keep the process's peak RSS under rss_limit: what it holds now (rss_now: the
 // tokenizer, code, heap), plus the whole mapped weight data (every page is read), plus the forward pass's
-// scratch, plus the KV cache, plus a margin of 1/16 of the limit for allocator slack and stacks.
-// Capped at the context the model was trained for. Throws runtime::Error when not even 2 windows fit.
+// scratch for a full batch, plus the KV cache with every slot filled, plus a margin of 1/16 of the limit for
+// allocator slack and stacks. (The caches and scratch take memory only as they fill: this is the peak of a
+// run that fills them.) Capped at the run's context (config.n_ctx, when set) and the context the model was
+// trained for; 0 (no eviction) when that context is shorter than 2 windows and fits whole. Throws
+// runtime::Error when not even 2 windows fit.
 int64_t kv_budget_for_rss(const Model& model, const RunConfig& config, uint64_t rss_limit, uint64_t rss_now);
 
 }  // namespace runtime

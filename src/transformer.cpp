@@ -7,23 +7,27 @@
 
 #include <fmt/format.h>
 
+#include "kernels/attention/paged_array.h"
 #include "kernels/common/ops.h"
+#include "kernels/common/size_math.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
 
-// Activations of one step of up to n_batch tokens, token-major ([token][feature]).
+// Activations of one step of up to n_batch tokens, token-major ([token][feature]); paged, so a step of n
+// tokens touches the memory of n rows.
 struct Transformer::Scratch {
-    std::vector<float> x;          // (n_batch, n_embd) the residual stream
-    std::vector<float> xb;         // (n_batch, n_embd) normed input of a block
-    std::vector<float> q;          // (n_batch, n_head * head_dim)
-    std::vector<float> k;          // (n_batch, n_head_kv * head_dim)
-    std::vector<float> v;          // (n_batch, n_head_kv * head_dim)
-    std::vector<float> att;        // (n_batch, n_head * head_dim) attention output, heads concatenated
-    std::vector<float> proj;       // (n_batch, n_embd) a block's output before the residual add
-    std::vector<float> gate;       // (n_batch, n_ff)
-    std::vector<float> up;         // (n_batch, n_ff)
-    std::vector<float> cos, sin;   // (n_batch, rope_dim / 2) rotation of each token's position
+    using Buffer = kernels::PagedArray<float>;
+    Buffer x;          // (n_batch, n_embd) the residual stream
+    Buffer xb;         // (n_batch, n_embd) normed input of a block
+    Buffer q;          // (n_batch, n_head * head_dim)
+    Buffer k;          // (n_batch, n_head_kv * head_dim)
+    Buffer v;          // (n_batch, n_head_kv * head_dim)
+    Buffer att;        // (n_batch, n_head * head_dim) attention output, heads concatenated
+    Buffer proj;       // (n_batch, n_embd) a block's output before the residual add
+    Buffer gate;       // (n_batch, n_ff)
+    Buffer up;         // (n_batch, n_ff)
+    Buffer cos, sin;   // (n_batch, rope_dim / 2) rotation of each token's position
 
     Scratch(const ModelConfig& c, size_t n_batch)
         : x(n_batch * c.n_embd), xb(n_batch * c.n_embd), q(n_batch * c.q_width()), k(n_batch * c.kv_width()),
@@ -78,11 +82,16 @@ uint64_t Transformer::kv_bytes_for(const ModelConfig& model, const RunConfig& co
 }
 
 uint64_t Transformer::scratch_bytes(const ModelConfig& c, int64_t n_batch) {
-    const int64_t widest = std::max({c.n_embd, c.n_ff, c.q_width()});
-    const int64_t floats_per_token = 4 * c.n_embd + 2 * c.q_width() + 2 * c.kv_width() + 2 * c.n_ff + c.rope_dim;
+    using kernels::saturating_add;
+    using kernels::saturating_mul;
+    const auto u = [](int64_t v) { return static_cast<uint64_t>(std::max<int64_t>(v, 0)); };
+    const uint64_t widest = std::max({u(c.n_embd), u(c.n_ff), u(c.q_width())});
+    const uint64_t floats_per_token = saturating_add(
+        saturating_add(saturating_mul(4, u(c.n_embd)), saturating_mul(2, u(c.q_width()))),
+        saturating_add(saturating_add(saturating_mul(2, u(c.kv_width())), saturating_mul(2, u(c.n_ff))), u(c.rope_dim)));
     // the matmul keeps one 8-bit copy per activation type (q8_0, q8_K) with a float scale per 32 values
-    const int64_t quantized_per_token = 2 * (widest + widest / 32 * 4 + widest / 16 * 2);
-    return static_cast<uint64_t>(n_batch) * static_cast<uint64_t>(4 * floats_per_token + quantized_per_token);
+    const uint64_t quantized_per_token = saturating_mul(2, saturating_add(widest, widest / 32 * 4 + widest / 16 * 2));
+    return saturating_mul(u(n_batch), saturating_add(saturating_mul(4, floats_per_token), quantized_per_token));
 }
 
 int64_t Transformer::room() const {

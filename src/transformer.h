@@ -11,7 +11,9 @@
 //   x += Wo · attention(q, KV cache of the layer + k, v)
 //   xb = rmsnorm(x, ffn_norm);   x += Wdown · (silu(Wgate xb) ⊙ Wup xb)
 // logits = Woutput · rmsnorm(x, output_norm).
-// Nothing allocates per token once constructed; threads are created once.
+// Nothing allocates per token once constructed; threads are created once. The KV caches and the scratch are
+// paged (kernels/attention/paged_array.h): sized for the context and the batch, they take memory as tokens
+// and batch rows use them.
 #pragma once
 
 #include <cstdint>
@@ -39,11 +41,13 @@ public:
     const RunConfig& config() const { return config_; }
     int64_t n_past() const { return n_past_; }    // tokens processed so far (the next absolute position)
     size_t kv_len() const { return kv_.len(); }  // slots in use (< n_past once tokens were evicted)
-    uint64_t kv_bytes() const { return kv_.bytes(); }
+    uint64_t kv_bytes() const { return kv_.bytes(); }         // the caches' bytes when every slot is filled
+    uint64_t kv_resident_bytes() const { return kv_.resident_bytes(); }  // what they hold in memory now
     uint64_t evictions() const { return kv_.evictions(); }
     // Bytes the caches of this config hold for a sequence of `tokens` (at most the KV budget's slots).
     static uint64_t kv_bytes_for(const ModelConfig& model, const RunConfig& config, int64_t tokens);
-    // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens.
+    // Bytes of the per-step activations and the matmul's quantized copies of them, for n_batch tokens
+    // (saturating: UINT64_MAX when that does not fit).
     static uint64_t scratch_bytes(const ModelConfig& config, int64_t n_batch);
     // How many more tokens fit; -1 when unbounded (a KV budget evicts).
     int64_t room() const;

@@ -9,6 +9,7 @@
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
 #include "apps/cli/printable.h"
+#include "apps/info/memory_estimate.h"
 #include "apps/info/model_info.h"
 #include "apps/info/system_report.h"
 #include "apps/info/tensor_dump.h"
@@ -79,11 +80,10 @@ void print_text(const gguf::File& file, const ModelInfo& info, const std::option
         fmt::print("memory: no estimate (no tensors, or no model hyper-parameters)\n");
         return;
     }
-    fmt::print("memory at context {} (estimate):\n", memory->context);
-    fmt::print("  weights, the file mmapped     {:>14} bytes  {}\n", memory->weights, mib(memory->weights));
-    fmt::print("  KV cache, fp16                {:>14} bytes  {}\n", memory->kv_cache, mib(memory->kv_cache));
-    fmt::print("  scratch, float32              {:>14} bytes  {}\n", memory->scratch, mib(memory->scratch));
-    fmt::print("  total                         {:>14} bytes  {}\n", memory->total(), mib(memory->total()));
+    fmt::print("memory of a run that fills a context of {} (estimate of the peak RSS):\n", memory->context);
+    const auto line = [](const char* what, uint64_t bytes) { fmt::print("  {:<38} {:>14} bytes  {}\n", what, bytes, mib(bytes)); };
+    for (const MemoryEstimate::Part& part : memory->parts) line(part.label, part.bytes);
+    line("total", memory->total());
 }
 
 void write_tensor(report::JsonWriter& json, const gguf::TensorInfo& t) {
@@ -143,8 +143,8 @@ void print_json(const gguf::File& file, const ModelInfo& info, const std::option
 
     json.key("memory");
     if (memory) {
-        json.begin_object().key("context").value(memory->context).key("weights_mmapped").value(memory->weights);
-        json.key("kv_cache_f16").value(memory->kv_cache).key("scratch_f32").value(memory->scratch);
+        json.begin_object().key("context").value(memory->context);
+        for (const MemoryEstimate::Part& part : memory->parts) json.key(part.key).value(part.bytes);
         json.key("total").value(memory->total()).end_object();
     } else {
         json.null();
@@ -181,15 +181,17 @@ int run_info(const InfoOptions& options) {
         print_system_report(options.json);
         return 0;
     }
+    const ProcessMeter meter;  // before the file is read: what the program itself holds
     const gguf::File file = gguf::File::open(options.model);
     if (!options.tensor.empty()) {
         show_tensor(file, options);
         return 0;
     }
+    const ProcessMemory process = meter.measure(file);
     const ModelInfo info = describe_model(file);
     const uint64_t context =
         options.context != 0 ? options.context : info.hparams.context_length.value_or(kFallbackContext);
-    const auto memory = estimate_memory(info, file.file_size(), context);
+    const auto memory = estimate_memory(info, file.file_size(), context, process);
     if (options.json) print_json(file, info, memory);
     else print_text(file, info, memory);
     return 0;

@@ -1,6 +1,5 @@
 #include "apps/info/model_info.h"
 
-#include <initializer_list>
 #include <map>
 #include <stdexcept>
 
@@ -74,24 +73,6 @@ TokenizerSummary read_tokenizer(const gguf::File& file) {
     return t;
 }
 
-// Folds the values with an overflow-reporting builtin (__builtin_mul_overflow, __builtin_add_overflow).
-template <typename Op>
-uint64_t checked_fold(std::initializer_list<uint64_t> values, uint64_t start, Op overflows) {
-    uint64_t result = start;
-    for (const uint64_t v : values)
-        if (overflows(result, v, &result))
-            throw Error("the memory estimate overflows 64 bits: hyper-parameters or context too large");
-    return result;
-}
-
-uint64_t checked_product(std::initializer_list<uint64_t> factors) {
-    return checked_fold(factors, 1, [](uint64_t a, uint64_t b, uint64_t* r) { return __builtin_mul_overflow(a, b, r); });
-}
-
-uint64_t checked_sum(std::initializer_list<uint64_t> terms) {
-    return checked_fold(terms, 0, [](uint64_t a, uint64_t b, uint64_t* r) { return __builtin_add_overflow(a, b, r); });
-}
-
 }  // namespace
 
 ModelInfo describe_model(const gguf::File& file) {
@@ -115,23 +96,6 @@ ModelInfo describe_model(const gguf::File& file) {
     if (info.n_vocab == 0)
         if (const auto* embd = file.find_tensor("token_embd.weight")) info.n_vocab = embd->ne[1];
     return info;
-}
-
-std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context) {
-    const HyperParameters& h = info.hparams;
-    if (info.tensor_bytes == 0 || !h.n_layers || !h.n_embd || !h.n_ff || !h.n_head || !h.n_head_kv || !h.head_dim ||
-        info.n_vocab == 0)
-        return std::nullopt;
-    MemoryEstimate m;
-    m.context = context;
-    m.weights = file_size;
-    m.kv_cache = checked_product({2, 2, *h.n_layers, *h.n_head_kv, *h.head_dim, context});
-    const uint64_t floats = checked_sum({checked_product({3, *h.n_embd}), checked_product({2, *h.n_ff}),
-                                         checked_product({checked_sum({*h.n_head, *h.n_head_kv, *h.n_head_kv}), *h.head_dim}),
-                                         checked_product({*h.n_head, context}), info.n_vocab});
-    m.scratch = checked_product({floats, sizeof(float)});
-    checked_sum({m.weights, m.kv_cache, m.scratch});
-    return m;
 }
 
 }  // namespace info

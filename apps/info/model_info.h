@@ -1,6 +1,6 @@
 // What a GGUF file says about its model, read from the metadata and tensor table alone (no tensor data):
-// hyper-parameters, tokenizer, bytes per tensor type, parameter count, and an estimate of the memory a run
-// needs. `sparse-llm info` prints it.
+// hyper-parameters, tokenizer, bytes per tensor type, parameter count. `sparse-llm info` prints it, with the
+// memory a run needs (apps/info/memory_estimate.h).
 #pragma once
 
 #include <cstdint>
@@ -63,19 +63,5 @@ struct ModelInfo {
 
 // Throws gguf::Error naming the key when a hyper-parameter or tokenizer key has the wrong type.
 ModelInfo describe_model(const gguf::File& file);
-
-// Resident memory of a run at a context of `context` tokens, in bytes.
-struct MemoryEstimate {
-    uint64_t context = 0;
-    uint64_t weights = 0;   // the whole file, mapped read-only; weights are used quantized, never copied
-    uint64_t kv_cache = 0;  // fp16 keys and values: 2 * 2 bytes * layers * kv_heads * head_dim * context
-    uint64_t scratch = 0;   // float32 buffers of one decode step: 3 * embd + 2 * ff + (heads + 2 * kv_heads)
-                            // * head_dim + heads * context (attention scores) + n_vocab (logits)
-    uint64_t total() const { return weights + kv_cache + scratch; }
-};
-
-// Nothing for files without tensors (vocab-only files) or without the hyper-parameters it needs; throws info::Error when
-// the numbers do not fit in 64 bits.
-std::optional<MemoryEstimate> estimate_memory(const ModelInfo& info, uint64_t file_size, uint64_t context);
 
 }  // namespace info

@@ -80,8 +80,10 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
     spdlog::info("generated: {} tokens, {} decode steps in {:.1f} ms ({:.1f} tok/s, {:.2f} GB/s of weights, {} kernels)",
                  s.generated, s.decode_steps, s.decode_ms, decode_tps, m.bytes_per_token() * decode_tps / 1e9,
                  kernels::isa_name(kernels::active_isa()));
-    spdlog::info("memory: peak RSS {:.1f} MiB, KV cache {:.1f} MiB ({} of {} slots, {}), evictions {}",
-                 runtime::peak_rss_bytes() / 1048576.0, t.kv_bytes() / 1048576.0, t.kv_len(),
+    spdlog::info("memory: peak RSS {:.1f} MiB, KV cache {:.1f} MiB in memory, {:.1f} MiB when full ({} of {} slots, {}), "
+                 "evictions {}",
+                 runtime::peak_rss_bytes() / 1048576.0, t.kv_resident_bytes() / 1048576.0, t.kv_bytes() / 1048576.0,
+                 t.kv_len(),
                  t.config().kv_budget > 0 ? t.config().kv_budget : t.config().n_ctx,
                  runtime::kv_type_name(t.config().sparse.kv_dtype), t.evictions());
     spdlog::info("deadline misses {}{}{}; stop: {}", s.deadline_misses,

@@ -34,12 +34,46 @@ BasicKvCache<Row>::BasicKvCache(size_t capacity, size_t kv_heads, size_t dim, si
     if (capacity > std::numeric_limits<size_t>::max() / sizeof(float) / kv_heads / dim)
         throw InvalidConfig(std::string(cache_name<Row>()) + ": capacity overflow");
     const size_t elements = capacity * kv_heads * dim;
-    keys_.assign(elements, Row{});
-    values_.assign(elements, Row{});
-    mass_.assign(capacity, 0.0f);
+    keys_ = PagedArray<Row>(elements);
+    values_ = PagedArray<Row>(elements);
+    mass_ = PagedArray<float>(capacity);
     landmarks_ = IncrementalLandmarks(capacity, kv_heads, dim, block_size);
     widened_k_.resize(kv_heads * dim);
     widened_v_.resize(kv_heads * dim);
+}
+
+template <typename Row>
+BasicKvCache<Row>::BasicKvCache(const BasicKvCache& other)
+    : capacity_(other.capacity_), kv_heads_(other.kv_heads_), dim_(other.dim_), keys_(other.keys_.size()),
+      values_(other.values_.size()), mass_(other.mass_.size()), landmarks_(other.landmarks_),
+      widened_k_(other.widened_k_), widened_v_(other.widened_v_) {
+    copy_slots_from(other);
+}
+
+template <typename Row>
+BasicKvCache<Row>& BasicKvCache<Row>::operator=(const BasicKvCache& other) {
+    if (this == &other) return *this;
+    if (capacity_ != other.capacity_ || kv_heads_ != other.kv_heads_ || dim_ != other.dim_)
+        return *this = BasicKvCache(other);
+    landmarks_ = other.landmarks_;
+    copy_slots_from(other);
+    return *this;
+}
+
+// Rows and mass of the other's slots in use; the rest of this cache's rows is left as it is (beyond len()).
+template <typename Row>
+void BasicKvCache<Row>::copy_slots_from(const BasicKvCache& other) {
+    for (size_t h = 0; h < kv_heads_; ++h) {
+        keys_.copy_range(other.keys_, h * capacity_ * dim_, other.len_ * dim_);
+        values_.copy_range(other.values_, h * capacity_ * dim_, other.len_ * dim_);
+    }
+    mass_.copy_prefix(other.mass_, other.len_);
+    len_ = other.len_;
+}
+
+template <typename Row>
+size_t BasicKvCache<Row>::resident_bytes() const {
+    return keys_.resident_bytes() + values_.resident_bytes() + mass_.resident_bytes() + landmarks_.resident_bytes();
 }
 
 template <typename Row>
@@ -88,9 +122,9 @@ void BasicKvCache<Row>::append_all(const Tensor3& k, const Tensor3& v) {
 
 template <typename Row>
 void BasicKvCache<Row>::reset() {
+    std::fill(mass_.data(), mass_.data() + len_, 0.0f);
     len_ = 0;
     landmarks_.reset();
-    std::fill(mass_.begin(), mass_.end(), 0.0f);
 }
 
 template <typename Row>
@@ -104,7 +138,7 @@ float BasicKvCache<Row>::value(size_t slot, size_t head, size_t d) const {
 }
 
 template <typename Row>
-size_t BasicKvCache<Row>::choose_victim(const std::vector<float>& scores, const std::vector<size_t>& globals,
+size_t BasicKvCache<Row>::choose_victim(const float* scores, const std::vector<size_t>& globals,
                                         size_t window) const {
     const size_t recent_start = len_ > window ? len_ - window : 0;
     size_t victim = npos;
@@ -120,14 +154,11 @@ size_t BasicKvCache<Row>::choose_victim(const std::vector<float>& scores, const 
 template <typename Row>
 void BasicKvCache<Row>::remove_slot(size_t victim) {
     for (size_t h = 0; h < kv_heads_; ++h) {
-        const auto first = static_cast<ptrdiff_t>((h * capacity_ + victim) * dim_);
-        const auto end = static_cast<ptrdiff_t>((h * capacity_ + len_) * dim_);
-        const auto d = static_cast<ptrdiff_t>(dim_);
-        std::copy(keys_.begin() + first + d, keys_.begin() + end, keys_.begin() + first);
-        std::copy(values_.begin() + first + d, values_.begin() + end, values_.begin() + first);
+        const size_t first = (h * capacity_ + victim) * dim_, end = (h * capacity_ + len_) * dim_;
+        std::copy(keys_.data() + first + dim_, keys_.data() + end, keys_.data() + first);
+        std::copy(values_.data() + first + dim_, values_.data() + end, values_.data() + first);
     }
-    std::copy(mass_.begin() + static_cast<ptrdiff_t>(victim + 1), mass_.begin() + static_cast<ptrdiff_t>(len_),
-              mass_.begin() + static_cast<ptrdiff_t>(victim));
+    std::copy(mass_.data() + victim + 1, mass_.data() + len_, mass_.data() + victim);
     --len_;
     mass_[len_] = 0.0f;
     rebuild_landmarks_from(victim);
@@ -153,7 +184,7 @@ void BasicKvCache<Row>::rebuild_landmarks_from(size_t slot) {
 template <typename Row>
 void BasicKvCache<Row>::truncate(size_t new_len) {
     if (new_len >= len_) return;
-    std::fill(mass_.begin() + static_cast<ptrdiff_t>(new_len), mass_.begin() + static_cast<ptrdiff_t>(len_), 0.0f);
+    std::fill(mass_.data() + new_len, mass_.data() + len_, 0.0f);
     len_ = new_len;
     rebuild_landmarks_from(new_len);
 }
@@ -174,7 +205,7 @@ size_t BasicKvCache<Row>::evict_and_append(const Tensor3& k1, const Tensor3& v1,
     if (attention_scores.size() != len_)
         throw InvalidConfig("attention_scores len " + std::to_string(attention_scores.size()) + " != cache len " +
                             std::to_string(len_));
-    const size_t victim = choose_victim(attention_scores, global_tokens, window);
+    const size_t victim = choose_victim(attention_scores.data(), global_tokens, window);
     remove_slot(victim);
     append_row(k1.row(0, 0), v1.row(0, 0));
     return victim;
@@ -190,7 +221,7 @@ size_t BasicKvCache<Row>::append_evicting(const float* k_row, const float* v_row
         append_row(k_row, v_row);
         return npos;
     }
-    const size_t victim = choose_victim(mass_, policy.global_tokens, policy.recent_window);
+    const size_t victim = choose_victim(mass_.data(), policy.global_tokens, policy.recent_window);
     remove_slot(victim);
     append_row(k_row, v_row);
     return victim;

@@ -14,6 +14,10 @@
 // Attention mass: every decode through SparseAttention adds, for each token candidate j of each q head, the
 // normalised softmax probability p_j = exp(s_j - max) / den to attention_mass()[j] (summed over q heads;
 // landmark blocks attribute nothing). A new slot starts at 0; eviction compacts the mass with the rows.
+//
+// Memory: rows, mass and landmarks are sized for the capacity but paged (kernels/attention/paged_array.h),
+// so a cache holds in memory about the pages of the slots it has filled (per kv head, K and V: one region
+// each, filled from its start); a copy copies only the slots in use. Nothing reads beyond len().
 #pragma once
 
 #include <cstddef>
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "kernels/attention/landmarks.h"
+#include "kernels/attention/paged_array.h"
 #include "kernels/attention/tensor3.h"
 
 namespace kernels {
@@ -32,14 +37,30 @@ struct H2oPolicy {
     size_t recent_window = 64;
 };
 
+// One float per slot in use (a view into the cache: valid until it changes).
+struct SlotValues {
+    const float* data = nullptr;
+    size_t size = 0;
+    const float* begin() const { return data; }
+    const float* end() const { return data + size; }
+    float operator[](size_t slot) const { return data[slot]; }
+};
+
 // Row = float (f32 storage) or uint16_t (IEEE fp16 bit patterns).
 template <typename Row>
 class BasicKvCache {
 public:
     static constexpr size_t npos = std::numeric_limits<size_t>::max();
 
-    // Throws InvalidConfig on a zero kv_heads or dim, or a size overflow.
+    // Throws InvalidConfig on a zero kv_heads or dim, or a size overflow; std::bad_alloc when the address
+    // space for the capacity cannot be had.
     BasicKvCache(size_t capacity, size_t kv_heads, size_t dim, size_t block_size);
+    // A copy holds the same slots (rows, mass, landmarks); only the len() slots in use are copied, so it
+    // takes the memory of those. Assigning between caches of one shape reuses the buffers.
+    BasicKvCache(const BasicKvCache& other);
+    BasicKvCache& operator=(const BasicKvCache& other);
+    BasicKvCache(BasicKvCache&&) noexcept = default;
+    BasicKvCache& operator=(BasicKvCache&&) noexcept = default;
 
     size_t len() const { return len_; }
     size_t capacity() const { return capacity_; }
@@ -81,20 +102,23 @@ public:
     float key(size_t slot, size_t head, size_t d) const;    // widened to f32
     float value(size_t slot, size_t head, size_t d) const;  // widened to f32
     const IncrementalLandmarks& landmarks() const { return landmarks_; }
-    const std::vector<float>& attention_mass() const { return mass_; }
+    SlotValues attention_mass() const { return {mass_.data(), len_}; }
     void add_attention_mass(size_t slot, float p) { mass_[slot] += p; }
+    // Bytes of rows, mass and landmarks in memory now (mincore).
+    size_t resident_bytes() const;
 
 private:
     void check_row_shapes(const Tensor3& k, const Tensor3& v, const char* what) const;
+    void copy_slots_from(const BasicKvCache& other);
     void write_row(size_t slot, const float* k_row, const float* v_row);
-    size_t choose_victim(const std::vector<float>& scores, const std::vector<size_t>& globals, size_t window) const;
+    size_t choose_victim(const float* scores, const std::vector<size_t>& globals, size_t window) const;
     void remove_slot(size_t victim);
     void rebuild_landmarks_from(size_t slot);
 
     size_t capacity_, kv_heads_, dim_;
     size_t len_ = 0;
-    std::vector<Row> keys_, values_;  // [kv_heads][capacity][dim]
-    std::vector<float> mass_;         // [capacity]
+    PagedArray<Row> keys_, values_;  // [kv_heads][capacity][dim]
+    PagedArray<float> mass_;         // [capacity]
     IncrementalLandmarks landmarks_;
     std::vector<float> widened_k_, widened_v_;  // one row each, for the landmark rebuild of fp16 rows
 };

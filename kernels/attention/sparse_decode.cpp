@@ -72,7 +72,8 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
         const detail::RowSource<Row> tokens{cache.key_rows() + kv * cache.capacity() * dim,
                                             cache.value_rows() + kv * cache.capacity() * dim, dim};
         const detail::RowSource<float> blocks =
-            use_landmarks ? detail::kv_head_source(&landmarks.keys(), &landmarks.values(), kv)
+            use_landmarks ? detail::RowSource<float>{landmarks.key_means() + kv * dim, landmarks.value_means() + kv * dim,
+                                                     kv_heads * dim}
                           : detail::RowSource<float>{nullptr, nullptr, 0};
         detail::Workspace::Head& scratch = ws.heads[h];
         for (size_t r = 0; r < queries.size(); ++r) {

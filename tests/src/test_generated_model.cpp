@@ -3,21 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
-#include <regex>
 #include <string>
 
 #include "src/run_defaults.h"
 #include "src/system_info.h"
 #include "src/transformer.h"
 #include "support/cli_runner.h"
+#include "support/process_memory.h"
 #include "support/shared_data.h"
 #include "support/temp_dir.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kMeasuresRss = false;  // ASan's shadow memory and quarantine are not the program's
-#else
-constexpr bool kMeasuresRss = true;
-#endif
 
 namespace {
 
@@ -26,12 +20,6 @@ void make_models(const test::TempDir& dir) {
                                 SPARSE_LLM_SHARED_DIR + "' bash '" + SPARSE_LLM_SOURCE_DIR +
                                 "/scripts/make-test-models.sh' '" + dir.file("") + "' 2 > /dev/null";
     REQUIRE(std::system(command.c_str()) == 0);
-}
-
-double peak_rss_mib(const std::string& summary) {
-    std::smatch m;
-    REQUIRE(std::regex_search(summary, m, std::regex("peak RSS ([0-9.]+) MiB")));
-    return std::stod(m[1]);
 }
 
 }  // namespace
@@ -61,7 +49,7 @@ TEST_CASE("generated models: SmolLM2 shapes in Q4_0 and Q8_0, runnable within th
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         CHECK_THAT(r.err, Catch::Contains("generated: 8 tokens"));
-        if (kMeasuresRss) CHECK(peak_rss_mib(r.err) < 400.0);
+        if (test::kMeasuresRss) CHECK(test::peak_rss_mib(r.err) < 400.0);
     }
 
     // Filled to a KV budget computed for a tighter limit than 400 MB, the run stays under that limit.
@@ -86,5 +74,5 @@ TEST_CASE("generated models: SmolLM2 shapes in Q4_0 and Q8_0, runnable within th
     t.forward(tokens.data(), tokens.size(), logits.data());  // fills the cache and evicts 40
     CHECK(t.kv_len() == static_cast<size_t>(config.kv_budget));
     CHECK(t.evictions() == 40);
-    if (kMeasuresRss) CHECK(runtime::peak_rss_bytes() <= limit);
+    if (test::kMeasuresRss) CHECK(runtime::peak_rss_bytes() <= limit);
 }

@@ -74,3 +74,19 @@ TEST_CASE("run defaults: an unknown preset changes nothing when applied and is a
     CHECK_THROWS_WITH(runtime::resolve_run_config(config, "pi-zero-3", m.model),
                       "unknown preset 'pi-zero-3' (known: pi-zero-2w)");
 }
+
+TEST_CASE("run defaults: the preset's KV budget is at most the context, and a short context runs without eviction",
+          "[run_config][preset]") {
+    const test::BoundModel m = long_context_model();
+    const auto budget_at = [&](int64_t n_ctx) {
+        runtime::RunConfig given = with_preset(runtime::unresolved_run_config());
+        given.n_ctx = n_ctx;
+        return runtime::resolve_run_config(given, runtime::kPiZeroPreset, m.model).kv_budget;
+    };
+    CHECK(budget_at(512) == 512);
+    CHECK(budget_at(2048) == 2048);
+    CHECK(budget_at(32768) == 8192);  // beyond the trained context: evicts from there on
+    CHECK(budget_at(130) == 130);     // 2 windows of 64, a global token and one more: the smallest budget
+    CHECK(budget_at(129) == 0);       // shorter: the whole context, no eviction
+    CHECK(budget_at(1) == 0);
+}

@@ -289,12 +289,15 @@ TEST_CASE("transformer: KV budgets refuse a window or block of SIZE_MAX instead 
     CHECK_THROWS_WITH(Transformer(m.model, o),
                       Catch::Contains("KV budget 40 must exceed the attention window 18446744073709551615"));
     // The Pi Zero budget: at least 2 * window + globals + 1 slots (saturating), whole blocks that fit in RSS.
-    const uint64_t roomy = uint64_t{1} << 40;
-    CHECK(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, 16), roomy, 0) > 0);
-    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, kMax), roomy, 0),
-                      Catch::Contains("fewer than 18446744073709551615"));
-    CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, kMax / 2), roomy, 0),
-                      Catch::Contains("fewer than 18446744073709551615"));
+    const uint64_t roomy = uint64_t{1} << 40, tight = uint64_t{1} << 20;  // the 512-token context fits, or nothing
+    CHECK(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, 16), roomy, 0) == 512);
+    for (size_t window : {kMax, kMax / 2}) {
+        // A context shorter than the (saturated) floor that fits whole runs without eviction; one that does not
+        // fit is refused, the floor not wrapped.
+        CHECK(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, window), roomy, 0) == 0);
+        CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, window), tight, 0),
+                          Catch::Contains("fewer than 18446744073709551615"));
+    }
     CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, 16, kMax), roomy, 0),
                       Catch::Contains("leaves room for 0 KV slots"));
 }

@@ -111,13 +111,27 @@ TEST_CASE("info: stories260K's hyper-parameters, tokenizer and memory estimate a
     CHECK(tok["unk_id"].as_int() == 0);
     CHECK(tok["pad_id"].is_null());  // padding_token_id is 0xFFFFFFFF: none
     CHECK(tok["add_bos"].as_bool());
-    // By the formula in the README: 2*2*layers*kv_heads*head_dim*ctx bytes of fp16 KV cache, and float32 scratch
-    // of 3*embd + 2*ff + (heads + 2*kv_heads)*head_dim + heads*ctx + vocab.
+    // By the formulas in the README (stories260K: 5 layers, embd 64, ff 172, 8 heads and 4 kv heads of 8, rope
+    // dims 8, vocabulary 512): 2*2*layers*kv_heads*head_dim*ctx bytes of fp16 KV cache; per layer 4 bytes of
+    // attention mass per slot and, per block of 64, 2*4*kv_heads*head_dim bytes of means and a 4-byte count.
     const Value& memory = info["memory"];
     CHECK(memory["context"].as_uint() == 256);
     CHECK(memory["kv_cache_f16"].as_uint() == 2 * 2 * 5 * 4 * 8 * 256);
-    CHECK(memory["scratch_f32"].as_uint() == 4 * (3 * 64 + 2 * 172 + (8 + 2 * 4) * 8 + 8 * 256 + 512));
-    CHECK(memory["total"].as_uint() == 1185376 + 2 * 2 * 5 * 4 * 8 * 256 + 4 * (3 * 64 + 2 * 172 + 16 * 8 + 8 * 256 + 512));
+    CHECK(memory["kv_tables"].as_uint() == 5 * (256 * 4 + 256 / 64 * (2 * 4 * 4 * 8 + 4)));
+    // A batch of min(512, ctx) = 256 tokens: per token 4 bytes * (4*embd + 2*heads*head_dim + 2*kv_heads*head_dim
+    // + 2*ff + rope dims) of activations and 2*(w + w/32*4 + w/16*2) of 8-bit copies, w = max(embd, ff,
+    // heads*head_dim); the kernel's lists of the batch's 256 - 129 sparse rows (the first 129 attend densely),
+    // each of window 128 + self + global token candidates (no lookback beyond the window below 256), 4 bytes
+    // * (heads + 1) each; 16 bytes per vocabulary token.
+    const uint64_t activations = 4 * (4 * 64 + 2 * 64 + 2 * 32 + 2 * 172 + 8) + 2 * (172 + 172 / 32 * 4 + 172 / 16 * 2);
+    CHECK(memory["scratch"].as_uint() == 256 * activations + (256 - 129) * 130 * 4 * (8 + 1) + 16 * 512);
+    CHECK(memory["weights_mmapped"].as_uint() == 1185376);
+    CHECK(memory["tables"].as_uint() > 0);   // measured: the tokenizer's heap
+    CHECK(memory["program"].as_uint() > 0);  // measured: this process before it read the file
+    uint64_t parts = 0;
+    for (const char* part : {"weights_mmapped", "kv_cache_f16", "kv_tables", "scratch", "tables", "program"})
+        parts += memory[part].as_uint();
+    CHECK(memory["total"].as_uint() == parts);
     // Without -c: the model's own context length.
     CHECK(info_json({"info", path, "--json"})["memory"]["context"].as_uint() == 2048);
 }
@@ -162,7 +176,10 @@ TEST_CASE("info: a writer-made model with explicit hyper-parameter keys and a to
     CHECK_THAT(tok["load_error"].as_string(), Catch::Contains("bert"));
     const Value& memory = info["memory"];
     CHECK(memory["kv_cache_f16"].as_uint() == 2 * 2 * 3 * 2 * 32 * 100);
-    CHECK(memory["scratch_f32"].as_uint() == 4 * (3 * 96 + 2 * 256 + (6 + 2 * 2) * 32 + 6 * 100 + 10));
+    CHECK(memory["kv_tables"].as_uint() == 3 * (100 * 4 + 2 * (2 * 4 * 2 * 32 + 4)));  // 2 blocks of 64
+    // A batch of 100 (the whole context), all attending densely: 1 + 2 + ... + 100 candidates; a vocabulary of 10.
+    const uint64_t activations = 4 * (4 * 96 + 2 * 192 + 2 * 64 + 2 * 256 + 16) + 2 * (256 + 256 / 32 * 4 + 256 / 16 * 2);
+    CHECK(memory["scratch"].as_uint() == 100 * activations + 100 * 101 / 2 * 4 * (6 + 1) + 16 * 10);
     CHECK(memory["weights_mmapped"].as_uint() == fs::file_size(path));
     const auto text = test::run_cli({"info", path});
     CHECK(text.exit_code == 0);

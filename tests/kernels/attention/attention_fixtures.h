@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/attention/attention_config.h"
+#include "kernels/attention/landmarks.h"
 #include "kernels/attention/tensor3.h"
 #include "support/json_reader.h"
 #include "support/shared_data.h"
@@ -86,6 +87,19 @@ inline kernels::Tensor3 block_means(const kernels::Tensor3& x, size_t block_size
             }
     }
     return means;
+}
+
+// A cache's landmark tables as tensors ([max_blocks, kv_heads, dim], copies) and its block counts.
+inline kernels::Tensor3 landmark_table(const kernels::IncrementalLandmarks& l, const float* means) {
+    const size_t n = l.max_blocks() * l.kv_heads() * l.dim();
+    return kernels::Tensor3::from_vec(std::vector<float>(means, means + n), l.max_blocks(), l.kv_heads(), l.dim());
+}
+inline kernels::Tensor3 landmark_keys(const kernels::IncrementalLandmarks& l) { return landmark_table(l, l.key_means()); }
+inline kernels::Tensor3 landmark_values(const kernels::IncrementalLandmarks& l) { return landmark_table(l, l.value_means()); }
+inline std::vector<uint32_t> landmark_counts(const kernels::IncrementalLandmarks& l) {
+    std::vector<uint32_t> counts(l.max_blocks());
+    for (size_t b = 0; b < counts.size(); ++b) counts[b] = l.count(b);
+    return counts;
 }
 
 inline float max_abs_diff(const kernels::Tensor3& a, const kernels::Tensor3& b) {

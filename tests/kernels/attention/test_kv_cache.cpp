@@ -58,8 +58,8 @@ TEST_CASE("kv cache: incremental landmarks equal static block means", "[kvcache]
     KvCache cache(16, 2, 8, 4);
     cache.append_all(k, v);
     const Tensor3 keys = test::attn::block_means(k, 4), values = test::attn::block_means(v, 4);
-    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), keys) < 1e-5f);
-    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), values) < 1e-5f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()), keys) < 1e-5f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_values(cache.landmarks()), values) < 1e-5f);
 }
 
 TEST_CASE("kv cache f16: stored rows are the nearest fp16 values (error < 1e-2), landmarks stay f32",
@@ -83,8 +83,8 @@ TEST_CASE("kv cache f16: stored rows are the nearest fp16 values (error < 1e-2),
                 CHECK(std::fabs(cache.key(t, h, d) - x) <= std::max(std::fabs(x) * 0x1p-11f, 0x1p-25f));
                 CHECK(std::fabs(cache.value(t, h, d) - v.get(t, h, d)) < 1e-2f);
             }
-    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), test::attn::block_means(k, 4)) < 1e-6f);
-    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), test::attn::block_means(v, 4)) < 1e-6f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()), test::attn::block_means(k, 4)) < 1e-6f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_values(cache.landmarks()), test::attn::block_means(v, 4)) < 1e-6f);
 }
 
 namespace {
@@ -161,8 +161,8 @@ TEST_CASE("h2o: eviction after compaction rebuilds landmarks as a fresh cache wo
     KvCache fresh(32, 2, 8, 4);
     for (size_t p = 0; p <= 32; ++p)
         if (p != 9) fresh.try_append(test::attn::row_of(k, p), test::attn::row_of(v, p));
-    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
-    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), fresh.landmarks().values()) == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()), test::attn::landmark_keys(fresh.landmarks())) == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_values(cache.landmarks()), test::attn::landmark_values(fresh.landmarks())) == 0.0f);
     CHECK_THROWS_AS(cache.evict_and_append(test::attn::row_of(k, 33), test::attn::row_of(v, 33),
                                            std::vector<float>(31), {0}, 4),
                     kernels::InvalidConfig);
@@ -183,15 +183,15 @@ TEST_CASE("kv cache: truncate drops the last rows as if they had never been appe
     half.truncate(37);
     cache.truncate(40);  // longer than len: nothing happens
     REQUIRE(cache.len() == 37);
-    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
-    CHECK(test::attn::max_abs_diff(cache.landmarks().values(), fresh.landmarks().values()) == 0.0f);
-    CHECK(test::attn::max_abs_diff(half.landmarks().keys(), fresh.landmarks().keys()) < 1e-3f);
-    for (size_t s = 37; s < 50; ++s) CHECK(cache.attention_mass()[s] == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()), test::attn::landmark_keys(fresh.landmarks())) == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_values(cache.landmarks()), test::attn::landmark_values(fresh.landmarks())) == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(half.landmarks()), test::attn::landmark_keys(fresh.landmarks())) < 1e-3f);
+    for (size_t s = 37; s < 50; ++s) CHECK(cache.attention_mass().data[s] == 0.0f);  // cleared beyond len()
     const Tensor3 q = test::attn::seeded_tensor(1, 1, 2, 8);
     CHECK(test::attn::max_abs_diff(attention.decode_step(q, cache), attention.decode_step(q, fresh)) == 0.0f);
     cache.try_append(test::attn::row_of(k, 37), test::attn::row_of(v, 37));
     fresh.try_append(test::attn::row_of(k, 37), test::attn::row_of(v, 37));
-    CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), fresh.landmarks().keys()) == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()), test::attn::landmark_keys(fresh.landmarks())) == 0.0f);
 }
 
 TEST_CASE("kv cache: a block beyond the capacity (SIZE_MAX too) is one partial block, as a block of the capacity",
@@ -209,12 +209,12 @@ TEST_CASE("kv cache: a block beyond the capacity (SIZE_MAX too) is one partial b
         reference.append_all(k16, v16);
         half.append_all(k16, v16);
         half_reference.append_all(k16, v16);
-        REQUIRE(cache.landmarks().counts() == std::vector<uint32_t>{16});
-        CHECK(test::attn::max_abs_diff(cache.landmarks().keys(), test::attn::block_means(k16, 16)) < 1e-5f);
+        REQUIRE(test::attn::landmark_counts(cache.landmarks()) == std::vector<uint32_t>{16});
+        CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()), test::attn::block_means(k16, 16)) < 1e-5f);
         auto same_landmarks = [](const auto& a, const auto& b) {
-            CHECK(a.landmarks().counts() == b.landmarks().counts());
-            CHECK(test::attn::max_abs_diff(a.landmarks().keys(), b.landmarks().keys()) == 0.0f);
-            CHECK(test::attn::max_abs_diff(a.landmarks().values(), b.landmarks().values()) == 0.0f);
+            CHECK(test::attn::landmark_counts(a.landmarks()) == test::attn::landmark_counts(b.landmarks()));
+            CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(a.landmarks()), test::attn::landmark_keys(b.landmarks())) == 0.0f);
+            CHECK(test::attn::max_abs_diff(test::attn::landmark_values(a.landmarks()), test::attn::landmark_values(b.landmarks())) == 0.0f);
         };
         same_landmarks(cache, reference);
         same_landmarks(half, half_reference);
