@@ -19,6 +19,14 @@ inline float hsum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Sum of the 8 int32 lanes (exact while the sum fits).
+inline int32_t hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x55));
+    return _mm_cvtsi128_si32(s);
+}
+
 // 8 int32 lanes, each the sum of 4 adjacent products w[i] * x[i] of signed bytes. maddubs wants an unsigned
 // left operand: |w| * (x with w's sign) is the same product. Exact for w, x in [-127, 127].
 // With VNNI (a -march=native build on Zen 4 / Ice Lake and later) one instruction does the same, exactly.

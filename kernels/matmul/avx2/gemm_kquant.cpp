@@ -3,7 +3,7 @@
 // unpacked once into SIMD-ready form (q4_K, q5_K and q6_K directly; q2_K and q3_K through the scalar
 // unpackers) and reused for every token of the tile. Per (row, token), 32 values at a time: maddubs(q, x)
 // gives 16 int16 sums of pairs, madd by the group scales 8 int32 lanes; after the super-block the bias and
-// min terms (madd of the 16 group values with the 16 bsums) are applied and the lanes go to float once.
+// min terms (madd of the 16 group values with the 16 bsums) are applied and the lanes summed, exactly.
 #include "kernels/common/isa.h"
 
 #if SPARSE_LLM_BUILD_AVX2
@@ -123,11 +123,27 @@ using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K, true, false>;
 
 template <class F>
 struct KKernel {
+    // The super-block's integer sums reduced exactly, then y += (d dx) int_dot; y -= (dmin dx) min_dot in the
+    // scalar kernel's expressions (contracted alike): every set gives the scalar kernel's bits.
+    static float add_super_block(float sum, const Unpacked& w, const int8_t* xq, const __m256i bsums, float dx) {
+        __m256i lanes = _mm256_setzero_si256();
+        for (int c = 0; c < 8; ++c) {
+            const __m256i pairs = _mm256_maddubs_epi16(_mm256_load_si256(reinterpret_cast<const __m256i*>(w.q + 32 * c)),
+                                                       _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 32 * c)));
+            lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(pairs, w.scales[c]));
+        }
+        if (F::kHasBias) lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(w.bias, bsums));
+        const int32_t min_dot = F::kHasMin ? hsum_i32(_mm256_madd_epi16(w.min, bsums)) : 0;
+        sum += (w.d * dx) * static_cast<float>(hsum_i32(lanes));
+        sum -= (w.dmin * dx) * static_cast<float>(min_dot);
+        return sum;
+    }
+
     template <int RM, int RN>
     static void tile(const GemmTask& task, int64_t r, int64_t t) {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 256;
-        TileAccumulators<RM, RN> acc;
+        float sums[RM][RN] = {};
         Unpacked w[RM];
         for (int64_t b = 0; b < n_blocks; ++b) {
             for (int i = 0; i < RM; ++i) {
@@ -139,23 +155,11 @@ struct KKernel {
                 const int8_t* xq = x.qs_row(t + j) + 256 * b;
                 const float dx = x.d_row(t + j)[b];
                 const __m256i bsums = _mm256_load_si256(reinterpret_cast<const __m256i*>(x.bsums_row(t + j) + 16 * b));
-                for (int i = 0; i < RM; ++i) {
-                    __m256i sum = _mm256_setzero_si256();
-                    for (int c = 0; c < 8; ++c) {
-                        const __m256i pairs = _mm256_maddubs_epi16(
-                            _mm256_load_si256(reinterpret_cast<const __m256i*>(w[i].q + 32 * c)),
-                            _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 32 * c)));
-                        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(pairs, w[i].scales[c]));
-                    }
-                    if (F::kHasBias) sum = _mm256_sub_epi32(sum, _mm256_madd_epi16(w[i].bias, bsums));
-                    acc.v[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(w[i].d * dx), _mm256_cvtepi32_ps(sum), acc.v[i][j]);
-                    if (F::kHasMin)
-                        acc.v[i][j] = _mm256_fnmadd_ps(_mm256_set1_ps(w[i].dmin * dx),
-                                                       _mm256_cvtepi32_ps(_mm256_madd_epi16(w[i].min, bsums)), acc.v[i][j]);
-                }
+                for (int i = 0; i < RM; ++i) sums[i][j] = add_super_block(sums[i][j], w[i], xq, bsums, dx);
             }
         }
-        acc.store(task, r, t);
+        for (int j = 0; j < RN; ++j)
+            for (int i = 0; i < RM; ++i) task.y[(t + j) * task.y_stride + r + i] = sums[i][j];
     }
 };
 

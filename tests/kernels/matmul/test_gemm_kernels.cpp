@@ -56,11 +56,10 @@ double activation_error_bound(kernels::ActivationType type, const float* block, 
                                                  : step * (0.5 + 1e-4);
 }
 
-// Whether the kernel of `type` in `isa` gives the scalar kernel's bits: the 32-element formats in every set
-// (exact integer block sums, then scalar's multiply-add per block); the K-quants too, but for AVX2's, which
-// keep 8 float lanes per (row, token) across super-blocks. Float weights never: their sets sum in lanes.
-bool same_bits_as_scalar(GgmlType type, kernels::Isa isa) {
-    if (gguf::ggml_type_info(type).block_elems == 256) return isa != kernels::Isa::Avx2;
+// Whether the kernels of `type` give the scalar kernel's bits in every set: the quantized formats do (exact
+// integer block sums, then scalar's multiply-add per block or super-block), so x86 and aarch64 builds decode
+// alike; float weights do not (their sets sum in lanes).
+bool same_bits_as_scalar(GgmlType type) {
     return type != GgmlType::F32 && type != GgmlType::F16 && type != GgmlType::BF16;
 }
 
@@ -167,7 +166,7 @@ TEST_CASE("gemm kernels: any row split and any batch give the same bits per outp
     }
 }
 
-TEST_CASE("gemm kernels: the quantized types give the scalar kernel's bits (but AVX2's K-quants)", "[matmul][gemm]") {
+TEST_CASE("gemm kernels: the quantized types give the scalar kernel's bits in every set", "[matmul][gemm]") {
     struct Shape {
         int64_t rows, cols, n_tokens;
     };
@@ -175,7 +174,7 @@ TEST_CASE("gemm kernels: the quantized types give the scalar kernel's bits (but 
     const Shape shapes[] = {{13, 512, 1}, {13, 512, 21}, {1, 256, 1}, {7, 768, 5}, {9, 1536, 3}};
     for (const kernels::Isa isa : test::running_isas()) {
         for (const GgmlType type : kTypes) {
-            if (!same_bits_as_scalar(type, isa)) continue;
+            if (!same_bits_as_scalar(type)) continue;
             const kernels::GemmKernels* k = kernels::gemm_kernels(type);
             for (const Shape& shape : shapes) {
                 INFO(gguf::ggml_type_name(type) << " isa " << kernels::isa_name(isa) << " " << shape.rows << "x"
