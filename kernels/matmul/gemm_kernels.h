@@ -55,6 +55,7 @@ namespace neon {
 SPARSE_LLM_GEMM_KERNELS
 }
 namespace dotprod {  // the types whose inner loop is an int8 dot product; the others run neon's
+SPARSE_LLM_GEMM_KERNEL(q4_0) SPARSE_LLM_GEMM_KERNEL(q4_1) SPARSE_LLM_GEMM_KERNEL(q5_0) SPARSE_LLM_GEMM_KERNEL(q5_1)
 SPARSE_LLM_GEMM_KERNEL(q8_0)
 }
 #undef SPARSE_LLM_GEMM_KERNELS
