@@ -21,13 +21,21 @@ dotprod) extra='sdot|udot|sqrdmlah|sqrdmlsh|cas[ablhp]*|swp[ablh]*|(ld|st)(add|c
 *) echo "$0: unknown set '$set'" >&2; exit 2 ;;
 esac
 
+# A symbol of namespace kernels::SET, mangled: a function, variable or member in it, or a local entity (a
+# lambda) of one of its functions. Demangled names cannot tell: a template function's begins with its return
+# type. c++filt, beside the tool or on the PATH, names the offenders readably.
+in_set="^_ZZ?N[rVKRO]*7kernels${#set}${set}"
+demangle=${tool%nm}
+demangle=${demangle%objdump}c++filt
+command -v "$demangle" > /dev/null || demangle=$(command -v c++filt || echo cat)
+
 case $mode in
 symbols)
     status=0
     for object in "$@"; do
         case "/$object" in */"$set"/*) ;; *) continue ;; esac
-        outside=$("$tool" -C -g --defined-only "$object" | awk -v ns="kernels::$set::" \
-            'NF >= 3 { name = $0; sub(/^[0-9a-fA-F]* *[A-Za-z] /, "", name); if (index(name, ns) != 1) print "  " name }')
+        outside=$("$tool" -g --defined-only "$object" | awk -v in_set="$in_set" \
+            'NF >= 3 && $3 !~ in_set { print "  " $3 }' | "$demangle")
         if [ -n "$outside" ]; then
             echo "$object: defines symbols outside kernels::$set (isa.h, sets with flags of their own):" >&2
             echo "$outside" >&2
@@ -37,11 +45,11 @@ symbols)
     exit $status
     ;;
 code)
-    found=$("$tool" -d -C --no-show-raw-insn "$1" | awk -F'\t' -v ns="kernels::$set::" -v extra="^($extra)\$" '
+    found=$("$tool" -d --no-show-raw-insn "$1" | awk -F'\t' -v in_set="$in_set" -v extra="^($extra)\$" '
         /^[0-9a-f]+ <.*>:$/ { function_name = $0; sub(/^[0-9a-f]+ </, "", function_name); sub(/>:$/, "", function_name); next }
-        NF >= 2 && $2 ~ extra && index(function_name, ns) != 1 && index(function_name, "__aarch64_") != 1 {
+        NF >= 2 && $2 ~ extra && function_name !~ in_set && index(function_name, "__aarch64_") != 1 {
             if (!(function_name in seen)) { seen[function_name] = 1; print "  " $2 " in " function_name }
-        }')
+        }' | "$demangle")
     if [ -n "$found" ]; then
         echo "$1: $set instructions outside kernels::$set (isa.h, sets with flags of their own):" >&2
         echo "$found" >&2

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Cycles per block of every aarch64 matmul kernel (scalar and NEON), by llvm-mca's models of the Pi's cores.
+# Cycles per block of every aarch64 matmul kernel (scalar, NEON, dotprod), by llvm-mca's models of the Pi's cores.
 #
-#     bash scripts/mca-kernels.sh [--tsv] [--trace BUILD_DIR] [CPU...]    # CPUs: cortex-a53 cortex-a72 cortex-a57
+#     bash scripts/mca-kernels.sh [--tsv] [--trace BUILD_DIR] [CPU...]    # CPUs: cortex-a53 cortex-a72 cortex-a76
 #
 # Two ways to get them:
 #
-# - Markers (default; seconds, no build): compiles the scalar and NEON gemm kernels (kernels/matmul/{scalar,
-#   neon}/) for aarch64 as the build does (Debian's aarch64-linux-gnu-g++, -O3) with -DSPARSE_LLM_MCA_MARKERS,
-#   which turns the markers of kernels/matmul/mca_region.h into "# LLVM-MCA-BEGIN name@weights" comments of
-#   the assembly; cuts out every marked region, names its weight type after the function it sits in, and
-#   runs llvm-mca on it, 100 passes. cycles per pass x block / weights is what one row-block costs per token.
-#   A region is run straight through: a loop or a call inside it counts once (column `branches` > 0 warns of
-#   it; the scalar K-quant and f16 regions have them, so their figures are too low, see --trace).
+# - Markers (default; seconds, no build): compiles the scalar, NEON and dotprod gemm kernels (kernels/matmul/
+#   {scalar,neon,dotprod}/) for aarch64 as the build does (Debian's aarch64-linux-gnu-g++, -O3, dotprod/ with
+#   -march=armv8.2-a+dotprod) with -DSPARSE_LLM_MCA_MARKERS, which turns the markers of kernels/matmul/
+#   mca_region.h into "# LLVM-MCA-BEGIN name@weights" comments of the assembly; cuts out every marked region,
+#   names its weight type after the function it sits in, and runs llvm-mca on it, 100 passes. cycles per pass
+#   x block / weights is what one row-block costs per token. A region is run straight through: a loop or a
+#   call inside it counts once (column `branches` > 0 warns of it; the scalar K-quant and f16 regions have
+#   them, so their figures are too low, see --trace).
 # - --trace BUILD_DIR (minutes): runs each kernel of an aarch64 kernels-only build (scripts/test-aarch64.sh
 #   BUILD_DIR) once under qemu-aarch64 on a decode matvec, through scripts/mca_probe.cpp, records every
 #   instruction it executes (-singlestep -d exec) and gives llvm-mca that trace as straight-line code; the
@@ -20,8 +21,9 @@
 #
 # Blocks are of 32 weights for the 32-element formats (and, for comparison, the float types) and of 256 for
 # the K-quants. Left out: branch mispredictions and cache misses (llvm-mca assumes every load hits L1, while
-# a Pi Zero 2W's decode waits on DRAM: see README "aarch64 kernels"). LLVM 14 schedules cortex-a72 with its
-# Cortex-A57 model (the two columns agree) and has no Cortex-A76 model (Pi 5): cortex-a57 stands in.
+# a Pi Zero 2W's decode waits on DRAM: see README "aarch64 kernels"). LLVM 14 has no Cortex-A72 or Cortex-A76
+# (Pi 5) model: it schedules both with its Cortex-A57 one (cortex-a76 with sdot). A CPU without sdot (A53, A72)
+# has no figure ("-") for the dotprod set.
 #
 # Needs: g++-aarch64-linux-gnu, llvm (llvm-mca), binutils; --trace also qemu-user. CXX, CXXFLAGS and MCA
 # override the tools.
@@ -39,7 +41,7 @@ while [[ $# -gt 0 && $1 == --* ]]; do
     shift
 done
 cpus=("$@")
-[[ ${#cpus[@]} -gt 0 ]] || cpus=(cortex-a53 cortex-a72 cortex-a57)
+[[ ${#cpus[@]} -gt 0 ]] || cpus=(cortex-a53 cortex-a72 cortex-a76)
 cxx=${CXX:-aarch64-linux-gnu-g++}
 cxxflags=${CXXFLAGS:--std=c++17 -O3 -DNDEBUG}
 mca=${MCA:-$(command -v llvm-mca || command -v llvm-mca-14 || echo llvm-mca)}
@@ -48,9 +50,10 @@ work=$(mktemp -d)
 [[ -n ${MCA_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
 
 types=(f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K)
-sets=(scalar neon)  # a set compiled with flags of its own adds them to set_flags
-declare -A set_sources=([scalar]="kernels/matmul/scalar/gemm_scalar.cpp" [neon]="kernels/matmul/neon/gemm_*.cpp")
-declare -A set_flags=([scalar]="" [neon]="")
+sets=(scalar neon dotprod)
+declare -A set_sources=([scalar]="kernels/matmul/scalar/gemm_scalar.cpp" [neon]="kernels/matmul/neon/gemm_*.cpp"
+    [dotprod]="kernels/matmul/dotprod/gemm_*.cpp")
+declare -A set_flags=([scalar]="" [neon]="" [dotprod]="-march=armv8.2-a+dotprod")
 
 block_of() { [[ $1 == q?_K ]] && echo 256 || echo 32; }
 
@@ -62,9 +65,11 @@ bytes_of() {
     esac
 }
 
-# Total cycles of assembly file $1 on CPU $2, $3 passes.
+# Total cycles of assembly file $1 on CPU $2, $3 passes; nothing where the CPU lacks an instruction of it.
 mca_cycles() {
-    "$mca" -mtriple=aarch64 -mcpu="$2" -iterations="$3" "$1" 2>/dev/null | awk '/^Total Cycles:/ { print $3; exit }'
+    # llvm-mca reports "instruction requires: <feature>" and then leaves the instruction out
+    "$mca" -mtriple=aarch64 -mcpu="$2" -iterations="$3" "$1" 2>&1 |
+        awk '/instruction requires:/ { exit 1 } /^Total Cycles:/ { cycles = $3 } END { print cycles }' || true
 }
 
 # ---- markers: the regions of kernels/matmul/mca_region.h
@@ -112,7 +117,7 @@ marker_rows() {
         line="$type	$block	$(bytes_of "$type")	$set	${region%@*}/$weights	$branches"
         for cpu in "${cpus[@]}"; do
             line+="	$(awk -v c="$(mca_cycles "$work/regions/$n.s" "$cpu" 100)" -v b="$block" -v w="$weights" \
-                'BEGIN { printf "%.1f", c / 100 * b / w }')"
+                'BEGIN { if (c == "") printf "-"; else printf "%.1f", c / 100 * b / w }')"
         done
         echo "$line"
     done < "$work/index"
@@ -152,7 +157,7 @@ trace_rows() {
             line+="	$(( ($(wc -l < "$work/wide.s") - $(wc -l < "$work/narrow.s")) / (rows * (wide - narrow)) ))"
             for cpu in "${cpus[@]}"; do
                 line+="	$(awk -v a="$(mca_cycles "$work/narrow.s" "$cpu" 1)" -v b="$(mca_cycles "$work/wide.s" "$cpu" 1)" \
-                    -v n=$((rows * (wide - narrow))) 'BEGIN { printf "%.1f", (b - a) / n }')"
+                    -v n=$((rows * (wide - narrow))) 'BEGIN { if (a == "" || b == "") printf "-"; else printf "%.1f", (b - a) / n }')"
             done
             echo "$line"
         done

@@ -23,10 +23,12 @@
 // namespace (kernels::dotprod)**: the table entries' kernels, and helpers in anonymous namespaces. It may
 // include shared headers (this one, gemm_kernels.h, gguf/quant/blocks.h) for their types, but calls no inline
 // function or template of theirs or the standard library's (no std::min, no ActivationView::qs_row);
-// arm_neon.h's intrinsics are static, so they are safe. The build checks it: every object of a dotprod/
-// folder may define only global symbols of kernels::dotprod (nm, whatever the optimisation level), and the
-// library's link-check program may hold dotprod or ARMv8.1+ instructions only inside kernels::dotprod
-// functions (objdump); see kernels/check_isa_code.sh.
+// arm_neon.h's intrinsics are static, so they are safe, and so is a header's static function. Code a set
+// shares with another is a .inc file that each set's file includes inside its own namespace's anonymous one,
+// so that each compiles its own copy (kernels/matmul/arm/: the neon and dotprod gemm kernels). The build
+// checks the rule: every object of a dotprod/ folder may define only global symbols of kernels::dotprod (nm,
+// whatever the optimisation level), and the library's link-check program may hold dotprod or ARMv8.1+
+// instructions only inside kernels::dotprod functions (objdump); see kernels/check_isa_code.sh.
 //
 // Adding a set (e.g. AVX-512 VNNI): an Isa value with its line in isa.cpp (name, fallback, built, the CPU
 // features it needs) and its macros below, a folder of kernels per library, and its table entries.

@@ -19,11 +19,11 @@ using gguf::GgmlType;
 // q8_0 (q4_1 and q5_1 too: they sum its values on the fly instead of taking q8_1's rounded f16 sum); the
 // K-quants against q8_K.
 constexpr GemmKernels kGemmKernels[] = {
-    ENTRY(F32, F32, gemm_f32),     ENTRY(F16, F32, gemm_f16),     ENTRY(BF16, F32, gemm_bf16),
-    ENTRY(Q4_0, Q8_0, gemm_q4_0),  ENTRY(Q4_1, Q8_0, gemm_q4_1),  ENTRY(Q5_0, Q8_0, gemm_q5_0),
-    ENTRY(Q5_1, Q8_0, gemm_q5_1),  ENTRY_DOTPROD(Q8_0, Q8_0, gemm_q8_0),
-    ENTRY(Q2_K, Q8_K, gemm_q2_k),  ENTRY(Q3_K, Q8_K, gemm_q3_k),  ENTRY(Q4_K, Q8_K, gemm_q4_k),
-    ENTRY(Q5_K, Q8_K, gemm_q5_k),  ENTRY(Q6_K, Q8_K, gemm_q6_k),
+    ENTRY(F32, F32, gemm_f32),             ENTRY(F16, F32, gemm_f16),             ENTRY(BF16, F32, gemm_bf16),
+    ENTRY_DOTPROD(Q4_0, Q8_0, gemm_q4_0),  ENTRY_DOTPROD(Q4_1, Q8_0, gemm_q4_1),  ENTRY_DOTPROD(Q5_0, Q8_0, gemm_q5_0),
+    ENTRY_DOTPROD(Q5_1, Q8_0, gemm_q5_1),  ENTRY_DOTPROD(Q8_0, Q8_0, gemm_q8_0),
+    ENTRY_DOTPROD(Q2_K, Q8_K, gemm_q2_k),  ENTRY_DOTPROD(Q3_K, Q8_K, gemm_q3_k),  ENTRY_DOTPROD(Q4_K, Q8_K, gemm_q4_k),
+    ENTRY_DOTPROD(Q5_K, Q8_K, gemm_q5_k),  ENTRY_DOTPROD(Q6_K, Q8_K, gemm_q6_k),
 };
 
 #undef ENTRY_DOTPROD

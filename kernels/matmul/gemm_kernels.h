@@ -39,12 +39,13 @@ const GemmKernels* gemm_kernels(gguf::GgmlType type);
 // Every instruction set's kernels, named after the weight type, in namespace kernels::<isa> (a set defines
 // those it has, in kernels/matmul/<isa>/).
 #define SPARSE_LLM_GEMM_KERNEL(type) void gemm_##type(const GemmTask& task, int64_t row_begin, int64_t row_end);
-#define SPARSE_LLM_GEMM_KERNELS                                                                              \
-    SPARSE_LLM_GEMM_KERNEL(f32) SPARSE_LLM_GEMM_KERNEL(f16) SPARSE_LLM_GEMM_KERNEL(bf16)                     \
+#define SPARSE_LLM_GEMM_QUANTIZED_KERNELS                                                                    \
     SPARSE_LLM_GEMM_KERNEL(q4_0) SPARSE_LLM_GEMM_KERNEL(q4_1) SPARSE_LLM_GEMM_KERNEL(q5_0)                   \
     SPARSE_LLM_GEMM_KERNEL(q5_1) SPARSE_LLM_GEMM_KERNEL(q8_0) SPARSE_LLM_GEMM_KERNEL(q2_k)                   \
     SPARSE_LLM_GEMM_KERNEL(q3_k) SPARSE_LLM_GEMM_KERNEL(q4_k) SPARSE_LLM_GEMM_KERNEL(q5_k)                   \
     SPARSE_LLM_GEMM_KERNEL(q6_k)
+#define SPARSE_LLM_GEMM_KERNELS                                                                              \
+    SPARSE_LLM_GEMM_KERNEL(f32) SPARSE_LLM_GEMM_KERNEL(f16) SPARSE_LLM_GEMM_KERNEL(bf16) SPARSE_LLM_GEMM_QUANTIZED_KERNELS
 namespace scalar {
 SPARSE_LLM_GEMM_KERNELS
 }
@@ -54,10 +55,11 @@ SPARSE_LLM_GEMM_KERNELS
 namespace neon {
 SPARSE_LLM_GEMM_KERNELS
 }
-namespace dotprod {  // the types whose inner loop is an int8 dot product; the others run neon's
-SPARSE_LLM_GEMM_KERNEL(q8_0)
+namespace dotprod {  // the quantized types, whose inner loop is an int8 dot product; the float types run neon's
+SPARSE_LLM_GEMM_QUANTIZED_KERNELS
 }
 #undef SPARSE_LLM_GEMM_KERNELS
+#undef SPARSE_LLM_GEMM_QUANTIZED_KERNELS
 #undef SPARSE_LLM_GEMM_KERNEL
 
 }  // namespace kernels

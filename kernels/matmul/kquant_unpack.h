@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
 #include "gguf/quant/ggml_type.h"
 
@@ -48,9 +47,10 @@ void unpack_q6_K_terms(const int8_t scales[16], uint16_t d, KSuperBlock& out);
 
 // The same 6-bit scales and mins rearranged in four 32-bit words, for the SIMD unpackers (a store and reload
 // of single bytes would stall on store forwarding): the bytes of words 0-1 are the 8 scales, those of words
-// 2-3 the 8 mins.
-inline void k4_scale_words(const uint8_t packed[12], uint32_t w[4]) {
-    std::memcpy(w, packed, 12);
+// 2-3 the 8 mins. Static, so each file compiles its own copy with its own flags: a set with flags of its own
+// may call it (kernels/common/isa.h).
+static inline void k4_scale_words(const uint8_t packed[12], uint32_t w[4]) {
+    __builtin_memcpy(w, packed, 12);
     constexpr uint32_t kLow6 = 0x3f3f3f3f, kLow4 = 0x0f0f0f0f, kLow2 = 0x03030303;
     w[3] = ((w[2] >> 4) & kLow4) | (((w[1] >> 6) & kLow2) << 4);
     const uint32_t mins_low = w[1] & kLow6;

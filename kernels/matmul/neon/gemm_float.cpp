@@ -6,14 +6,20 @@
 
 #if SPARSE_LLM_BUILD_NEON
 
-#include "kernels/matmul/neon/gemm_neon.h"
+#include <arm_neon.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "kernels/matmul/float_weights.h"
+#include "kernels/matmul/gemm_kernels.h"
+#include "kernels/matmul/mca_region.h"
 
 namespace kernels::neon {
 namespace {
+
+#include "kernels/matmul/arm/gemm_arm.inc"
 
 // 4 weights of a row of W (F32Weights, F16Weights, BF16Weights) from column c, as floats.
 template <class W>

@@ -56,12 +56,12 @@ double activation_error_bound(kernels::ActivationType type, const float* block, 
                                                  : step * (0.5 + 1e-4);
 }
 
+bool is_float(GgmlType type) { return type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16; }
+
 // Whether the kernels of `type` give the scalar kernel's bits in every set: the quantized formats do (exact
 // integer block sums, then scalar's multiply-add per block or super-block), so x86 and aarch64 builds decode
 // alike; float weights do not (their sets sum in lanes).
-bool same_bits_as_scalar(GgmlType type) {
-    return type != GgmlType::F32 && type != GgmlType::F16 && type != GgmlType::BF16;
-}
+bool same_bits_as_scalar(GgmlType type) { return !is_float(type); }
 
 // The kernel of `type` in `isa`.
 kernels::GemmRowsFn kernel(GgmlType type, kernels::Isa isa) {
@@ -117,6 +117,16 @@ TEST_CASE("gemm kernels: every type in every set equals dequantize(W) . dequanti
                                             << "'s kernel");
             check_against_references(type, isa, 13, 512, 21);  // 21 tokens: full strips of 16 and 4, then one
         }
+    }
+}
+
+TEST_CASE("gemm kernels: the dotprod set has its own kernel for every quantized type, runs neon's for floats",
+          "[matmul][gemm]") {
+    if (!kernels::isa_built(kernels::Isa::Dotprod)) return;
+    for (const GgmlType type : kTypes) {
+        INFO(gguf::ggml_type_name(type));
+        const kernels::Isa serving = kernels::isa_serving(kernels::gemm_kernels(type)->rows, kernels::Isa::Dotprod);
+        CHECK(serving == (is_float(type) ? kernels::Isa::Neon : kernels::Isa::Dotprod));
     }
 }
 
