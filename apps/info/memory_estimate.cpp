@@ -19,6 +19,11 @@
 #include "tokenizer/tokenizer.h"
 
 namespace info {
+#if defined(__SANITIZE_ADDRESS__)
+// The sanitizer runtime's count (sanitizer/allocator_interface.h, which GCC does not ship).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
 namespace {
 
 constexpr uint64_t kMaxHyperParameter = uint64_t{1} << 31;  // runtime::ModelConfig's limit for every count
@@ -51,10 +56,12 @@ uint64_t fitting(uint64_t bytes) {
     return bytes;
 }
 
-// Bytes of heap in use (glibc's count, exact and deterministic); elsewhere the resident memory, which also
-// counts the pages of the file the parsing touched.
+// Bytes of heap in use (glibc's count, exact and deterministic; the sanitizer's when its allocator replaces
+// glibc's); elsewhere the resident memory, which also counts the pages of the file the parsing touched.
 uint64_t heap_in_use() {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+#if defined(__SANITIZE_ADDRESS__)
+    return __sanitizer_get_current_allocated_bytes();
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
     const struct mallinfo2 m = ::mallinfo2();
     return m.uordblks + m.hblkhd;
 #else

@@ -10,6 +10,7 @@
 
 #include "kernels/matmul/avx2/gemm_avx2.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "gguf/quant/blocks.h"
@@ -123,8 +124,8 @@ using Q6_K = KFormat<gguf::BlockQ6_K, unpack_q6_K, true, false>;
 
 template <class F>
 struct KKernel {
-    // The super-block's integer sums reduced exactly, then y += (d dx) int_dot; y -= (dmin dx) min_dot in the
-    // scalar kernel's expressions (contracted alike): every set gives the scalar kernel's bits.
+    // The super-block's integer sums reduced exactly, then y += (d dx) int_dot; y -= (dmin dx) min_dot, each
+    // rounded once as in the scalar kernel: every set gives the scalar kernel's bits.
     static float add_super_block(float sum, const Unpacked& w, const int8_t* xq, const __m256i bsums, float dx) {
         __m256i lanes = _mm256_setzero_si256();
         for (int c = 0; c < 8; ++c) {
@@ -134,9 +135,8 @@ struct KKernel {
         }
         if (F::kHasBias) lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(w.bias, bsums));
         const int32_t min_dot = F::kHasMin ? hsum_i32(_mm256_madd_epi16(w.min, bsums)) : 0;
-        sum += (w.d * dx) * static_cast<float>(hsum_i32(lanes));
-        sum -= (w.dmin * dx) * static_cast<float>(min_dot);
-        return sum;
+        sum = std::fma(w.d * dx, static_cast<float>(hsum_i32(lanes)), sum);
+        return std::fma(-(w.dmin * dx), static_cast<float>(min_dot), sum);
     }
 
     template <int RM, int RN>

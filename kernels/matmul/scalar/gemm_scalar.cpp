@@ -1,6 +1,7 @@
 // Plain C++ kernels for every weight type: the reference the SIMD paths are tested against, and the path of
 // builds without SIMD. One dot product per (row, token), block by block, as llama.cpp's generic vec_dot.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "gguf/quant/blocks.h"
@@ -106,8 +107,8 @@ struct Q32Format {
             products += w.q[j] * xq[j];
             x_sum += xq[j];
         }
-        sum += (w.d * dx) * static_cast<float>(products);
-        if (kHasMin) sum += (w.m * dx) * static_cast<float>(x_sum);
+        sum = std::fma(w.d * dx, static_cast<float>(products), sum);
+        if (kHasMin) sum = std::fma(w.m * dx, static_cast<float>(x_sum), sum);
         return sum;
     }
 };
@@ -122,8 +123,8 @@ struct KFormat {
     static float add(float sum, const Unpacked& w, const ActivationView& x, int64_t t, int64_t b) {
         const int16_t* bsums = x.bsums_row(t) + kKGroups * b;
         const float dx = x.d_row(t)[b];
-        sum += (w.d * dx) * static_cast<float>(kquant_int_dot(w, x.qs_row(t) + 256 * b, bsums));
-        sum -= (w.dmin * dx) * static_cast<float>(kquant_min_dot(w, bsums));
+        sum = std::fma(w.d * dx, static_cast<float>(kquant_int_dot(w, x.qs_row(t) + 256 * b, bsums)), sum);
+        sum = std::fma(-(w.dmin * dx), static_cast<float>(kquant_min_dot(w, bsums)), sum);
         return sum;
     }
 };
