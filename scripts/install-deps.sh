@@ -7,7 +7,8 @@
 #   scripts/install-deps.sh --cross   also what the aarch64 cross build and its emulated tests need, on an
 #                                     x86-64 host (scripts/build-aarch64.sh, scripts/test.sh): the cross compiler,
 #                                     qemu-user, the arm64 multiarch fmt and spdlog (architecture arm64 is added to
-#                                     dpkg for them) and jq, which reads the greedy goldens
+#                                     dpkg for them), jq, which reads the greedy goldens, and llvm (llvm-mca)
+#                                     for scripts/estimate-pi.sh and scripts/mca-kernels.sh
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build libcli11-dev libspdlog-dev libfmt-dev catch2 file)
@@ -19,7 +20,7 @@ esac
 if [ "$cross" = 1 ]; then
     native=$(dpkg --print-architecture)
     [ "$native" = amd64 ] || { echo "install-deps: the cross build runs on an amd64 host, not $native" >&2; exit 1; }
-    packages+=(g++-aarch64-linux-gnu qemu-user libfmt-dev:arm64 libspdlog-dev:arm64 jq)
+    packages+=(g++-aarch64-linux-gnu qemu-user libfmt-dev:arm64 libspdlog-dev:arm64 jq llvm)
 fi
 
 missing=()

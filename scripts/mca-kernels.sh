@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cycles per block of every aarch64 matmul kernel (scalar, NEON, dotprod), by llvm-mca's models of the Pi's cores.
 #
-#     bash scripts/mca-kernels.sh [--tsv] [--trace BUILD_DIR] [CPU...]    # CPUs: cortex-a53 cortex-a72 cortex-a76
+#     bash scripts/mca-kernels.sh [--tsv] [--trace BUILD_DIR [--x86]] [--types q4_0,q8_0,...] [CPU...]
+#                                                               # CPUs: cortex-a53 cortex-a72 cortex-a57 cortex-a76
 #
 # Two ways to get them:
 #
@@ -13,17 +14,22 @@
 #   x block / weights is what one row-block costs per token. A region is run straight through: a loop or a
 #   call inside it counts once (column `branches` > 0 warns of it; the scalar K-quant and f16 regions have
 #   them, so their figures are too low, see --trace).
-# - --trace BUILD_DIR (minutes): runs each kernel of an aarch64 kernels-only build (scripts/test-aarch64.sh
+# - --trace BUILD_DIR (minutes): runs each kernel of an aarch64 build (scripts/build-aarch64.sh
 #   BUILD_DIR) once under qemu-aarch64 on a decode matvec, through scripts/mca_probe.cpp, records every
 #   instruction it executes (-singlestep -d exec) and gives llvm-mca that trace as straight-line code; the
 #   difference between two matrix widths, per row and block, is the steady-state cost of a block, with the
-#   loops, calls, tile set-up and conversions all counted once per time they run.
+#   loops, calls, tile set-up and conversions all counted once per time they run. A set is traced through the
+#   kernel table as the runtime calls it: where it has no kernel of its own for a type, its fallback's runs
+#   (dotprod -> neon), so a kernel added to a set is measured without changing this script. With --x86,
+#   BUILD_DIR is a build for this x86-64 machine, traced under qemu-x86_64 (scalar and avx2; CPUs by llvm-mca's
+#   x86 names), to check the method where a measurement can be had. --types limits the traced weight types.
 #
 # Blocks are of 32 weights for the 32-element formats (and, for comparison, the float types) and of 256 for
 # the K-quants. Left out: branch mispredictions and cache misses (llvm-mca assumes every load hits L1, while
-# a Pi Zero 2W's decode waits on DRAM: see README "aarch64 kernels"). LLVM 14 has no Cortex-A72 or Cortex-A76
-# (Pi 5) model: it schedules both with its Cortex-A57 one (cortex-a76 with sdot). A CPU without sdot (A53, A72)
-# has no figure ("-") for the dotprod set.
+# a Pi Zero 2W's decode waits on DRAM: see README "aarch64 kernels"). LLVM 14 schedules cortex-a72 with its
+# Cortex-A57 model (the two columns agree) and has no Cortex-A76 model (Pi 5): cortex-a76 runs on the A57
+# model too, with the A76's features (dotprod). A CPU without sdot (A53, A72) has no figure ("-") for the
+# dotprod set.
 #
 # Needs: g++-aarch64-linux-gnu, llvm (llvm-mca), binutils; --trace also qemu-user. CXX, CXXFLAGS and MCA
 # override the tools.
@@ -32,11 +38,14 @@ cd "$(dirname "$0")/.."
 
 format=table
 trace_dir=
+types=(f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K)
 while [[ $# -gt 0 && $1 == --* ]]; do
     case $1 in
         --tsv) format=tsv ;;
         --trace) trace_dir=${2:?--trace needs an aarch64 build directory}; shift ;;
-        *) echo "usage: bash scripts/mca-kernels.sh [--tsv] [--trace BUILD_DIR] [CPU...]" >&2; exit 2 ;;
+        --types) IFS=, read -r -a types <<< "${2:?--types needs a list}"; shift ;;
+        --x86) trace_arch=x86_64 ;;
+        *) echo "usage: bash scripts/mca-kernels.sh [--tsv] [--trace BUILD_DIR [--x86]] [--types LIST] [CPU...]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -48,11 +57,16 @@ mca=${MCA:-$(command -v llvm-mca || command -v llvm-mca-14 || echo llvm-mca)}
 
 work=$(mktemp -d)
 [[ -n ${MCA_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
+source scripts/mca-trace.sh
 
-types=(f32 f16 bf16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K)
 sets=(scalar neon dotprod)
+if [[ ${trace_arch:-} == x86_64 ]]; then
+    [[ -n $trace_dir ]] || { echo "mca-kernels.sh: --x86 needs --trace" >&2; exit 2; }
+    sets=(scalar avx2)
+    cxx=${CXX:-g++ -mavx2 -mfma -mf16c}  # the build's flags for every file
+fi
 declare -A set_sources=([scalar]="kernels/matmul/scalar/gemm_scalar.cpp" [neon]="kernels/matmul/neon/gemm_*.cpp"
-    [dotprod]="kernels/matmul/dotprod/gemm_*.cpp")
+                        [dotprod]="kernels/matmul/dotprod/*.cpp")
 declare -A set_flags=([scalar]="" [neon]="" [dotprod]="-march=armv8.2-a+dotprod")
 
 block_of() { [[ $1 == q?_K ]] && echo 256 || echo 32; }
@@ -63,13 +77,6 @@ bytes_of() {
         q8_0) echo 34 ;; q2_K) echo 84 ;; q3_K) echo 110 ;; q4_K) echo 144 ;; q5_K) echo 176 ;; q6_K) echo 210 ;;
         *) echo 0 ;;
     esac
-}
-
-# Total cycles of assembly file $1 on CPU $2, $3 passes; nothing where the CPU lacks an instruction of it.
-mca_cycles() {
-    # llvm-mca reports "instruction requires: <feature>" and then leaves the instruction out
-    "$mca" -mtriple=aarch64 -mcpu="$2" -iterations="$3" "$1" 2>&1 |
-        awk '/instruction requires:/ { exit 1 } /^Total Cycles:/ { cycles = $3 } END { print cycles }' || true
 }
 
 # ---- markers: the regions of kernels/matmul/mca_region.h
@@ -125,26 +132,12 @@ marker_rows() {
 
 # ---- traces: every instruction a decode call executes, under qemu
 
-# The straight-line trace of one call of mca_probe $@ (branch targets made one label, which llvm-mca needs).
-trace_asm() {
-    qemu-aarch64 -singlestep -d exec,nochain -D "$work/exec.log" "$work/probe" "$@" > /dev/null
-    awk -v begin="$trace_begin" -v end="$trace_end" '
-        /^Trace/ { split($4, f, "/"); pc = f[2]; sub(/^0+/, "", pc); if (pc == begin) on = 1; else if (pc == end) on = 0; else if (on) print pc }
-    ' "$work/exec.log" | awk -F'\t' '
-        NR == FNR { text[$1] = $2; next }
-        { i = text[$1]; if (i ~ /^(b|bl|b\.[a-z]+|cbn?z|tbn?z)[ \t]/) sub(/[0-9a-f]+ <[^>]*>$/, ".Ltarget", i); print "\t" i }
-        END { print ".Ltarget:" }
-    ' "$work/code.txt" -
-}
-
 trace_rows() {
     local lib=$trace_dir
-    "$cxx" -std=c++17 -O2 -no-pie -I. scripts/mca_probe.cpp "$lib/kernels/matmul/libkernels_matmul.a" \
+    # shellcheck disable=SC2086
+    $cxx -std=c++17 -O2 -no-pie -I. scripts/mca_probe.cpp "$lib/kernels/matmul/libkernels_matmul.a" \
         "$lib/kernels/common/libkernels_common.a" "$lib/gguf/quant/libgguf_quant.a" -lpthread -o "$work/probe"
-    aarch64-linux-gnu-objdump -d --no-show-raw-insn "$work/probe" |
-        awk '/^ +[0-9a-f]+:\t/ { a = $1; sub(/:$/, "", a); $1 = ""; print a "\t" substr($0, 2) }' > "$work/code.txt"
-    trace_begin=$(aarch64-linux-gnu-nm "$work/probe" | awk '$3 == "mca_trace_begin" { sub(/^0+/, "", $1); print $1 }')
-    trace_end=$(aarch64-linux-gnu-nm "$work/probe" | awk '$3 == "mca_trace_end" { sub(/^0+/, "", $1); print $1 }')
+    trace_prepare "$work/probe"
     local type set rows narrow wide line cpu
     for type in "${types[@]}"; do
         # two widths of a matrix of whole tiles (4 and 8 rows for the NEON 32-element and float kernels, one row

@@ -3,7 +3,8 @@
 //
 //     mca_probe TYPE SET ROWS BLOCKS      e.g. mca_probe q4_K neon 2 4
 //
-// SET is an instruction set's name (kernels/common/isa.h); the matrix is ROWS x (BLOCKS blocks of TYPE), a
+// SET is an instruction set's name (kernels/common/isa.h), whose kernel runs as in the runtime (its fallback's
+// where the set has none for TYPE); the matrix is ROWS x (BLOCKS blocks of TYPE), a
 // float type's blocks being 32 weights.
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
     kernels::GemmRowsFn kernel = nullptr;
     const kernels::GemmKernels* k = type ? kernels::gemm_kernels(*type) : nullptr;
     for (kernels::Isa isa : kernels::kAllIsas)
-        if (k && set_name == kernels::isa_name(isa)) kernel = k->rows[static_cast<size_t>(isa)];
+        if (k && set_name == kernels::isa_name(isa)) kernel = kernels::entry_for(k->rows, isa);
     if (!kernel || rows < 1 || blocks < 1) {
         std::fprintf(stderr, "mca_probe: no %s kernel for %s in this build, or a bad shape\n", set_name.c_str(),
                      type_name.c_str());

@@ -4,6 +4,7 @@
 # qemu too, on the same CPU) and greedy generation on every model of ../shared/golden/*.greedy.json
 # (scripts/greedy-goldens.sh), whose tokens must be the x86-64 build's. Every CPU runs even when one fails; the
 # exit status says whether all passed. Tests that skip themselves under emulation are listed with their reason.
+# Before the CPUs, scripts/estimate-pi.sh runs end to end on the aarch64 build (tests/scripts/estimate_pi_test.sh).
 #
 # Usage: scripts/test-aarch64.sh [DIR]   (default build-aarch64)
 #   SPARSE_LLM_BIN: the x86-64 CLI to compare with (default build/apps/sparse-llm, built when missing)
@@ -46,6 +47,10 @@ list_skipped() {
 
 bash scripts/greedy-goldens.sh "$x86" > "$work/x86-64"
 failed=()
+start=$SECONDS
+echo "=== scripts/estimate-pi.sh on a one-layer model, with $dir's kernels" >&2
+bash tests/scripts/estimate_pi_test.sh "$(dirname "$(dirname "$x86")")" "$dir" >&2 || failed+=("estimate-pi.sh")
+echo "=== estimate-pi.sh: $((SECONDS - start)) s" >&2
 for cpu in $cpus; do
     start=$SECONDS
     echo "=== $dir under qemu-aarch64, CPU $cpu (${kind[$cpu]}): tests" >&2
