@@ -15,20 +15,24 @@
 // IsaError naming the value and the sets available. choose_isa() is that choice as a pure function.
 //
 // Sets with compiler flags of their own (dotprod: -march=armv8.2-a+dotprod, while everything else is built
-// for ARMv8.0). Their files are kernels/<library>/dotprod/*.cpp; kernels/CMakeLists.txt gives them the flags.
+// for ARMv8.0; avx2: -mavx2 -mfma -mf16c, while everything else is built for x86-64, SSE2). Their files are
+// kernels/<library>/<set>/*.cpp; kernels/CMakeLists.txt gives them the flags.
 // The hazard: an inline function or template instantiation with external linkage (from any shared header,
 // the standard library's included) that such a file emits is a COMDAT copy, and the linker may keep that copy
 // for the whole program, so code compiled for ARMv8.2 (sdot, LSE atomics, ...) would run on an A53 that has
-// none of it. The rule: **everything a set-with-flags file defines with external linkage is in its set's
-// namespace (kernels::dotprod)**: the table entries' kernels, and helpers in anonymous namespaces. It may
-// include shared headers (this one, gemm_kernels.h, gguf/quant/blocks.h) for their types, but calls no inline
-// function or template of theirs or the standard library's (no std::min, no ActivationView::qs_row);
-// arm_neon.h's intrinsics are static, so they are safe, and so is a header's static function. Code a set
+// none of it, or AVX2 code on an x86 CPU without it. The rule: **everything a set-with-flags file defines with
+// external linkage is in its set's namespace (kernels::dotprod, kernels::avx2)**: the table entries' kernels,
+// and helpers in anonymous namespaces. It may include shared headers (this one, gemm_kernels.h,
+// gguf/quant/blocks.h) for their types, but calls no inline function or template of theirs or the standard
+// library's (no std::min, no std::fma, no ActivationView::qs_row, no gguf::fp16_to_fp32); the intrinsics of
+// arm_neon.h and immintrin.h are static or always inlined, so they are safe, and so is a header's static
+// function. Code a set
 // shares with another is a .inc file that each set's file includes inside its own namespace's anonymous one,
 // so that each compiles its own copy (kernels/matmul/arm/: the neon and dotprod gemm kernels). The build
-// checks the rule: every object of a dotprod/ folder may define only global symbols of kernels::dotprod (nm,
-// whatever the optimisation level), and the library's link-check program may hold dotprod or ARMv8.1+
-// instructions only inside kernels::dotprod functions (objdump); see kernels/check_isa_code.sh.
+// checks the rule: every object of a <set>/ folder may define only global symbols of kernels::<set> (nm,
+// whatever the optimisation level), and the library's link-check program may hold the set's instructions
+// (dotprod or ARMv8.1+; VEX-encoded or ymm) only inside kernels::<set> functions (objdump); see
+// kernels/check_isa_code.sh.
 //
 // Adding a set (e.g. AVX-512 VNNI): an Isa value with its line in isa.cpp (name, fallback, built, the CPU
 // features it needs) and its macros below, a folder of kernels per library, and its table entries.
@@ -40,12 +44,12 @@
 #include <stdexcept>
 #include <vector>
 
-// The SIMD sets this build compiles (1) or not (0): AVX2+FMA+F16C on x86-64 (the compiler flags of every
-// file), NEON and dotprod on aarch64, none with -DSPARSE_LLM_SIMD=OFF (SPARSE_LLM_NO_SIMD), for every library
-// alike. A set's source files compile to nothing without it; SPARSE_LLM_IF_<SET>(kernel) is the kernel for a
-// table entry, or nullptr. Every aarch64 SIMD build has dotprod: its files get their flags from the build and
-// stop with an #error without them.
-#if !defined(SPARSE_LLM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+// The SIMD sets this build compiles (1) or not (0): AVX2+FMA+F16C on x86-64, NEON and dotprod on aarch64, none
+// with -DSPARSE_LLM_SIMD=OFF (SPARSE_LLM_NO_SIMD), for every library alike. A set's source files compile to
+// nothing without it; SPARSE_LLM_IF_<SET>(kernel) is the kernel for a table entry, or nullptr. Every SIMD
+// build has the sets with flags of their own (avx2, dotprod): their files get the flags from the build and stop
+// with an #error without them.
+#if !defined(SPARSE_LLM_NO_SIMD) && defined(__x86_64__)
 #define SPARSE_LLM_BUILD_AVX2 1
 #define SPARSE_LLM_IF_AVX2(kernel) kernel
 #else

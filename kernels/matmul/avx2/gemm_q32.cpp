@@ -14,15 +14,18 @@
 
 #if SPARSE_LLM_BUILD_AVX2
 
-#include "kernels/matmul/avx2/gemm_avx2.h"
+#include "kernels/common/avx2/avx2_flags.h"
 
 #include <cstddef>
-#include <cstring>
+#include <cstdint>
 
 #include "gguf/quant/blocks.h"
+#include "kernels/matmul/gemm_kernels.h"
 
 namespace kernels::avx2 {
 namespace {
+
+#include "kernels/matmul/avx2/gemm_avx2.inc"
 
 constexpr int kTileRows = 8;
 // Lane k of a reduced vector holds the sum of tile row kLaneRow[k] (see reduce_rows).
@@ -58,8 +61,8 @@ inline void five_bit_pair(const uint8_t* qs_a, const uint8_t* qh_a, const uint8_
                           __m256i& lo, __m256i& hi) {
     nibble_pair(qs_a, qs_b, lo, hi);
     uint32_t bits_a, bits_b;
-    std::memcpy(&bits_a, qh_a, 4);
-    std::memcpy(&bits_b, qh_b, 4);
+    __builtin_memcpy(&bits_a, qh_a, 4);
+    __builtin_memcpy(&bits_b, qh_b, 4);
     const __m256i qh =
         _mm256_set_m128i(_mm_set1_epi32(static_cast<int>(bits_b)), _mm_set1_epi32(static_cast<int>(bits_a)));
     const __m256i low_bytes = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,  //
@@ -180,7 +183,7 @@ struct Q32Kernel {
     // dw (and mw) of block b for all 8 rows, converted from the d (and m) fields of the blocks.
     static Scales block_scales(const Tile& tile, int64_t b) {
         int fields[kTileRows];
-        for (int k = 0; k < kTileRows; ++k) std::memcpy(&fields[k], &tile.block<Block>(kLaneRow[k], b), 4);
+        for (int k = 0; k < kTileRows; ++k) __builtin_memcpy(&fields[k], &tile.block<Block>(kLaneRow[k], b), 4);
         const __m256i lanes =
             _mm256_setr_epi32(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]);
         return {halves_to_floats<false>(lanes), F::kHasMin ? halves_to_floats<true>(lanes) : _mm256_setzero_ps()};
@@ -195,7 +198,7 @@ struct Q32Kernel {
         const ActivationView& x = *task.x;
         const int64_t n_blocks = x.cols / 32;
         QuantizedRow xs[RN];
-        for (int j = 0; j < RN; ++j) xs[j] = x.quantized_row(t + j);
+        for (int j = 0; j < RN; ++j) xs[j] = token_row<32, 32>(x, t + j);
         const bool prefetch = cached == nullptr || t == 0;
         const uint8_t* ahead = task.w + (tile.r + kPrefetchTiles * kTileRows) * task.row_bytes;
         const int64_t prefetch_lines =
