@@ -42,7 +42,7 @@ command -v "$demangle" > /dev/null || demangle=$(command -v c++filt || echo cat)
 
 case $mode in
 symbols)
-    status=0
+    set=$sets status=0
     for object in "$@"; do
         case "/$object" in */"$set"/*) ;; *) continue ;; esac
         outside=$("$tool" -g --defined-only "$object" | awk -v in_set="$in_set" \
