@@ -6,32 +6,43 @@
 #                                                namespace kernels::SET only (a weak copy of a shared inline
 #                                                function or template compiled there could serve the whole
 #                                                program); other objects are skipped
-#   check_isa_code.sh code OBJDUMP SET PROGRAM   PROGRAM holds the instructions SET's flags allow beyond the
-#                                                baseline only inside functions of kernels::SET
+#   check_isa_code.sh code OBJDUMP SETS PROGRAM  PROGRAM holds the instructions the flags of SETS (a comma
+#                                                list) allow beyond the baseline only inside functions of
+#                                                their namespaces kernels::SET, or in local
+#                                                ones (a header's static function: each file has its own
+#                                                copy, which only that file calls)
 #
 # SET is "dotprod": -march=armv8.2-a+dotprod adds sdot/udot, and over ARMv8.0 the LSE atomics and the RDM
 # multiplies; libgcc's outline atomics (__aarch64_*) hold LSE instructions that they run only where the CPU
-# has them. Exit 1 with the offending names, 2 on a usage error.
+# has them. Or the x86 sets "avx2", "avx_vnni", "avx512": their flags add, over x86-64's SSE2, the VEX- and
+# EVEX-encoded instructions (every mnemonic beginning with v but the old verr/verw; objdump may prefix
+# "{vex}"), the ymm, zmm and mask registers, and popcnt and crc32 (SSE4.2). Exit 1 with the offending names, 2
+# on a usage error.
 set -eu
-[ $# -ge 4 ] || { echo "usage: $0 symbols NM SET OBJECT... | code OBJDUMP SET PROGRAM" >&2; exit 2; }
-mode=$1 tool=$2 set=$3
+[ $# -ge 4 ] || { echo "usage: $0 symbols NM SET OBJECT... | code OBJDUMP SETS PROGRAM" >&2; exit 2; }
+mode=$1 tool=$2 sets=$3
 shift 3
-case $set in
-dotprod) extra='sdot|udot|sqrdmlah|sqrdmlsh|cas[ablhp]*|swp[ablh]*|(ld|st)(add|clr|eor|set|smax|smin|umax|umin)[ablh]*' ;;
-*) echo "$0: unknown set '$set'" >&2; exit 2 ;;
+# The instructions the sets add, as a regex on objdump's instruction column (aarch64: the mnemonic alone; x86:
+# the mnemonic and its operands); all the sets of one call are of one architecture.
+case ${sets%%,*} in
+dotprod) extra='^(sdot|udot|sqrdmlah|sqrdmlsh|cas[ablhp]*|swp[ablh]*|(ld|st)(add|clr|eor|set|smax|smin|umax|umin)[ablh]*)$' ;;
+avx2 | avx_vnni | avx512) extra='^([{][a-z]+[}] )?(v([a-df-z0-9]|e[a-qs-z])|popcnt|crc32)|%[yz]mm|%k[0-7]' ;;
+*) echo "$0: unknown set '${sets%%,*}'" >&2; exit 2 ;;
 esac
 
-# A symbol of namespace kernels::SET, mangled: a function, variable or member in it, or a local entity (a
-# lambda) of one of its functions. Demangled names cannot tell: a template function's begins with its return
-# type. c++filt, beside the tool or on the PATH, names the offenders readably.
-in_set="^_ZZ?N[rVKRO]*7kernels${#set}${set}"
+# A symbol of a namespace kernels::SET of SETS, mangled: a function, variable or member in it, or a local
+# entity (a lambda) of one of its functions. Demangled names cannot tell: a template function's begins with
+# its return type. c++filt, beside the tool or on the PATH, names the offenders readably.
+namespaces=""
+for set in $(echo "$sets" | tr ',' ' '); do namespaces="${namespaces:+$namespaces|}${#set}${set}"; done
+in_set="^_ZZ?N[rVKRO]*7kernels($namespaces)"
 demangle=${tool%nm}
 demangle=${demangle%objdump}c++filt
 command -v "$demangle" > /dev/null || demangle=$(command -v c++filt || echo cat)
 
 case $mode in
 symbols)
-    status=0
+    set=$sets status=0
     for object in "$@"; do
         case "/$object" in */"$set"/*) ;; *) continue ;; esac
         outside=$("$tool" -g --defined-only "$object" | awk -v in_set="$in_set" \
@@ -45,13 +56,18 @@ symbols)
     exit $status
     ;;
 code)
-    found=$("$tool" -d --no-show-raw-insn "$1" | awk -F'\t' -v in_set="$in_set" -v extra="^($extra)\$" '
-        /^[0-9a-f]+ <.*>:$/ { function_name = $0; sub(/^[0-9a-f]+ </, "", function_name); sub(/>:$/, "", function_name); next }
-        NF >= 2 && $2 ~ extra && function_name !~ in_set && index(function_name, "__aarch64_") != 1 {
+    local_functions=$("$tool" -t "$1" | awk '$2 == "l" && $3 == "F" { printf "%s ", $1 }')
+    found=$("$tool" -d --no-show-raw-insn "$1" | awk -F'\t' -v in_set="$in_set" -v extra="$extra" -v locals="$local_functions" '
+        BEGIN { n = split(locals, addresses, " "); for (i = 1; i <= n; ++i) is_local[addresses[i]] = 1 }
+        /^[0-9a-f]+ <.*>:$/ {
+            function_name = $0; sub(/^[0-9a-f]+ </, "", function_name); sub(/>:$/, "", function_name)
+            address = $0; sub(/ .*/, "", address); local_function = address in is_local; next
+        }
+        NF >= 2 && $2 ~ extra && !local_function && function_name !~ in_set && index(function_name, "__aarch64_") != 1 {
             if (!(function_name in seen)) { seen[function_name] = 1; print "  " $2 " in " function_name }
         }' | "$demangle")
     if [ -n "$found" ]; then
-        echo "$1: $set instructions outside kernels::$set (isa.h, sets with flags of their own):" >&2
+        echo "$1: $sets instructions outside their namespaces kernels::<set> (isa.h, sets with flags of their own):" >&2
         echo "$found" >&2
         exit 1
     fi

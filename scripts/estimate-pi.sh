@@ -94,7 +94,7 @@ kSyncCycles=4000
 if [[ -n $x86 ]]; then
     trace_arch=x86_64
     [[ -n $from ]] || need qemu-x86_64 qemu-user
-    cxx=(g++ -mavx2 -mfma -mf16c)
+    cxx=(g++)
     lib_dir=$host_build
     host_cpu=$(llc --version 2>/dev/null | awk '/Host CPU:/ { print $3 }')
     host_cpu=${host_cpu:-native}

@@ -63,7 +63,7 @@ sets=(scalar neon dotprod)
 if [[ ${trace_arch:-} == x86_64 ]]; then
     [[ -n $trace_dir ]] || { echo "mca-kernels.sh: --x86 needs --trace" >&2; exit 2; }
     sets=(scalar avx2)
-    cxx=${CXX:-g++ -mavx2 -mfma -mf16c}  # the build's flags for every file
+    cxx=${CXX:-g++}  # the probe is built as the build's files outside the kernels' set folders are
 fi
 declare -A set_sources=([scalar]="kernels/matmul/scalar/gemm_scalar.cpp" [neon]="kernels/matmul/neon/gemm_*.cpp"
                         [dotprod]="kernels/matmul/dotprod/*.cpp")

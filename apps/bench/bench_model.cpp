@@ -12,6 +12,7 @@
 #include "apps/bench/bench_error.h"
 #include "apps/info/model_info.h"
 #include "gguf/file_type.h"
+#include "kernels/common/isa.h"
 #include "src/rng.h"
 #include "src/run_config.h"
 #include "src/system_info.h"
@@ -126,6 +127,7 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
     const info::ModelInfo info = info::describe_model(model.file());
     report.model_n_params = info.parameters;
     report.model_type = model_type(model.file(), info);
+    report.isa = kernels::isa_name(kernels::active_isa());
     report.config = params.config;
     report.config.n_ctx = std::max(params.config.n_ctx, longest);
 
@@ -198,7 +200,8 @@ report::BenchOutput model_bench_output(const ModelBenchReport& report) {
     const char* kv_type = kv_type_name(o.sparse.kv_dtype);
     report::Table table({{"model_filename", "", true},   {"model_type", "model"}, {"model_size", "size"},
                          {"model_n_params", "params"},   {"attention", "attention"}, {"n_batch", ""},
-                         {"n_threads", "threads"},       {"type_k", ""},          {"type_v", ""},
+                         {"n_threads", "threads"},       {"isa", "isa"},          {"type_k", ""},
+                         {"type_v", ""},
                          {"kv_type", ""},                {"window", ""},          {"block", ""},
                          {"kv_budget", ""},              {"n_prompt", ""},        {"n_gen", ""},
                          {"n_depth", ""},                {"test", "test"},        {"test_time", ""},
@@ -213,7 +216,8 @@ report::BenchOutput model_bench_output(const ModelBenchReport& report) {
                        Cell::unsigned_integer(report.model_n_params)
                            .with_md(fmt::format("{:.2f} M", static_cast<double>(report.model_n_params) / 1e6)),
                        Cell::text(attention_name(r.attention)), Cell::integer(o.n_batch),
-                       Cell::unsigned_integer(r.n_threads), Cell::text(kv_type), Cell::text(kv_type),
+                       Cell::unsigned_integer(r.n_threads), Cell::text(report.isa), Cell::text(kv_type),
+                       Cell::text(kv_type),
                        Cell::text(kv_type),
                        Cell::unsigned_integer(o.sparse.window), Cell::unsigned_integer(o.sparse.block_size),
                        Cell::integer(o.kv_budget), Cell::integer(r.n_prompt), Cell::integer(r.n_gen),

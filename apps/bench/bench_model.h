@@ -54,6 +54,7 @@ struct ModelBenchReport {
     std::string model_type;  // "llama 135M Q4_0": architecture, parameters, llama.cpp file type
     uint64_t model_size = 0;
     uint64_t model_n_params = 0;
+    std::string isa;  // the instruction set the kernels ran (kernels/common/isa.h)
     runtime::RunConfig config;  // shared by every result (each has its own threads and attention)
     std::vector<ModelBenchResult> results;
 };
@@ -67,8 +68,8 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
 
 // llama-bench's fields (model_filename, model_type, model_size, model_n_params, n_batch, n_threads, type_k,
 // type_v, n_prompt, n_gen, n_depth, test_time, avg_ns, stddev_ns, avg_ts, stddev_ts, samples_ns, samples_ts)
-// plus attention, kv_type, window, block, kv_budget, test, kv_bytes, peak_rss_mb; the Markdown table shows model,
-// size, params, attention, threads, test, t/s (mean ± sd), peak RSS and KV.
+// plus attention, isa, kv_type, window, block, kv_budget, test, kv_bytes, peak_rss_mb; the Markdown table shows
+// model, size, params, attention, threads, isa, test, t/s (mean ± sd), peak RSS and KV.
 report::BenchOutput model_bench_output(const ModelBenchReport& report);
 
 // Milliseconds per token against the sequence length at the end of each test, one line per attention and

@@ -1,4 +1,6 @@
-// IEEE half and bfloat16 conversions, bit-exact and portable (no intrinsics).
+// IEEE half and bfloat16 conversions, bit-exact and portable (no intrinsics). Static, so that each file
+// compiles its own copy with its own flags: the kernels of a set with flags of its own may call them
+// (kernels/common/isa.h).
 #pragma once
 
 #include <cstdint>
@@ -6,20 +8,20 @@
 
 namespace gguf {
 
-inline uint32_t float_bits(float f) {
+static inline uint32_t float_bits(float f) {
     uint32_t u;
     std::memcpy(&u, &f, sizeof u);
     return u;
 }
 
-inline float bits_float(uint32_t u) {
+static inline float bits_float(uint32_t u) {
     float f;
     std::memcpy(&f, &u, sizeof f);
     return f;
 }
 
 // Exact: every half value is representable in float.
-inline float fp16_to_fp32(uint16_t h) {
+static inline float fp16_to_fp32(uint16_t h) {
     const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
     const uint32_t exponent = (h >> 10) & 0x1fu;
     const uint32_t mantissa = h & 0x3ffu;
@@ -32,7 +34,7 @@ inline float fp16_to_fp32(uint16_t h) {
 }
 
 // Round to nearest, ties to even; overflow gives infinity, NaN stays NaN.
-inline uint16_t fp32_to_fp16(float f) {
+static inline uint16_t fp32_to_fp16(float f) {
     const uint32_t x = float_bits(f);
     const auto sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
     const uint32_t magnitude = x & 0x7fffffffu;
@@ -55,10 +57,10 @@ inline uint16_t fp32_to_fp16(float f) {
     return static_cast<uint16_t>(sign | h);
 }
 
-inline float bf16_to_fp32(uint16_t b) { return bits_float(static_cast<uint32_t>(b) << 16); }
+static inline float bf16_to_fp32(uint16_t b) { return bits_float(static_cast<uint32_t>(b) << 16); }
 
 // As ggml: round to nearest even; NaN is kept quiet.
-inline uint16_t fp32_to_bf16(float f) {
+static inline uint16_t fp32_to_bf16(float f) {
     const uint32_t x = float_bits(f);
     if ((x & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((x >> 16) | 64u);
     return static_cast<uint16_t>((x + (0x7fffu + ((x >> 16) & 1u))) >> 16);

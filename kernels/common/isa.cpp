@@ -26,6 +26,9 @@ constexpr PerIsa<IsaInfo> kIsaInfo = {{
     {"avx2", Isa::Scalar, SPARSE_LLM_BUILD_AVX2 == 1, kCpuAvx2 | kCpuFma | kCpuF16c | kCpuOsYmm},
     {"neon", Isa::Scalar, SPARSE_LLM_BUILD_NEON == 1, kCpuAsimd},
     {"dotprod", Isa::Neon, SPARSE_LLM_BUILD_DOTPROD == 1, kCpuAsimd | kCpuAsimdDp},
+    {"avx-vnni", Isa::Avx2, SPARSE_LLM_BUILD_AVX_VNNI == 1, kCpuAvx2 | kCpuFma | kCpuF16c | kCpuOsYmm | kCpuAvxVnni},
+    {"avx512", Isa::Avx2, SPARSE_LLM_BUILD_AVX512 == 1,
+     kCpuAvx2 | kCpuFma | kCpuF16c | kCpuOsYmm | kCpuAvx512f | kCpuAvx512bw | kCpuAvx512vl | kCpuAvx512Vnni | kCpuOsZmm},
 }};
 
 const IsaInfo& info(Isa isa) { return kIsaInfo[static_cast<size_t>(isa)]; }

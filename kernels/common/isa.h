@@ -2,35 +2,42 @@
 //
 // One mechanism for every library with per-ISA kernels (kernels/common's vector math, kernels/attention's row
 // kernels, kernels/matmul's gemm kernels and activation quantizers): each set's kernels sit in a folder of the
-// library named after it (scalar/, avx2/, neon/, dotprod/), behind the same signatures; the library lists them
+// library named after it (scalar/, avx2/, avx_vnni/, avx512/, neon/, dotprod/), behind the same signatures; the library lists them
 // in tables with one entry per set (PerIsa, nullptr where a set has none or the build lacks it) and calls
 // through the entry of active_isa(), chosen once. A set without a kernel runs its fallback set's (dotprod ->
-// neon -> scalar, avx2 -> scalar), down to scalar, which has them all. Tests ask for each set by name and
+// neon -> scalar, avx512 -> avx2, avx-vnni -> avx2 -> scalar), down to scalar, which has them all. Tests ask for each set by name and
 // compare it with scalar.
 //
 // The choice, at run time: the most capable set the build has and the CPU runs (AT_HWCAP on aarch64: asimd
 // for neon, asimddp for dotprod; cpuid and the OS's XCR0 register state on x86: avx2, fma, f16c and saved YMM
-// registers for avx2). SPARSE_LLM_ISA=<set> in the environment forces a lower one (scalar|neon|dotprod on
-// aarch64, scalar|avx2 on x86); an unknown name, or a set the build lacks or the CPU cannot run, is an
+// registers for avx2, and avx_vnni for avx-vnni; avx512f, bw, vl, avx512_vnni and saved ZMM and opmask
+// registers for avx512). SPARSE_LLM_ISA=<set> in the environment forces a lower one (scalar|neon|dotprod on
+// aarch64, scalar|avx2|avx-vnni|avx512 on x86); an unknown name, or a set the build lacks or the CPU cannot run, is an
 // IsaError naming the value and the sets available. choose_isa() is that choice as a pure function.
 //
 // Sets with compiler flags of their own (dotprod: -march=armv8.2-a+dotprod, while everything else is built
-// for ARMv8.0). Their files are kernels/<library>/dotprod/*.cpp; kernels/CMakeLists.txt gives them the flags.
+// for ARMv8.0; avx2: -mavx2 -mfma -mf16c, avx-vnni: and -mavxvnni, avx512: and -mavx512f -mavx512bw -mavx512vl
+// -mavx512vnni, while everything else is built for x86-64, SSE2). Their files are
+// kernels/<library>/<set>/*.cpp; kernels/CMakeLists.txt gives them the flags.
 // The hazard: an inline function or template instantiation with external linkage (from any shared header,
 // the standard library's included) that such a file emits is a COMDAT copy, and the linker may keep that copy
 // for the whole program, so code compiled for ARMv8.2 (sdot, LSE atomics, ...) would run on an A53 that has
-// none of it. The rule: **everything a set-with-flags file defines with external linkage is in its set's
-// namespace (kernels::dotprod)**: the table entries' kernels, and helpers in anonymous namespaces. It may
-// include shared headers (this one, gemm_kernels.h, gguf/quant/blocks.h) for their types, but calls no inline
-// function or template of theirs or the standard library's (no std::min, no ActivationView::qs_row);
-// arm_neon.h's intrinsics are static, so they are safe, and so is a header's static function. Code a set
+// none of it, or AVX2 code on an x86 CPU without it. The rule: **everything a set-with-flags file defines with
+// external linkage is in its set's namespace (kernels::dotprod, kernels::avx2, ...)**: the table entries' kernels,
+// and helpers in anonymous namespaces. It may include shared headers (this one, gemm_kernels.h,
+// gguf/quant/blocks.h) for their types, but calls no inline function or template of theirs or the standard
+// library's (no std::min, no std::fma, no ActivationView::qs_row, no gguf::fp16_to_fp32); the intrinsics of
+// arm_neon.h and immintrin.h are static or always inlined, so they are safe, and so is a header's static
+// function. Code a set
 // shares with another is a .inc file that each set's file includes inside its own namespace's anonymous one,
-// so that each compiles its own copy (kernels/matmul/arm/: the neon and dotprod gemm kernels). The build
-// checks the rule: every object of a dotprod/ folder may define only global symbols of kernels::dotprod (nm,
-// whatever the optimisation level), and the library's link-check program may hold dotprod or ARMv8.1+
-// instructions only inside kernels::dotprod functions (objdump); see kernels/check_isa_code.sh.
+// so that each compiles its own copy (kernels/matmul/arm/: the neon and dotprod gemm kernels; kernels/matmul/avx2/
+// gemm_q32_set.inc: the avx2, avx-vnni and avx512 ones). The build
+// checks the rule: every object of a <set>/ folder may define only global symbols of kernels::<set> (nm,
+// whatever the optimisation level), and the library's link-check program may hold the set's instructions
+// (dotprod or ARMv8.1+; VEX-encoded or ymm) only inside kernels::<set> functions (objdump); see
+// kernels/check_isa_code.sh.
 //
-// Adding a set (e.g. AVX-512 VNNI): an Isa value with its line in isa.cpp (name, fallback, built, the CPU
+// Adding a set (e.g. SVE): an Isa value with its line in isa.cpp (name, fallback, built, the CPU
 // features it needs) and its macros below, a folder of kernels per library, and its table entries.
 #pragma once
 
@@ -40,17 +47,25 @@
 #include <stdexcept>
 #include <vector>
 
-// The SIMD sets this build compiles (1) or not (0): AVX2+FMA+F16C on x86-64 (the compiler flags of every
-// file), NEON and dotprod on aarch64, none with -DSPARSE_LLM_SIMD=OFF (SPARSE_LLM_NO_SIMD), for every library
-// alike. A set's source files compile to nothing without it; SPARSE_LLM_IF_<SET>(kernel) is the kernel for a
-// table entry, or nullptr. Every aarch64 SIMD build has dotprod: its files get their flags from the build and
-// stop with an #error without them.
-#if !defined(SPARSE_LLM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+// The SIMD sets this build compiles (1) or not (0): avx2, avx-vnni, avx512 on x86-64, neon, dotprod on aarch64, none
+// with -DSPARSE_LLM_SIMD=OFF (SPARSE_LLM_NO_SIMD), for every library alike. A set's source files compile to
+// nothing without it; SPARSE_LLM_IF_<SET>(kernel) is the kernel for a table entry, or nullptr. Every SIMD
+// build has the sets with flags of their own (all but neon): their files get the flags from the build and stop
+// with an #error without them.
+#if !defined(SPARSE_LLM_NO_SIMD) && defined(__x86_64__)
 #define SPARSE_LLM_BUILD_AVX2 1
 #define SPARSE_LLM_IF_AVX2(kernel) kernel
+#define SPARSE_LLM_BUILD_AVX_VNNI 1
+#define SPARSE_LLM_IF_AVX_VNNI(kernel) kernel
+#define SPARSE_LLM_BUILD_AVX512 1
+#define SPARSE_LLM_IF_AVX512(kernel) kernel
 #else
 #define SPARSE_LLM_BUILD_AVX2 0
 #define SPARSE_LLM_IF_AVX2(kernel) nullptr
+#define SPARSE_LLM_BUILD_AVX_VNNI 0
+#define SPARSE_LLM_IF_AVX_VNNI(kernel) nullptr
+#define SPARSE_LLM_BUILD_AVX512 0
+#define SPARSE_LLM_IF_AVX512(kernel) nullptr
 #endif
 #if !defined(SPARSE_LLM_NO_SIMD) && defined(__aarch64__) && defined(__ARM_NEON)
 #define SPARSE_LLM_BUILD_NEON 1
@@ -66,10 +81,12 @@
 
 namespace kernels {
 
-// Within an architecture, a later set is the more capable one.
-enum class Isa { Scalar, Avx2, Neon, Dotprod };
-constexpr size_t kIsaCount = 4;
-constexpr std::array<Isa, kIsaCount> kAllIsas = {Isa::Scalar, Isa::Avx2, Isa::Neon, Isa::Dotprod};
+// Within an architecture, a later set is the more capable one (x86's later sets come last, so that the tables
+// keep their order).
+enum class Isa { Scalar, Avx2, Neon, Dotprod, AvxVnni, Avx512 };
+constexpr size_t kIsaCount = 6;
+constexpr std::array<Isa, kIsaCount> kAllIsas = {Isa::Scalar, Isa::Avx2,    Isa::Neon,
+                                                 Isa::Dotprod, Isa::AvxVnni, Isa::Avx512};
 
 // Sets as bits: 1 << Isa.
 using IsaSet = uint32_t;
@@ -103,7 +120,7 @@ CpuFeatures cpu_features();
 std::vector<CpuFeature> reported_cpu_features();
 const char* cpu_feature_name(CpuFeature feature);
 
-const char* isa_name(Isa isa);  // "scalar", "avx2", "neon", "dotprod"
+const char* isa_name(Isa isa);  // "scalar", "avx2", "neon", "dotprod", "avx-vnni", "avx512"
 // The CPU features a set's instructions need.
 CpuFeatures isa_requirements(Isa isa);
 // The sets compiled into this build.
@@ -162,7 +179,8 @@ Entry entry_for(const PerIsa<Entry>& entries, Isa isa) {
 // For a library whose kernels form one table per set (`Table`, a struct of function pointers), inside namespace
 // kernels: declares the table `name` that each set defines in its namespace kernels::<set>; `accessor(isa)`,
 // the table a set runs (its fallback's where it has none); and `accessor()`, the active set's, looked up once.
-// (No such library has a dotprod table: their kernels have no int8 dot products; dotprod runs neon's.)
+// (No such library has a dotprod, avx-vnni or avx512 table: their kernels have no int8 dot products; those
+// sets run neon's or avx2's.)
 #define SPARSE_LLM_DECLARE_ISA_TABLES(Table, accessor, name)  \
     namespace scalar {                                          \
     extern const Table name;                                    \

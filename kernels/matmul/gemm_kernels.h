@@ -39,11 +39,12 @@ const GemmKernels* gemm_kernels(gguf::GgmlType type);
 // Every instruction set's kernels, named after the weight type, in namespace kernels::<isa> (a set defines
 // those it has, in kernels/matmul/<isa>/).
 #define SPARSE_LLM_GEMM_KERNEL(type) void gemm_##type(const GemmTask& task, int64_t row_begin, int64_t row_end);
-#define SPARSE_LLM_GEMM_QUANTIZED_KERNELS                                                                    \
+#define SPARSE_LLM_GEMM_Q32_KERNELS                                                                          \
     SPARSE_LLM_GEMM_KERNEL(q4_0) SPARSE_LLM_GEMM_KERNEL(q4_1) SPARSE_LLM_GEMM_KERNEL(q5_0)                   \
-    SPARSE_LLM_GEMM_KERNEL(q5_1) SPARSE_LLM_GEMM_KERNEL(q8_0) SPARSE_LLM_GEMM_KERNEL(q2_k)                   \
-    SPARSE_LLM_GEMM_KERNEL(q3_k) SPARSE_LLM_GEMM_KERNEL(q4_k) SPARSE_LLM_GEMM_KERNEL(q5_k)                   \
-    SPARSE_LLM_GEMM_KERNEL(q6_k)
+    SPARSE_LLM_GEMM_KERNEL(q5_1) SPARSE_LLM_GEMM_KERNEL(q8_0)
+#define SPARSE_LLM_GEMM_QUANTIZED_KERNELS                                                                    \
+    SPARSE_LLM_GEMM_Q32_KERNELS SPARSE_LLM_GEMM_KERNEL(q2_k) SPARSE_LLM_GEMM_KERNEL(q3_k)                    \
+    SPARSE_LLM_GEMM_KERNEL(q4_k) SPARSE_LLM_GEMM_KERNEL(q5_k) SPARSE_LLM_GEMM_KERNEL(q6_k)
 #define SPARSE_LLM_GEMM_KERNELS                                                                              \
     SPARSE_LLM_GEMM_KERNEL(f32) SPARSE_LLM_GEMM_KERNEL(f16) SPARSE_LLM_GEMM_KERNEL(bf16) SPARSE_LLM_GEMM_QUANTIZED_KERNELS
 namespace scalar {
@@ -58,8 +59,15 @@ SPARSE_LLM_GEMM_KERNELS
 namespace dotprod {  // the quantized types, whose inner loop is an int8 dot product; the float types run neon's
 SPARSE_LLM_GEMM_QUANTIZED_KERNELS
 }
+namespace avx_vnni {  // the 32-element formats, whose inner loop is vpdpbusd; the other types run avx2's
+SPARSE_LLM_GEMM_Q32_KERNELS
+}
+namespace avx512 {  // as avx_vnni, with AVX-512 VNNI's vpdpbusd (on 256-bit registers)
+SPARSE_LLM_GEMM_Q32_KERNELS
+}
 #undef SPARSE_LLM_GEMM_KERNELS
 #undef SPARSE_LLM_GEMM_QUANTIZED_KERNELS
+#undef SPARSE_LLM_GEMM_Q32_KERNELS
 #undef SPARSE_LLM_GEMM_KERNEL
 
 }  // namespace kernels

@@ -5,9 +5,7 @@
 
 #if SPARSE_LLM_BUILD_AVX2
 
-#include <immintrin.h>
-
-#include <cmath>
+#include "kernels/common/avx2/avx2_flags.h"
 
 #include "gguf/quant/fp16.h"
 
@@ -55,7 +53,7 @@ void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t*
         alignas(16) float sums[4];
         _mm_store_ps(sums, hsum4(a0, a1, a2, a3));
         for (size_t k = 0; k < 4; ++k) {
-            for (size_t d = dim8; d < dim; ++d) sums[k] = std::fma(q[d], widen(r[k][d]), sums[k]);
+            for (size_t d = dim8; d < dim; ++d) sums[k] = __builtin_fmaf(q[d], widen(r[k][d]), sums[k]);
             scores[c + k] = sums[k] * scale_factor;
         }
     }
@@ -65,7 +63,7 @@ void scores_impl(const float* q, const Row* base, size_t stride, const uint32_t*
         for (size_t d = 0; d < dim8; d += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), load8(row + d), a);
         const __m256 zero = _mm256_setzero_ps();
         float sum = _mm_cvtss_f32(hsum4(a, zero, zero, zero));
-        for (size_t d = dim8; d < dim; ++d) sum = std::fma(q[d], widen(row[d]), sum);
+        for (size_t d = dim8; d < dim; ++d) sum = __builtin_fmaf(q[d], widen(row[d]), sum);
         scores[c] = sum * scale_factor;
     }
 }
@@ -93,7 +91,7 @@ void accumulate_impl(const float* weights, const Row* base, size_t stride, const
     for (; d + 8 <= dim; d += 8) accumulate_span<1>(weights, base, stride, idx, n, d, acc);
     for (; d < dim; ++d) {
         float sum = acc[d];
-        for (size_t c = 0; c < n; ++c) sum = std::fma(weights[c], widen(base[idx[c] * stride + d]), sum);
+        for (size_t c = 0; c < n; ++c) sum = __builtin_fmaf(weights[c], widen(base[idx[c] * stride + d]), sum);
         acc[d] = sum;
     }
 }
@@ -107,7 +105,7 @@ void tile_scores_impl(const float* const* q_rows, const float* base, size_t stri
         alignas(16) float sums[4];
         _mm_store_ps(sums, hsum4(a[0], a[1], a[2], a[3]));
         for (int q = 0; q < NQ; ++q) {
-            for (size_t d = dim8; d < dim; ++d) sums[q] = std::fma(q_rows[q][d], row[d], sums[q]);
+            for (size_t d = dim8; d < dim; ++d) sums[q] = __builtin_fmaf(q_rows[q][d], row[d], sums[q]);
             scores[q * n + c] = sums[q] * scale_factor;
         }
     };
@@ -176,7 +174,7 @@ void tile_accumulate_impl(const float* weights, const float* base, size_t stride
     for (; d < dim; ++d)
         for (int q = 0; q < NQ; ++q) {
             float sum = acc[q][d];
-            for (size_t c = 0; c < n; ++c) sum = std::fma(weights[q * n + c], base[(j0 + c) * stride + d], sum);
+            for (size_t c = 0; c < n; ++c) sum = __builtin_fmaf(weights[q * n + c], base[(j0 + c) * stride + d], sum);
             acc[q][d] = sum;
         }
 }

@@ -3,9 +3,7 @@
 
 #if SPARSE_LLM_BUILD_AVX2
 
-#include <immintrin.h>
-
-#include <limits>
+#include "kernels/common/avx2/avx2_flags.h"
 
 namespace kernels::avx2 {
 namespace {
@@ -38,7 +36,7 @@ inline __m256 exp8(__m256 x) {
 }
 
 float max_value(const float* x, size_t n) {
-    __m256 m = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+    __m256 m = _mm256_set1_ps(-__builtin_inff());
     size_t i = 0;
     for (; i + 8 <= n; i += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
     alignas(32) float lanes[8];
@@ -60,7 +58,7 @@ float exp_shifted_sum(float* x, size_t n, float shift) {
     }
     if (i < n) {  // the tail through one padded vector: exp(-inf) = 0 adds nothing
         alignas(32) float tail[8];
-        for (size_t k = 0; k < 8; ++k) tail[k] = i + k < n ? x[i + k] : -std::numeric_limits<float>::infinity();
+        for (size_t k = 0; k < 8; ++k) tail[k] = i + k < n ? x[i + k] : -__builtin_inff();
         const __m256 e = exp8(_mm256_sub_ps(_mm256_load_ps(tail), s));
         _mm256_store_ps(tail, e);
         sum = _mm256_add_ps(sum, e);

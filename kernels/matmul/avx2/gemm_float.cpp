@@ -4,24 +4,52 @@
 
 #if SPARSE_LLM_BUILD_AVX2
 
-#include "kernels/matmul/avx2/gemm_avx2.h"
+#include "kernels/common/avx2/avx2_flags.h"
 
-#include "kernels/matmul/float_weights.h"
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/matmul/gemm_kernels.h"
 
 namespace kernels::avx2 {
 namespace {
 
-struct F32 : F32Weights {
+#include "kernels/matmul/avx2/gemm_avx2.inc"
+
+// The weight types as float_weights.h has them (bytes per element, element c as a float: `at`, for a row's
+// tail), in this set's own code, and 8 elements at a time.
+inline uint16_t u16_at(const uint8_t* row, int64_t c) {
+    uint16_t h;
+    __builtin_memcpy(&h, row + 2 * c, 2);
+    return h;
+}
+
+struct F32 {
+    static constexpr int64_t kBytes = 4;
+    static float at(const uint8_t* row, int64_t c) {
+        float v;
+        __builtin_memcpy(&v, row + 4 * c, 4);
+        return v;
+    }
     static __m256 load8(const uint8_t* row, int64_t c) { return _mm256_loadu_ps(reinterpret_cast<const float*>(row) + c); }
 };
 
-struct F16 : F16Weights {
+struct F16 {
+    static constexpr int64_t kBytes = 2;
+    static float at(const uint8_t* row, int64_t c) { return half_to_float(u16_at(row, c)); }
     static __m256 load8(const uint8_t* row, int64_t c) {
         return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * c)));
     }
 };
 
-struct BF16 : BF16Weights {
+struct BF16 {
+    static constexpr int64_t kBytes = 2;
+    static float at(const uint8_t* row, int64_t c) {
+        const uint32_t bits = uint32_t{u16_at(row, c)} << 16;
+        float v;
+        __builtin_memcpy(&v, &bits, 4);
+        return v;
+    }
     static __m256 load8(const uint8_t* row, int64_t c) {
         const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * c)));
         return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));

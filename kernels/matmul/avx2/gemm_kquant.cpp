@@ -8,16 +8,19 @@
 
 #if SPARSE_LLM_BUILD_AVX2
 
-#include "kernels/matmul/avx2/gemm_avx2.h"
+#include "kernels/common/avx2/avx2_flags.h"
 
-#include <cmath>
-#include <cstring>
+#include <cstddef>
+#include <cstdint>
 
 #include "gguf/quant/blocks.h"
+#include "kernels/matmul/gemm_kernels.h"
 #include "kernels/matmul/kquant_unpack.h"
 
 namespace kernels::avx2 {
 namespace {
+
+#include "kernels/matmul/avx2/gemm_avx2.inc"
 
 struct Unpacked {
     alignas(32) uint8_t q[256];
@@ -34,7 +37,7 @@ template <KUnpackFn Unpack>
 void unpack_generic(const void* block, Unpacked& out) {
     KSuperBlock s;
     Unpack(block, s);
-    std::memcpy(out.q, s.q, sizeof s.q);
+    __builtin_memcpy(out.q, s.q, sizeof s.q);
     for (int c = 0; c < 8; ++c)
         out.scales[c] = _mm256_set_m128i(_mm_set1_epi16(s.scale[2 * c + 1]), _mm_set1_epi16(s.scale[2 * c]));
     out.bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.bias));
@@ -135,8 +138,8 @@ struct KKernel {
         }
         if (F::kHasBias) lanes = _mm256_sub_epi32(lanes, _mm256_madd_epi16(w.bias, bsums));
         const int32_t min_dot = F::kHasMin ? hsum_i32(_mm256_madd_epi16(w.min, bsums)) : 0;
-        sum = std::fma(w.d * dx, static_cast<float>(hsum_i32(lanes)), sum);
-        return std::fma(-(w.dmin * dx), static_cast<float>(min_dot), sum);
+        sum = __builtin_fmaf(w.d * dx, static_cast<float>(hsum_i32(lanes)), sum);
+        return __builtin_fmaf(-(w.dmin * dx), static_cast<float>(min_dot), sum);
     }
 
     template <int RM, int RN>
@@ -152,9 +155,10 @@ struct KKernel {
                 F::unpack(block, w[i]);
             }
             for (int j = 0; j < RN; ++j) {
-                const int8_t* xq = x.qs_row(t + j) + 256 * b;
-                const float dx = x.d_row(t + j)[b];
-                const __m256i bsums = _mm256_load_si256(reinterpret_cast<const __m256i*>(x.bsums_row(t + j) + 16 * b));
+                const QuantizedRow token = token_row<256, 16>(x, t + j);
+                const int8_t* xq = token.qs + 256 * b;
+                const float dx = token.d[b];
+                const __m256i bsums = _mm256_load_si256(reinterpret_cast<const __m256i*>(token.bsums + 16 * b));
                 for (int i = 0; i < RM; ++i) sums[i][j] = add_super_block(sums[i][j], w[i], xq, bsums, dx);
             }
         }

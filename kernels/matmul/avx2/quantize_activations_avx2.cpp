@@ -3,10 +3,7 @@
 
 #if SPARSE_LLM_BUILD_AVX2
 
-#include <immintrin.h>
-
-#include <cmath>
-#include <cstring>
+#include "kernels/common/avx2/avx2_flags.h"
 
 #include "kernels/matmul/q8_scales.h"
 #include "kernels/matmul/quantized_activations.h"

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/common/isa.h"
 #include "support/cli_runner.h"
 #include "support/json_reader.h"
 #include "support/shared_data.h"
@@ -49,6 +50,7 @@ TEST_CASE("bench model sweep: a row per attention, threads, depth and test, llam
                     const auto& row = rows[i++];
                     CHECK(row["attention"].as_string() == attention);
                     CHECK(row["n_threads"].as_int() == threads);
+                    CHECK(row["isa"].as_string() == kernels::isa_name(kernels::active_isa()));
                     CHECK(row["n_depth"].as_int() == depth);
                     CHECK(row["test"].as_string() == (depth ? std::string(test) + " @ d32" : std::string(test)));
                     for (const char* key : {"model_type", "model_size", "model_n_params", "n_batch", "type_k", "type_v",
@@ -94,8 +96,10 @@ TEST_CASE("bench model sweep: CSV and Markdown carry the same rows, results alon
 
     const test::CliResult md = test::run_cli(sweep({"-t", "1"}));
     REQUIRE(md.exit_code == 0);
-    CHECK_THAT(md.out, Catch::StartsWith("| model | size | params | attention | threads | test | t/s | peak RSS | KV |\n"));
-    CHECK_THAT(md.out, Catch::Contains("| sparse | 1 | tg4 @ d32 | ") && Catch::Contains(" ± "));
+    CHECK_THAT(md.out, Catch::StartsWith("| model | size | params | attention | threads | isa | test | t/s | peak RSS | KV |\n"));
+    CHECK_THAT(md.out, Catch::Contains(std::string("| sparse | 1 | ") + kernels::isa_name(kernels::active_isa()) +
+                                       " | tg4 @ d32 | ") &&
+                           Catch::Contains(" ± "));
     CHECK(std::count(md.out.begin(), md.out.end(), '\n') == 2 + 4);
 }
 

@@ -70,7 +70,8 @@ TEST_CASE("info --system: the CPU, its features, the sets built and the set in u
     CHECK_THAT(r.out, Catch::EndsWith(std::string("in use: ") + kernels::isa_name(here.isa) + " (" + why + ")\n"));
 #if defined(__x86_64__)
     CHECK_THAT(r.out, Catch::Contains("(x86_64)"));
-    if (kernels::isa_built(Isa::Avx2)) CHECK_THAT(r.out, Catch::Contains("instruction sets built: scalar, avx2\n"));
+    if (kernels::isa_built(Isa::Avx2))
+        CHECK_THAT(r.out, Catch::Contains("instruction sets built: scalar, avx2, avx-vnni, avx512\n"));
 #elif defined(__aarch64__)
     CHECK_THAT(r.out, Catch::Contains("(aarch64)") && Catch::Contains("asimd"));
 #endif

@@ -20,7 +20,11 @@ const kernels::CpuFeatures kA53 = kernels::kCpuAsimd;                           
 const kernels::CpuFeatures kA76 = kernels::kCpuAsimd | kernels::kCpuAsimdDp | kernels::kCpuAsimdHp;  // Pi 5
 const kernels::IsaSet kArmBuild = kernels::isa_bit(Isa::Scalar) | kernels::isa_bit(Isa::Neon) | kernels::isa_bit(Isa::Dotprod);
 const kernels::CpuFeatures kHaswell = kernels::kCpuAvx2 | kernels::kCpuFma | kernels::kCpuF16c | kernels::kCpuOsYmm;
-const kernels::IsaSet kX86Build = kernels::isa_bit(Isa::Scalar) | kernels::isa_bit(Isa::Avx2);
+const kernels::CpuFeatures kAlderLake = kHaswell | kernels::kCpuAvxVnni;
+const kernels::CpuFeatures kIceLake = kHaswell | kernels::kCpuAvx512f | kernels::kCpuAvx512bw | kernels::kCpuAvx512vl |
+                                      kernels::kCpuAvx512Vnni | kernels::kCpuOsZmm;
+const kernels::IsaSet kX86Build = kernels::isa_bit(Isa::Scalar) | kernels::isa_bit(Isa::Avx2) |
+                                  kernels::isa_bit(Isa::AvxVnni) | kernels::isa_bit(Isa::Avx512);
 const kernels::IsaSet kScalarBuild = kernels::isa_bit(Isa::Scalar);
 
 Isa chosen(kernels::CpuFeatures cpu, kernels::IsaSet built, const char* requested = nullptr) {
@@ -41,10 +45,13 @@ std::string refusal(kernels::CpuFeatures cpu, kernels::IsaSet built, const char*
 Isa expected_default() {
 #if defined(SPARSE_LLM_NO_SIMD)
     return Isa::Scalar;
-#elif defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")
-               ? Isa::Avx2
-               : Isa::Scalar;
+#elif defined(__x86_64__)
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c"))
+        return Isa::Scalar;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni"))
+        return Isa::Avx512;
+    return __builtin_cpu_supports("avxvnni") ? Isa::AvxVnni : Isa::Avx2;
 #elif defined(__aarch64__) && defined(__linux__)
     return (getauxval(AT_HWCAP) & (1ul << 20)) != 0 ? Isa::Dotprod : Isa::Neon;  // HWCAP_ASIMDDP
 #else
@@ -70,7 +77,7 @@ TEST_CASE("isa: the active set is SPARSE_LLM_ISA's, else the most capable one th
     CHECK(test::running_isas().back() == active);
 #if defined(SPARSE_LLM_NO_SIMD)
     CHECK(kernels::built_isas() == kScalarBuild);
-#elif defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#elif defined(__x86_64__)
     CHECK(kernels::built_isas() == kX86Build);
 #elif defined(__aarch64__)
     CHECK(kernels::built_isas() == kArmBuild);
@@ -85,6 +92,8 @@ TEST_CASE("isa: names, requirements, and a missing entry falls back (dotprod -> 
     CHECK(std::string(kernels::isa_name(Isa::Avx2)) == "avx2");
     CHECK(std::string(kernels::isa_name(Isa::Neon)) == "neon");
     CHECK(std::string(kernels::isa_name(Isa::Dotprod)) == "dotprod");
+    CHECK(std::string(kernels::isa_name(Isa::AvxVnni)) == "avx-vnni");
+    CHECK(std::string(kernels::isa_name(Isa::Avx512)) == "avx512");
     CHECK(kernels::isa_built(Isa::Scalar));
     CHECK(kernels::isa_requirements(Isa::Scalar) == 0);
     CHECK(kernels::isa_requirements(Isa::Dotprod) == (kernels::kCpuAsimd | kernels::kCpuAsimdDp));
@@ -93,6 +102,8 @@ TEST_CASE("isa: names, requirements, and a missing entry falls back (dotprod -> 
     CHECK(kernels::isa_fallback(Isa::Dotprod) == Isa::Neon);
     CHECK(kernels::isa_fallback(Isa::Neon) == Isa::Scalar);
     CHECK(kernels::isa_fallback(Isa::Avx2) == Isa::Scalar);
+    CHECK(kernels::isa_fallback(Isa::AvxVnni) == Isa::Avx2);
+    CHECK(kernels::isa_fallback(Isa::Avx512) == Isa::Avx2);  // AVX-512 VNNI does not imply AVX-VNNI (Zen 4)
 
     const char* const scalar = "scalar kernel";
     const char* const neon = "neon kernel";
@@ -138,6 +149,11 @@ TEST_CASE("isa: without SPARSE_LLM_ISA the choice is the most capable built set 
     CHECK(chosen(kHaswell & ~kernels::kCpuFma, kX86Build) == Isa::Scalar);
     CHECK(chosen(kHaswell & ~kernels::kCpuF16c, kX86Build) == Isa::Scalar);
     CHECK(chosen(kHaswell, kScalarBuild) == Isa::Scalar);
+    CHECK(chosen(kAlderLake, kX86Build) == Isa::AvxVnni);
+    CHECK(chosen(kIceLake, kX86Build) == Isa::Avx512);
+    CHECK(chosen(kIceLake | kAlderLake, kX86Build) == Isa::Avx512);
+    CHECK(chosen(kIceLake & ~kernels::kCpuOsZmm, kX86Build) == Isa::Avx2);  // the OS does not save ZMM and opmasks
+    CHECK(chosen(kIceLake & ~kernels::kCpuAvx512Vnni, kX86Build) == Isa::Avx2);
 }
 
 TEST_CASE("isa: SPARSE_LLM_ISA forces any set the build has and the CPU runs", "[isa]") {
@@ -150,6 +166,8 @@ TEST_CASE("isa: SPARSE_LLM_ISA forces any set the build has and the CPU runs", "
     CHECK(chosen(kA53, kArmBuild, "scalar") == Isa::Scalar);
     CHECK(chosen(kHaswell, kX86Build, "avx2") == Isa::Avx2);
     CHECK(chosen(kHaswell, kX86Build, "scalar") == Isa::Scalar);
+    CHECK(chosen(kIceLake | kAlderLake, kX86Build, "avx-vnni") == Isa::AvxVnni);
+    CHECK(chosen(kIceLake, kX86Build, "avx2") == Isa::Avx2);
     CHECK(chosen(0, kScalarBuild, "scalar") == Isa::Scalar);
 }
 
@@ -169,6 +187,11 @@ TEST_CASE("isa: SPARSE_LLM_ISA naming no set, a set not built or one the CPU lac
           "SPARSE_LLM_ISA=avx2: this CPU lacks os_ymm; available: scalar");
     CHECK(refusal(kernels::kCpuAvx2, kX86Build, "avx2") ==
           "SPARSE_LLM_ISA=avx2: this CPU lacks fma, f16c, os_ymm; available: scalar");
+    CHECK(refusal(kAlderLake, kX86Build, "avx512") ==
+          "SPARSE_LLM_ISA=avx512: this CPU lacks avx512f, avx512bw, avx512vl, avx512_vnni, os_zmm; available: scalar, "
+          "avx2, avx-vnni");
+    CHECK(refusal(kIceLake, kX86Build, "avx-vnni") ==
+          "SPARSE_LLM_ISA=avx-vnni: this CPU lacks avx_vnni; available: scalar, avx2, avx512");
     CHECK(refusal(kHaswell, kScalarBuild, "avx2") ==
           "SPARSE_LLM_ISA=avx2: this program is built without it; available: scalar");
     CHECK(refusal(kA76, kArmBuild, "dotprod ") == "SPARSE_LLM_ISA=dotprod : no such instruction set; available: "

@@ -130,6 +130,19 @@ TEST_CASE("gemm kernels: the dotprod set has its own kernel for every quantized 
     }
 }
 
+TEST_CASE("gemm kernels: avx-vnni and avx512 have their own kernels for the 32-element formats, run avx2's for "
+          "the rest", "[matmul][gemm]") {
+    for (const kernels::Isa isa : {kernels::Isa::AvxVnni, kernels::Isa::Avx512}) {
+        if (!kernels::isa_built(isa)) continue;
+        for (const GgmlType type : kTypes) {
+            INFO(gguf::ggml_type_name(type) << " isa " << kernels::isa_name(isa));
+            const bool q32 = type == GgmlType::Q4_0 || type == GgmlType::Q4_1 || type == GgmlType::Q5_0 ||
+                             type == GgmlType::Q5_1 || type == GgmlType::Q8_0;
+            CHECK(kernels::isa_serving(kernels::gemm_kernels(type)->rows, isa) == (q32 ? isa : kernels::Isa::Avx2));
+        }
+    }
+}
+
 TEST_CASE("gemm kernels: odd shapes (one row, one block, one token, float row tails)", "[matmul][gemm]") {
     for (const kernels::Isa isa : test::running_isas()) {
         INFO("isa " << kernels::isa_name(isa));
