@@ -45,8 +45,9 @@ symbols)
     set=$sets status=0
     for object in "$@"; do
         case "/$object" in */"$set"/*) ;; *) continue ;; esac
+        # an AddressSanitizer build adds __odr_asan.<symbol>, the ODR indicator of the object's own global
         outside=$("$tool" -g --defined-only "$object" | awk -v in_set="$in_set" \
-            'NF >= 3 && $3 !~ in_set { print "  " $3 }' | "$demangle")
+            'NF >= 3 { name = $3; sub(/^__odr_asan[.]/, "", name); if (name !~ in_set) print "  " $3 }' | "$demangle")
         if [ -n "$outside" ]; then
             echo "$object: defines symbols outside kernels::$set (isa.h, sets with flags of their own):" >&2
             echo "$outside" >&2
