@@ -13,7 +13,7 @@ namespace {
 // past. Decode streams each weight once: long contiguous runs keep the prefetchers ahead, so each thread gets
 // about one run per matrix.
 constexpr size_t kTaskBytes = 16 * 1024;
-constexpr int64_t kRowGranule = 8;  // the 32-element kernels' tile
+constexpr int64_t kRowGranule = 16;  // the widest tile of the 32-element kernels (avx512's prefill)
 
 const GemmKernels& kernels_for(const Matrix& w) {
     const GemmKernels* k = gemm_kernels(w.type);

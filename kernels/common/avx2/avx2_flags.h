@@ -8,3 +8,10 @@
 #endif
 
 #include <immintrin.h>
+
+#if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
+// GCC 12's AVX-512 intrinsics start some results from _mm512_undefined_*(), which its own flow analysis then
+// reports as (maybe) uninitialized once inlined (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif

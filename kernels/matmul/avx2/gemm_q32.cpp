@@ -4,4 +4,8 @@
 #if SPARSE_LLM_BUILD_AVX2
 #define SPARSE_LLM_X86_SET avx2
 #include "kernels/matmul/avx2/gemm_q32_set.inc"
+
+namespace kernels::avx2 {
+SPARSE_LLM_DEFINE_Q32_GEMMS(narrow_rows)
+}
 #endif

@@ -8,4 +8,8 @@
 #endif
 #define SPARSE_LLM_X86_SET avx_vnni
 #include "kernels/matmul/avx2/gemm_q32_set.inc"
+
+namespace kernels::avx_vnni {
+SPARSE_LLM_DEFINE_Q32_GEMMS(narrow_rows)
+}
 #endif

@@ -193,8 +193,8 @@ TEST_CASE("gemm kernels: the quantized types give the scalar kernel's bits in ev
     struct Shape {
         int64_t rows, cols, n_tokens;
     };
-    // decode and batch shapes; row counts off every tile (4, 8) and token counts off every strip (4, 16)
-    const Shape shapes[] = {{13, 512, 1}, {13, 512, 21}, {1, 256, 1}, {7, 768, 5}, {9, 1536, 3}};
+    // decode and batch shapes; row counts off every tile (4, 8, 16) and token counts off every strip (4, 8, 16)
+    const Shape shapes[] = {{13, 512, 1}, {13, 512, 21}, {1, 256, 1}, {7, 768, 5}, {9, 1536, 3}, {300, 256, 17}};
     for (const kernels::Isa isa : test::running_isas()) {
         for (const GgmlType type : kTypes) {
             if (!same_bits_as_scalar(type)) continue;
