@@ -55,6 +55,15 @@ std::string allocation_failure(const ModelConfig& config, const RunConfig& o) {
                        static_cast<double>(Transformer::scratch_bytes(config, o.n_batch)) / kMiB);
 }
 
+// fn(t) for the tokens t of a step: a prefill's per-token work spread over the threads, a decode step's inline.
+template <typename Fn>
+void per_token(kernels::ThreadPool& pool, size_t n, Fn&& fn) {
+    if (n == 1)
+        fn(size_t{0});
+    else
+        pool.parallel_for(n, fn);
+}
+
 }  // namespace
 
 // A function-try-block: a failed allocation of any member becomes an error that names the sizes asked for.
@@ -125,10 +134,10 @@ void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool a
 void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
     const ModelConfig& c = model_.config();
     const size_t d = static_cast<size_t>(c.n_embd), half = static_cast<size_t>(c.rope_dim / 2);
-    for (size_t t = 0; t < n; ++t) {
+    per_token(pool_, n, [&](size_t t) {
         model_.embed(tokens[t], s_->x.data() + t * d);
         rope_.angles(n_past_ + static_cast<int64_t>(t), s_->cos.data() + t * half, s_->sin.data() + t * half);
-    }
+    });
     for (int64_t l = 0; l < c.n_layer; ++l) {
         attention_block(l, n);
         ffn_block(l, n);
@@ -139,8 +148,9 @@ void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool 
 
     // Only the rows whose logits are wanted go through the (vocabulary-sized) output projection.
     const size_t first = all_logits ? 0 : n - 1, rows = n - first;
-    for (size_t t = 0; t < rows; ++t)
+    per_token(pool_, rows, [&](size_t t) {
         kernels::rms_norm(s_->x.data() + (first + t) * d, model_.output_norm(), s_->xb.data() + t * d, d, c.rms_eps);
+    });
     matmul_.matmul(model_.output(), s_->xb.data(), static_cast<int64_t>(rows), logits);
 }
 
@@ -151,18 +161,20 @@ void Transformer::attention_block(int64_t layer, size_t n) {
     const size_t qw = static_cast<size_t>(c.q_width()), kvw = static_cast<size_t>(c.kv_width());
     const auto hd = static_cast<size_t>(c.head_dim), rd = static_cast<size_t>(c.rope_dim);
     Scratch& s = *s_;
-    for (size_t t = 0; t < n; ++t) kernels::rms_norm(s.x.data() + t * d, w.attn_norm, s.xb.data() + t * d, d, c.rms_eps);
+    per_token(pool_, n, [&](size_t t) {
+        kernels::rms_norm(s.x.data() + t * d, w.attn_norm, s.xb.data() + t * d, d, c.rms_eps);
+    });
     matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.wq, s.q.data()}, {w.wk, s.k.data()}, {w.wv, s.v.data()}});
-    for (size_t t = 0; t < n; ++t) {
+    per_token(pool_, n, [&](size_t t) {
         const float* cos = s.cos.data() + t * half;
         const float* sin = s.sin.data() + t * half;
         kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin);
         kernels::rope_rotate(s.k.data() + t * kvw, static_cast<size_t>(c.n_head_kv), hd, rd, cos, sin);
-    }
+    });
     kv_.attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
     check_deadline("o_proj");
     matmul_.matmul(w.wo, s.att.data(), static_cast<int64_t>(n), s.proj.data());
-    kernels::add_in_place(s.x.data(), s.proj.data(), n * d);
+    per_token(pool_, n, [&](size_t t) { kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d); });
 }
 
 void Transformer::ffn_block(int64_t layer, size_t n) {
@@ -170,11 +182,13 @@ void Transformer::ffn_block(int64_t layer, size_t n) {
     const LayerWeights& w = model_.layer(layer);
     const size_t d = static_cast<size_t>(c.n_embd), ff = static_cast<size_t>(c.n_ff);
     Scratch& s = *s_;
-    for (size_t t = 0; t < n; ++t) kernels::rms_norm(s.x.data() + t * d, w.ffn_norm, s.xb.data() + t * d, d, c.rms_eps);
+    per_token(pool_, n, [&](size_t t) {
+        kernels::rms_norm(s.x.data() + t * d, w.ffn_norm, s.xb.data() + t * d, d, c.rms_eps);
+    });
     matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.w_gate, s.gate.data()}, {w.w_up, s.up.data()}});
-    kernels::swiglu_in_place(s.gate.data(), s.up.data(), n * ff);
+    per_token(pool_, n, [&](size_t t) { kernels::swiglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff); });
     matmul_.matmul(w.w_down, s.gate.data(), static_cast<int64_t>(n), s.proj.data());
-    kernels::add_in_place(s.x.data(), s.proj.data(), n * d);
+    per_token(pool_, n, [&](size_t t) { kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d); });
     check_deadline("ffn");
 }
 
