@@ -35,6 +35,11 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
             throw Error(path + ": cannot map: " + std::strerror(err));
         }
         data_ = static_cast<const uint8_t*>(mapped);
+#ifdef MADV_HUGEPAGE
+        // Decode streams every weight each step: where the kernel can back the file's pages with 2 MiB folios
+        // (its page cache filled through this mapping), they take far fewer TLB misses. Advice only.
+        (void)::madvise(mapped, size_, MADV_HUGEPAGE);
+#endif
     }
     ::close(fd);
 }

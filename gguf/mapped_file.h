@@ -1,4 +1,4 @@
-// A file mapped read-only into memory (RAII).
+// A file mapped read-only into memory (RAII), advised for transparent huge pages.
 #pragma once
 
 #include <cstddef>
