@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 #include <fmt/format.h>
 
@@ -141,7 +142,10 @@ void KvStore::append(Cache& cache, size_t layer, const float* k, const float* v)
     size_t victim = Cache::npos;
     if (evicts()) {
         victim = cache.append_evicting(k, v, h2o_);
-        if (victim != Cache::npos && layer == 0) ++state_.evictions;
+        if (victim != Cache::npos) {
+            if (layer == 0) ++state_.evictions;
+            extends_snapshot_ = 0;  // rows moved down
+        }
     } else {
         cache.append_row(k, v);
     }
@@ -173,11 +177,33 @@ void KvStore::reset() {
     std::fill(appended_.begin(), appended_.end(), 0);
     state_.salience.reset();
     state_.len = 0;
+    extends_snapshot_ = 0;
+}
+
+KvStore::State KvStore::snapshot() const {
+    static std::atomic<uint64_t> taken{0};
+    State copy = state_;
+    copy.id = ++taken;
+    extends_snapshot_ = copy.id;
+    return copy;
 }
 
 void KvStore::restore(const State& saved) {
     if (shape(saved) != shape(state_)) throw Error("KV cache: the saved state is of a cache of another shape");
-    state_ = saved;
+    if (saved.id == 0 || saved.id != extends_snapshot_) {
+        state_ = saved;
+    } else {
+        std::visit(
+            [&](auto& layers) {
+                const auto& earlier = std::get<std::decay_t<decltype(layers)>>(saved.layers);
+                for (size_t l = 0; l < layers.size(); ++l) layers[l].rewind_to(earlier[l]);
+            },
+            state_.layers);
+        state_.salience = saved.salience;
+        state_.len = saved.len;
+        state_.evictions = saved.evictions;
+    }
+    extends_snapshot_ = saved.id;
 }
 
 }  // namespace runtime

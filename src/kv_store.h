@@ -46,6 +46,7 @@ public:
         size_t len = 0;           // slots in use in every layer (after the last committed step)
         uint64_t evictions = 0;   // rows evicted so far, per layer
         bool evicting = false;    // made for a KV budget: part of the shape restore() checks
+        uint64_t id = 0;          // which snapshot() took it (restore's short way back)
     };
 
     // Reads `config` (which must outlive the store) where it is used: the slots per layer (kv_budget, with
@@ -82,10 +83,12 @@ public:
     void reset();
 
     // A copy of every layer's cache, the saliences and the counters, only to restore() later.
-    State snapshot() const { return state_; }
+    State snapshot() const;
     // Makes this store hold what `saved` holds: a snapshot of a store of the same shape (model, KV type,
     // capacity, block size, eviction, saliences), perhaps another transformer's. Copies into the existing
-    // buffers. Throws runtime::Error for another shape.
+    // buffers -- only the attention mass, landmarks and saliences when this store holds `saved` plus appended
+    // rows (taken or restored here, no eviction or reset since), as `bench model` does before each run: the
+    // rows, nearly all of a deep cache, are the same already. Throws runtime::Error for another shape.
     void restore(const State& saved);
 
 private:
@@ -101,6 +104,8 @@ private:
     kernels::H2oPolicy h2o_;        // the kernel's form of the window and globals, made once (no allocation per row)
     std::vector<size_t> appended_;  // rows appended per layer in the current step
     State state_;
+    // The id of the snapshot this store holds with rows appended only (0: none); snapshot() sets it.
+    mutable uint64_t extends_snapshot_ = 0;
 };
 
 }  // namespace runtime

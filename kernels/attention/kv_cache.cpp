@@ -190,6 +190,19 @@ void BasicKvCache<Row>::truncate(size_t new_len) {
 }
 
 template <typename Row>
+void BasicKvCache<Row>::rewind_to(const BasicKvCache& earlier) {
+    if (len_ < earlier.len_ || capacity_ != earlier.capacity_ || kv_heads_ != earlier.kv_heads_ ||
+        dim_ != earlier.dim_ || block_size() != earlier.block_size()) {
+        *this = earlier;
+        return;
+    }
+    std::fill(mass_.data() + earlier.len_, mass_.data() + len_, 0.0f);
+    mass_.copy_prefix(earlier.mass_, earlier.len_);
+    landmarks_.rewind_to(earlier.landmarks_, block_size() == 0 ? 0 : earlier.len_ / block_size());
+    len_ = earlier.len_;
+}
+
+template <typename Row>
 size_t BasicKvCache<Row>::evict_and_append(const Tensor3& k1, const Tensor3& v1,
                                            const std::vector<float>& attention_scores,
                                            const std::vector<size_t>& global_tokens, size_t window) {

@@ -83,6 +83,12 @@ public:
     // Landmarks of the blocks those rows touched are rebuilt from the stored rows (fp16 caches: from the
     // rounded values, so those block means can differ from the incremental ones by fp16 rounding).
     void truncate(size_t new_len);
+    // Makes this cache equal to `earlier`, a copy of it from before it changed by appends and truncations
+    // alone (no eviction or reset since: the caller keeps track), so that its rows below earlier.len() are
+    // this cache's already: only their attention mass and the landmarks of the blocks appended to are copied
+    // back -- a few MB where a copy writes every row (and evicts a CPU's caches on the way). A smaller cache
+    // or another shape gets the copy.
+    void rewind_to(const BasicKvCache& earlier);
 
     // H2O as the crate does it (spec §5.3): when not full, a plain append (scores ignored). When full,
     // attention_scores must have len() entries; the victim is the unprotected slot with the smallest score

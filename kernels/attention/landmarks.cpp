@@ -75,6 +75,15 @@ void IncrementalLandmarks::reset_from_block(size_t first_block) {
     used_ = first_block;
 }
 
+void IncrementalLandmarks::rewind_to(const IncrementalLandmarks& earlier, size_t first_block) {
+    reset_from_block(earlier.used_);
+    const size_t from = std::min(first_block, earlier.used_), n = earlier.used_ - from;
+    keys_.copy_range(earlier.keys_, from * row_floats(), n * row_floats());
+    values_.copy_range(earlier.values_, from * row_floats(), n * row_floats());
+    counts_.copy_range(earlier.counts_, from, n);
+    used_ = earlier.used_;
+}
+
 size_t IncrementalLandmarks::resident_bytes() const {
     return keys_.resident_bytes() + values_.resident_bytes() + counts_.resident_bytes();
 }

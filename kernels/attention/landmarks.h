@@ -28,6 +28,9 @@ public:
     void reset();
     // Forgets blocks >= first_block (so they can be rebuilt by update() in slot order).
     void reset_from_block(size_t first_block);
+    // Makes these tables equal to `earlier` (of the same sizes), which they were before rows went only into
+    // blocks >= first_block: copies those blocks back, the ones before are already the same.
+    void rewind_to(const IncrementalLandmarks& earlier, size_t first_block);
 
     size_t block_size() const { return block_size_; }
     size_t max_blocks() const { return counts_.size(); }

@@ -108,3 +108,50 @@ TEST_CASE("kv cache memory: a copy holds and copies the slots in use only, and a
     CHECK(small.capacity() == capacity);
     check_same_slots(small, copy);
 }
+
+TEST_CASE("kv cache memory: rewinding to an earlier copy equals restoring it, and writes only mass and landmarks",
+          "[kvcache][memory]") {
+    const size_t capacity = 32768;
+    const Tensor3 k = test::attn::seeded_tensor(8, 300, kKvHeads, kDim), v = test::attn::seeded_tensor(9, 300, kKvHeads, kDim);
+    const Tensor3 q = test::attn::seeded_tensor(10, 300, 9, kDim);
+    kernels::SparseAttentionConfig config;
+    config.window = 32;
+    config.block_size = kBlock;
+    kernels::SparseAttention attention(config);
+    std::vector<float> out(9 * kDim), from_rewound(9 * kDim);
+    KvCacheF16 cache(capacity, kKvHeads, kDim, kBlock);
+    auto decode = [&](KvCacheF16& c, size_t t, std::vector<float>& o) {
+        c.append_row(k.row(t, 0), v.row(t, 0));
+        attention.attend_cached(q.row(t, 0), 1, 9, c, o.data());
+    };
+    for (size_t t = 0; t < 150; ++t) decode(cache, t, out);  // 150: the last block partly filled
+    const KvCacheF16 earlier(cache);
+
+    // appends that collect mass on earlier slots and run into new blocks, a rolled-back step, more appends
+    for (size_t t = 150; t < 260; ++t) decode(cache, t, out);
+    cache.truncate(240);
+    for (size_t t = 240; t < 250; ++t) decode(cache, t, out);
+    cache.rewind_to(earlier);
+    check_same_slots(cache, earlier);
+    CHECK(cache.landmarks().blocks_used() == earlier.landmarks().blocks_used());
+    CHECK(test::attn::landmark_counts(cache.landmarks()) == test::attn::landmark_counts(earlier.landmarks()));
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_keys(cache.landmarks()),
+                                   test::attn::landmark_keys(earlier.landmarks())) == 0.0f);
+    CHECK(test::attn::max_abs_diff(test::attn::landmark_values(cache.landmarks()),
+                                   test::attn::landmark_values(earlier.landmarks())) == 0.0f);
+
+    // and it goes on as a copy of the earlier cache does, bit for bit
+    KvCacheF16 restored(capacity, kKvHeads, kDim, kBlock);
+    restored = earlier;
+    for (size_t t = 150; t < 300; ++t) {
+        decode(restored, t, out);
+        decode(cache, t, from_rewound);
+        REQUIRE(from_rewound == out);
+    }
+    check_same_slots(cache, restored);
+
+    // a cache shorter than the earlier one cannot hold its rows: it gets the copy
+    KvCacheF16 shorter(capacity, kKvHeads, kDim, kBlock);
+    shorter.rewind_to(earlier);
+    check_same_slots(shorter, earlier);
+}
