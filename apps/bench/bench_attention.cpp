@@ -135,9 +135,9 @@ private:
     template <typename Cache>
     double time_decode(size_t seq, kernels::SparseAttention& attention, const kernels::CacheAttendOptions& attend) {
         const size_t steps = std::min(kDecodeSteps, seq);
-        const Tensor3 k = random_tensor(2, seq, o_.heads, o_.dim), v = random_tensor(3, seq, o_.heads, o_.dim);
+        const Tensor3 k = random_tensor(2, seq, o_.kv_heads, o_.dim), v = random_tensor(3, seq, o_.kv_heads, o_.dim);
         const Tensor3 q = random_tensor(1, steps, o_.heads, o_.dim);
-        Cache cache(seq, o_.heads, o_.dim, o_.block);
+        Cache cache(seq, o_.kv_heads, o_.dim, o_.block);
         Tensor3 out = Tensor3::zeros(1, o_.heads, o_.dim);
         const size_t prefill = seq - steps;
         auto refill = [&] {  // back to seq - steps rows (untimed)
@@ -166,6 +166,7 @@ private:
         std::vector<uint32_t> tokens, blocks;
         kernels::CandidateBuilder().build(seq - 1, seq, config_, tokens, blocks);
         row.edges = backend == "decode-dense" ? seq : tokens.size() + blocks.size();
+        row.kv_heads = o_.kv_heads;
         row.ms = seconds * 1e3;
         row.per_token_us = seconds * 1e6;
     }

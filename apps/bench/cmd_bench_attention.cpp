@@ -53,7 +53,7 @@ void add_attention_command(CLI::App& bench, cli::CommandList& commands) {
         ->capture_default_str();
     const CLI::Validator heads = cli::flags::integer(1, 1024);
     sub->add_option("--heads", b.heads, "Query heads")->capture_default_str()->check(heads);
-    sub->add_option("--kv-heads", b.kv_heads, "KV heads of the gqa backend")->capture_default_str()->check(heads);
+    sub->add_option("--kv-heads", b.kv_heads, "KV heads of the gqa and decode backends")->capture_default_str()->check(heads);
     sub->add_option("--dim", b.dim, "Head dimension")->capture_default_str()->check(cli::flags::integer(1, 4096));
     sub->add_option("--window", b.window, "Local window")->capture_default_str()->check(tokens);
     sub->add_option("--block", b.block, "Landmark block size")->capture_default_str()->check(tokens);

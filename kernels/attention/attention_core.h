@@ -80,6 +80,7 @@ private:
 // recurrence up to float rounding. acc is the output row; finish() normalises it in place.
 class OnlineSoftmax {
 public:
+    OnlineSoftmax() : acc_(nullptr), dim_(0) {}
     OnlineSoftmax(float* acc, size_t dim) : acc_(acc), dim_(dim) {
         for (size_t d = 0; d < dim; ++d) acc_[d] = 0.0f;
     }
@@ -92,9 +93,16 @@ public:
     void fold(const float* q, const RowSource<Row>& source, Span ids, float scale, float* scores) {
         if (ids.n == 0) return;
         const GatherKernels<Row>& rows = attention_row_kernels().gather<Row>();
-        const VectorMath& math = vector_math();
         rows.scores(q, source.keys, source.stride, ids.ids, ids.n, dim_, scale, scores);
-        const float chunk_max = math.max_value(scores, ids.n);
+        take_scores(scores, ids.n);
+        rows.accumulate(scores, source.values, source.stride, ids.ids, ids.n, dim_, acc_);
+    }
+
+    // The middle of a fold: the running max and denominator take a chunk's n scores (acc rescaled when the max
+    // rises), which become their weights exp(s - max()).
+    void take_scores(float* scores, size_t n) {
+        const VectorMath& math = vector_math();
+        const float chunk_max = math.max_value(scores, n);
         if (chunk_max > max_) {
             if (max_ != -std::numeric_limits<float>::infinity()) {
                 const float c = math.exp1(max_ - chunk_max);
@@ -103,8 +111,7 @@ public:
             }
             max_ = chunk_max;
         }
-        den_ += math.exp_shifted_sum(scores, ids.n, max_);
-        rows.accumulate(scores, source.values, source.stride, ids.ids, ids.n, dim_, acc_);
+        den_ += math.exp_shifted_sum(scores, n, max_);
     }
 
     float max() const { return max_; }
@@ -123,6 +130,35 @@ private:
     size_t dim_;
     float max_ = -std::numeric_limits<float>::infinity();
     float den_ = 0.0f;
+};
+
+// The online softmaxes of nq <= kMaxQueryTile queries with the same candidates (q heads of one kv head), each
+// folded exactly as its own OnlineSoftmax would fold it, with every K and V row loaded once for all of them.
+class GroupSoftmax {
+public:
+    GroupSoftmax(float* const* acc, size_t nq, size_t dim) : nq_(nq), dim_(dim) {
+        for (size_t q = 0; q < nq; ++q) {
+            acc_[q] = acc[q];
+            parts_[q] = OnlineSoftmax(acc[q], dim);
+        }
+    }
+
+    // fold() of every query; `scores` needs room for nq * ids.n floats: query q's at scores + q * ids.n.
+    template <typename Row>
+    void fold(const float* const* q, const RowSource<Row>& source, Span ids, float scale, float* scores) {
+        if (ids.n == 0) return;
+        const GatherKernels<Row>& rows = attention_row_kernels().gather<Row>();
+        rows.group_scores(q, nq_, source.keys, source.stride, ids.ids, ids.n, dim_, scale, scores);
+        for (size_t k = 0; k < nq_; ++k) parts_[k].take_scores(scores + k * ids.n, ids.n);
+        rows.group_accumulate(scores, nq_, source.values, source.stride, ids.ids, ids.n, dim_, acc_);
+    }
+
+    OnlineSoftmax& operator[](size_t q) { return parts_[q]; }
+
+private:
+    size_t nq_, dim_;
+    float* acc_[kMaxQueryTile] = {};
+    OnlineSoftmax parts_[kMaxQueryTile];
 };
 
 enum class FoldOrder {
@@ -234,9 +270,14 @@ struct Workspace {
         std::vector<float> mass;          // [tokens of the chunk]: attention mass per token candidate
         std::vector<float> tile;          // [kMaxQueryTile * (max window + kMaxQueryTile)]
     };
+    struct GroupTask {                    // the scores of one task of up to kMaxQueryTile heads
+        std::vector<float> token_scores;  // [kMaxQueryTile][max tokens of a query]
+        std::vector<float> block_scores;  // [kMaxQueryTile][max blocks of a query]
+    };
     CandidateBuilder builder;
     ChunkCandidates chunk;
     std::vector<Head> heads;
+    std::vector<GroupTask> group_tasks;
     std::vector<float> keys_by_head, values_by_head;    // [kv_heads][seq][dim] copies for attend_all
     std::vector<float> landmark_keys, landmark_values;  // [kv_heads][blocks][dim] block means for attend_all
 
@@ -248,6 +289,15 @@ struct Workspace {
             grow(heads[h].block_scores, chunk.max_blocks());
             grow(heads[h].tile, kMaxQueryTile * (chunk.max_window() + kMaxQueryTile));
             if (with_mass) grow(heads[h].mass, chunk.total_tokens());
+        }
+    }
+
+    // Sizes the buffers of n group tasks for the current chunk (grows only).
+    void prepare_group_tasks(size_t n) {
+        if (group_tasks.size() < n) group_tasks.resize(n);
+        for (size_t t = 0; t < n; ++t) {
+            grow(group_tasks[t].token_scores, kMaxQueryTile * chunk.max_tokens());
+            grow(group_tasks[t].block_scores, kMaxQueryTile * chunk.max_blocks());
         }
     }
 

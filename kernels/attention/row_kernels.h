@@ -25,6 +25,13 @@ struct GatherKernels {
     // acc[d] += sum_c weights[c] * row(idx[c])[d]
     void (*accumulate)(const float* weights, const Row* base, size_t stride, const uint32_t* idx, size_t n,
                        size_t dim, float* acc);
+    // The same for nq <= kMaxQueryTile queries against the same rows (the q heads of one kv head), each row
+    // loaded once for all of them; every result exactly as scores / accumulate compute it for its query:
+    // scores[q * n + c] = dot(q_rows[q], row(idx[c])) * scale, and acc[q][d] += sum_c weights[q * n + c] * row(idx[c])[d]
+    void (*group_scores)(const float* const* q_rows, size_t nq, const Row* base, size_t stride, const uint32_t* idx,
+                         size_t n, size_t dim, float scale, float* scores);
+    void (*group_accumulate)(const float* weights, size_t nq, const Row* base, size_t stride, const uint32_t* idx,
+                             size_t n, size_t dim, float* const* acc);
 };
 
 struct AttentionRowKernels {

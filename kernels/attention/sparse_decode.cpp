@@ -58,41 +58,62 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
     if (deadline) deadline->check("candidate_selection");
     ws.prepare_heads(q_heads, true);
 
+    // A task folds up to kMaxQueryTile q heads of one kv head together (each K and V row loaded once for them)
+    // over a range of the rows; enough tasks to keep every thread busy. The arithmetic of each (row, head) is
+    // the same in any task, so the split changes no bit.
     const size_t dim = cache.dim(), kv_heads = cache.kv_heads(), group = q_heads / kv_heads;
+    const size_t heads_per_task = std::min(group, kMaxQueryTile), tasks_per_kv = ceil_div(group, heads_per_task);
+    const size_t head_tasks = kv_heads * tasks_per_kv;
+    const size_t threads = pool_ ? pool_->size() : 1;
+    const size_t row_blocks = std::min(queries.size(), ceil_div(8 * threads, head_tasks));
+    const size_t rows_per_block = ceil_div(queries.size(), row_blocks);
+    ws.prepare_group_tasks(head_tasks * row_blocks);
     const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
     const IncrementalLandmarks& landmarks = cache.landmarks();
     const bool use_landmarks = config_.use_landmarks && options.path != AttentionPath::Dense;
     std::atomic<const char*> missed{nullptr};
-    detail::for_each_head(pool_, q_heads, [&](size_t h) {
+    detail::for_each_head(pool_, head_tasks * row_blocks, [&](size_t task) {
         if (deadline && deadline->expired()) {
             missed = "dot_product";
             return;
         }
-        const size_t kv = h / group;
+        const size_t kv = task % head_tasks / tasks_per_kv;
+        const size_t first_head = kv * group + task % tasks_per_kv * heads_per_task;
+        const size_t nq = std::min(heads_per_task, (kv + 1) * group - first_head);
         const detail::RowSource<Row> tokens{cache.key_rows() + kv * cache.capacity() * dim,
                                             cache.value_rows() + kv * cache.capacity() * dim, dim};
         const detail::RowSource<float> blocks =
             use_landmarks ? detail::RowSource<float>{landmarks.key_means() + kv * dim, landmarks.value_means() + kv * dim,
                                                      kv_heads * dim}
                           : detail::RowSource<float>{nullptr, nullptr, 0};
-        detail::Workspace::Head& scratch = ws.heads[h];
-        for (size_t r = 0; r < queries.size(); ++r) {
+        detail::Workspace::GroupTask& scratch = ws.group_tasks[task];
+        const size_t row_end = std::min(queries.size(), (task / head_tasks + 1) * rows_per_block);
+        for (size_t r = task / head_tasks * rows_per_block; r < row_end; ++r) {
             const detail::QueryCandidates& c = queries[r];
-            const float* q_row = q + (r * q_heads + h) * dim;
-            detail::OnlineSoftmax softmax(out + (r * q_heads + h) * dim, dim);
-            softmax.fold(q_row, tokens, c.tokens, scale, scratch.token_scores.data());
-            const float token_max = softmax.max();
-            softmax.fold(q_row, blocks, c.blocks, scale, scratch.block_scores.data());
+            const float* q_rows[kMaxQueryTile];
+            float* out_rows[kMaxQueryTile];
+            for (size_t k = 0; k < nq; ++k) {
+                q_rows[k] = q + (r * q_heads + first_head + k) * dim;
+                out_rows[k] = out + (r * q_heads + first_head + k) * dim;
+            }
+            detail::GroupSoftmax softmax(out_rows, nq, dim);
+            softmax.fold(q_rows, tokens, c.tokens, scale, scratch.token_scores.data());
+            float token_max[kMaxQueryTile];
+            for (size_t k = 0; k < nq; ++k) token_max[k] = softmax[k].max();
+            softmax.fold(q_rows, blocks, c.blocks, scale, scratch.block_scores.data());
             if (deadline && deadline->expired()) {
                 missed = "softmax";
                 return;
             }
-            softmax.finish();
-            // p_j = exp(s_j - final max) / den; the token weights are relative to token_max.
-            const float den = softmax.denominator();
-            const float factor = den > 0.0f ? vector_math().exp1(token_max - softmax.max()) / den : 0.0f;
-            float* mass = scratch.mass.data() + c.token_offset;
-            for (size_t n = 0; n < c.tokens.n; ++n) mass[n] = scratch.token_scores[n] * factor;
+            for (size_t k = 0; k < nq; ++k) {
+                softmax[k].finish();
+                // p_j = exp(s_j - final max) / den; the token weights are relative to token_max.
+                const float den = softmax[k].denominator();
+                const float factor = den > 0.0f ? vector_math().exp1(token_max[k] - softmax[k].max()) / den : 0.0f;
+                const float* weights = scratch.token_scores.data() + k * c.tokens.n;
+                float* mass = ws.heads[first_head + k].mass.data() + c.token_offset;
+                for (size_t n = 0; n < c.tokens.n; ++n) mass[n] = weights[n] * factor;
+            }
         }
     });
     if (const char* checkpoint = missed.load()) throw DeadlineExceeded(deadline->elapsed_ms(), checkpoint);

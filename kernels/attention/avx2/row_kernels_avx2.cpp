@@ -82,18 +82,106 @@ inline void accumulate_span(const float* weights, const Row* base, size_t stride
     for (int k = 0; k < R; ++k) _mm256_storeu_ps(acc + d0 + 8 * k, a[k]);
 }
 
+// acc[d0 .. dim) += sum_c w[c] * row_c[d], 8 floats at a time, then one by one. Each float's sum is the same
+// sequence of FMAs over the candidates however the dims are grouped.
 template <typename Row>
-void accumulate_impl(const float* weights, const Row* base, size_t stride, const uint32_t* idx, size_t n,
+void accumulate_tail(const float* weights, const Row* base, size_t stride, const uint32_t* idx, size_t n, size_t d0,
                      size_t dim, float* acc) {
-    size_t d = 0;
-    for (; d + 64 <= dim; d += 64) accumulate_span<8>(weights, base, stride, idx, n, d, acc);
-    for (; d + 32 <= dim; d += 32) accumulate_span<4>(weights, base, stride, idx, n, d, acc);
+    size_t d = d0;
     for (; d + 8 <= dim; d += 8) accumulate_span<1>(weights, base, stride, idx, n, d, acc);
     for (; d < dim; ++d) {
         float sum = acc[d];
         for (size_t c = 0; c < n; ++c) sum = __builtin_fmaf(weights[c], widen(base[idx[c] * stride + d]), sum);
         acc[d] = sum;
     }
+}
+
+template <typename Row>
+void accumulate_impl(const float* weights, const Row* base, size_t stride, const uint32_t* idx, size_t n,
+                     size_t dim, float* acc) {
+    size_t d = 0;
+    for (; d + 64 <= dim; d += 64) accumulate_span<8>(weights, base, stride, idx, n, d, acc);
+    for (; d + 32 <= dim; d += 32) accumulate_span<4>(weights, base, stride, idx, n, d, acc);
+    accumulate_tail(weights, base, stride, idx, n, d, dim, acc);
+}
+
+// out[i] = the lanes of a[i] summed, each exactly as hsum4 sums the lanes of any of its four arguments.
+template <int N>
+inline void lane_sums(const __m256 (&a)[N], float* out) {
+    const __m256 zero = _mm256_setzero_ps();
+    for (int i = 0; i < N; i += 4) {
+        alignas(16) float sums[4];
+        _mm_store_ps(sums, hsum4(a[i], i + 1 < N ? a[i + 1] : zero, i + 2 < N ? a[i + 2] : zero,
+                                 i + 3 < N ? a[i + 3] : zero));
+        for (int k = 0; k < 4 && i + k < N; ++k) out[i + k] = sums[k];
+    }
+}
+
+// NQ queries against two gathered rows at a time: each K row is loaded and widened once for all of them.
+// Every score has its own 8-lane accumulator, reduced and finished as in scores_impl.
+template <typename Row, int NQ>
+void group_scores_impl(const float* const* q_rows, const Row* base, size_t stride, const uint32_t* idx, size_t n,
+                       size_t dim, float scale_factor, float* scores) {
+    constexpr int kRows = 2;
+    const size_t dim8 = dim & ~size_t{7};
+    for (size_t c = 0; c < n; c += kRows) {
+        const int rows = n - c >= kRows ? kRows : 1;
+        const Row* r[kRows] = {base + idx[c] * stride, base + idx[c + rows - 1] * stride};
+        if (c + 3 * kRows <= n)
+            for (size_t k = c + 2 * kRows; k < c + 3 * kRows; ++k) prefetch_row(base + idx[k] * stride, dim);
+        __m256 a[NQ * kRows];
+        for (auto& v : a) v = _mm256_setzero_ps();
+        for (size_t d = 0; d < dim8; d += 8) {
+            const __m256 k0 = load8(r[0] + d), k1 = load8(r[1] + d);
+            for (int q = 0; q < NQ; ++q) {
+                const __m256 qv = _mm256_loadu_ps(q_rows[q] + d);
+                a[q * kRows] = _mm256_fmadd_ps(qv, k0, a[q * kRows]);
+                a[q * kRows + 1] = _mm256_fmadd_ps(qv, k1, a[q * kRows + 1]);
+            }
+        }
+        float sums[NQ * kRows];
+        lane_sums(a, sums);
+        for (int q = 0; q < NQ; ++q)
+            for (int k = 0; k < rows; ++k) {
+                float sum = sums[q * kRows + k];
+                for (size_t d = dim8; d < dim; ++d) sum = __builtin_fmaf(q_rows[q][d], widen(r[k][d]), sum);
+                scores[q * n + c + k] = sum * scale_factor;
+            }
+    }
+}
+
+// acc[q][d0 .. d0 + 16) += sum_c weights[q * n + c] * row_at(c)[d0 ..] for NQ queries: 16 output floats each
+// in registers, every V load feeding NQ FMAs, each float's FMAs in candidate order (accumulate_impl's).
+template <int NQ, typename RowAt>
+inline void accumulate_span16(const float* weights, size_t n, size_t d0, float* const* acc, RowAt row_at) {
+    __m256 a[NQ][2];
+    for (int q = 0; q < NQ; ++q) {
+        a[q][0] = _mm256_loadu_ps(acc[q] + d0);
+        a[q][1] = _mm256_loadu_ps(acc[q] + d0 + 8);
+    }
+    for (size_t c = 0; c < n; ++c) {
+        const auto* row = row_at(c) + d0;
+        const __m256 v0 = load8(row), v1 = load8(row + 8);
+        for (int q = 0; q < NQ; ++q) {
+            const __m256 w = _mm256_broadcast_ss(weights + q * n + c);
+            a[q][0] = _mm256_fmadd_ps(w, v0, a[q][0]);
+            a[q][1] = _mm256_fmadd_ps(w, v1, a[q][1]);
+        }
+    }
+    for (int q = 0; q < NQ; ++q) {
+        _mm256_storeu_ps(acc[q] + d0, a[q][0]);
+        _mm256_storeu_ps(acc[q] + d0 + 8, a[q][1]);
+    }
+}
+
+template <typename Row, int NQ>
+void group_accumulate_impl(const float* weights, const Row* base, size_t stride, const uint32_t* idx, size_t n,
+                           size_t dim, float* const* acc) {
+    size_t d = 0;
+    for (; d + 16 <= dim; d += 16)
+        accumulate_span16<NQ>(weights, n, d, acc, [&](size_t c) { return base + idx[c] * stride; });
+    if (d < dim)  // the last few dims (a head size off 16): per query, as accumulate_impl does them
+        for (int q = 0; q < NQ; ++q) accumulate_tail(weights + q * n, base, stride, idx, n, d, dim, acc[q]);
 }
 
 // Two keys against NQ queries per step: 2*NQ accumulators share every K load; query rows come from L1.
@@ -137,31 +225,13 @@ void tile_scores_impl(const float* const* q_rows, const float* base, size_t stri
     }
 }
 
-// NQ queries x 16 output floats in registers; each V load feeds NQ FMAs.
+// NQ queries against contiguous rows, 16 output floats at a time (accumulate_span16), then 8.
 template <int NQ>
 void tile_accumulate_impl(const float* weights, const float* base, size_t stride, size_t j0, size_t n, size_t dim,
                           float* const* acc) {
     size_t d = 0;
-    for (; d + 16 <= dim; d += 16) {
-        __m256 a[NQ][2];
-        for (int q = 0; q < NQ; ++q) {
-            a[q][0] = _mm256_loadu_ps(acc[q] + d);
-            a[q][1] = _mm256_loadu_ps(acc[q] + d + 8);
-        }
-        for (size_t c = 0; c < n; ++c) {
-            const float* row = base + (j0 + c) * stride + d;
-            const __m256 v0 = _mm256_loadu_ps(row), v1 = _mm256_loadu_ps(row + 8);
-            for (int q = 0; q < NQ; ++q) {
-                const __m256 w = _mm256_broadcast_ss(weights + q * n + c);
-                a[q][0] = _mm256_fmadd_ps(w, v0, a[q][0]);
-                a[q][1] = _mm256_fmadd_ps(w, v1, a[q][1]);
-            }
-        }
-        for (int q = 0; q < NQ; ++q) {
-            _mm256_storeu_ps(acc[q] + d, a[q][0]);
-            _mm256_storeu_ps(acc[q] + d + 8, a[q][1]);
-        }
-    }
+    for (; d + 16 <= dim; d += 16)
+        accumulate_span16<NQ>(weights, n, d, acc, [&](size_t c) { return base + (j0 + c) * stride; });
     for (; d + 8 <= dim; d += 8) {
         __m256 a[NQ];
         for (int q = 0; q < NQ; ++q) a[q] = _mm256_loadu_ps(acc[q] + d);
@@ -192,6 +262,7 @@ void to_half(const float* x, size_t n, uint16_t* out) {
 
 }  // namespace
 
+#define SPARSE_LLM_GROUP_ROW_KERNELS
 #include "kernels/attention/row_kernel_table.inc"
 
 }  // namespace kernels::avx2

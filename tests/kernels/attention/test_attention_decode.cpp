@@ -157,6 +157,45 @@ TEST_CASE("attend_cached: batched prefill against a filled fp16 cache equals seq
         CHECK(batched.attention_mass()[s] == Approx(sequential.attention_mass()[s]).margin(1e-4));
 }
 
+TEST_CASE("attend_cached: the q heads of a kv head, folded together, get the bits of an MHA cache of copies",
+          "[decode][prefill]") {
+    // Groups of 1, 3, 7 (tasks of 4 + 3 heads) and 8 (4 + 4) heads per kv head, one and two threads, a batch and a
+    // decode step: each head attends exactly as it does alone against a cache holding its kv head's rows.
+    const size_t total = 150, dim = 64;
+    kernels::ThreadPool pool(2);
+    for (auto [heads, kv_heads] : {std::pair<size_t, size_t>{4, 4}, {9, 3}, {14, 2}, {8, 1}}) {
+        INFO(heads << " heads, " << kv_heads << " kv heads");
+        const size_t group = heads / kv_heads;
+        const Tensor3 q = seeded_tensor(4, total, heads, dim), k = seeded_tensor(5, total, kv_heads, dim),
+                     v = seeded_tensor(6, total, kv_heads, dim);
+        SparseAttentionConfig config = SparseAttentionConfig::pi_zero_2w();
+        config.window = 40;
+        config.block_size = 16;
+        for (kernels::ThreadPool* threads : {static_cast<kernels::ThreadPool*>(nullptr), &pool}) {
+            SparseAttention attention(config, threads);
+            KvCacheF16 grouped(total, kv_heads, dim, 16), copies(total, heads, dim, 16);
+            std::vector<float> k_copies(heads * dim), v_copies(heads * dim);
+            for (size_t t = 0; t < total; ++t) {
+                grouped.append_row(k.row(t, 0), v.row(t, 0));
+                for (size_t h = 0; h < heads; ++h)
+                    for (size_t d = 0; d < dim; ++d) {
+                        k_copies[h * dim + d] = k.get(t, h / group, d);
+                        v_copies[h * dim + d] = v.get(t, h / group, d);
+                    }
+                copies.append_row(k_copies.data(), v_copies.data());
+            }
+            Tensor3 from_groups = Tensor3::zeros(total, heads, dim), from_copies = Tensor3::zeros(total, heads, dim);
+            // the last 100 rows as one batch, then the last row again as a decode step
+            attention.attend_cached(q.row(50, 0), 100, heads, grouped, from_groups.row_mut(50, 0));
+            attention.attend_cached(q.row(50, 0), 100, heads, copies, from_copies.row_mut(50, 0));
+            CHECK(from_groups.data() == from_copies.data());
+            attention.attend_cached(q.row(total - 1, 0), 1, heads, grouped, from_groups.row_mut(0, 0));
+            attention.attend_cached(q.row(total - 1, 0), 1, heads, copies, from_copies.row_mut(0, 0));
+            CHECK(from_groups.data() == from_copies.data());
+        }
+    }
+}
+
 TEST_CASE("attend_cached: dense path equals dense attention, and gated all-true equals sparse", "[decode][prefill]") {
     const size_t seq = 120;
     const Tensor3 q = seeded_tensor(1, seq, 2, 16), k = seeded_tensor(2, seq, 2, 16), v = seeded_tensor(3, seq, 2, 16);

@@ -49,7 +49,56 @@ void check_gather(const kernels::GatherKernels<Row>& kernels, const kernels::Gat
     for (size_t d = 0; d < dim; ++d) CHECK(acc_actual[d] == Approx(acc_expected[d]).margin(1e-5));
 }
 
+// A set's group kernels against its own single-query kernels, query by query: the same bits.
+template <typename Row>
+void check_group(const kernels::GatherKernels<Row>& kernels, const Rows& r, const Row* base, size_t stride, size_t nq,
+                 size_t n, size_t dim) {
+    std::vector<std::vector<float>> queries;
+    const float* q_rows[kernels::kMaxQueryTile];
+    for (size_t q = 0; q < nq; ++q) {
+        queries.emplace_back(dim);
+        for (size_t d = 0; d < dim; ++d) queries[q][d] = r.q[d] * static_cast<float>(q + 1) - 0.25f * static_cast<float>(q);
+        q_rows[q] = queries[q].data();
+    }
+    std::vector<float> grouped(nq * n + 1), alone(n + 1);
+    kernels.group_scores(q_rows, nq, base, stride, r.idx.data(), n, dim, 0.125f, grouped.data());
+    for (size_t q = 0; q < nq; ++q) {
+        kernels.scores(q_rows[q], base, stride, r.idx.data(), n, dim, 0.125f, alone.data());
+        for (size_t c = 0; c < n; ++c) REQUIRE(grouped[q * n + c] == alone[c]);
+    }
+
+    std::vector<float> weights(nq * n);
+    for (size_t i = 0; i < weights.size(); ++i) weights[i] = r.weights[i % n] * static_cast<float>(1 + i % 3);
+    std::vector<std::vector<float>> acc(nq, std::vector<float>(dim, 0.25f));
+    float* acc_rows[kernels::kMaxQueryTile];
+    for (size_t q = 0; q < nq; ++q) acc_rows[q] = acc[q].data();
+    kernels.group_accumulate(weights.data(), nq, base, stride, r.idx.data(), n, dim, acc_rows);
+    for (size_t q = 0; q < nq; ++q) {
+        std::vector<float> single(dim, 0.25f);
+        kernels.accumulate(weights.data() + q * n, base, stride, r.idx.data(), n, dim, single.data());
+        REQUIRE(acc[q] == single);
+    }
+}
+
 }  // namespace
+
+TEST_CASE("row kernels: the group kernels of every set give each query its single-query kernels' bits",
+          "[attention][isa]") {
+    for (kernels::Isa isa : test::running_isas()) {
+        const kernels::AttentionRowKernels& rows = kernels::attention_row_kernels(isa);
+        for (size_t dim : {1, 8, 13, 16, 64, 72, 100}) {
+            for (size_t nq = 1; nq <= kernels::kMaxQueryTile; ++nq) {
+                for (size_t n : {1, 2, 3, 5, 8, 33}) {
+                    INFO("isa " << kernels::isa_name(isa) << " dim " << dim << " nq " << nq << " n " << n);
+                    const size_t stride = dim + 5;
+                    const Rows r = make_rows(40, dim, stride, n);
+                    check_group(rows.f32_rows, r, r.f32.data(), stride, nq, n, dim);
+                    check_group(rows.f16_rows, r, r.f16.data(), stride, nq, n, dim);
+                }
+            }
+        }
+    }
+}
 
 TEST_CASE("row kernels: gathered scores and accumulation of every set match the scalar reference",
           "[attention][isa]") {
