@@ -87,9 +87,14 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
                                                      kv_heads * dim}
                           : detail::RowSource<float>{nullptr, nullptr, 0};
         detail::Workspace::GroupTask& scratch = ws.group_tasks[task];
-        const size_t row_end = std::min(queries.size(), (task / head_tasks + 1) * rows_per_block);
-        for (size_t r = task / head_tasks * rows_per_block; r < row_end; ++r) {
+        const size_t row_begin = task / head_tasks * rows_per_block;
+        const size_t row_end = std::min(queries.size(), row_begin + rows_per_block);
+        for (size_t r = row_begin; r < row_end; ++r) {
             const detail::QueryCandidates& c = queries[r];
+            if (row_end - row_begin == 1) {  // a decode step: the layer's matmuls have pushed its rows out of cache
+                detail::prefetch_rows(tokens, c.tokens, dim);
+                detail::prefetch_rows(blocks, c.blocks, dim);
+            }
             const float* q_rows[kMaxQueryTile];
             float* out_rows[kMaxQueryTile];
             for (size_t k = 0; k < nq; ++k) {
