@@ -198,6 +198,8 @@ ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const s
     }
     const std::vector<float> x = random_floats(static_cast<size_t>(prefill_tokens * max_cols), 3);
     std::vector<float> y(static_cast<size_t>(prefill_tokens * max_rows));
+    // as many bytes as the weights, whole 256 chunks of 4 words for read_bandwidth
+    const std::vector<uint64_t> same_size((bytes / sizeof(uint64_t) + 1023) / 1024 * 1024, 1);
 
     ModelWeightsBenchReport report{path, prefill_tokens, {}};
     for (unsigned n_threads : threads) {
@@ -210,7 +212,7 @@ ModelWeightsBenchReport run_model_weights_bench(const std::string& path, const s
         const double decode_s = median_seconds_per_call(repetitions, [&](size_t) { pass(1); });
         const double prefill_s = median_seconds_per_call(repetitions, [&](size_t) { pass(prefill_tokens); });
         report.rows.push_back({n_threads, matrices.size(), bytes, decode_s * 1e3, static_cast<double>(bytes) / decode_s / 1e9,
-                               static_cast<double>(prefill_tokens) / prefill_s});
+                               read_bandwidth(pool, same_size, repetitions), static_cast<double>(prefill_tokens) / prefill_s});
     }
     return report;
 }
@@ -255,15 +257,18 @@ report::BenchOutput matvec_bench_output(const MatvecBenchReport& results) {
 
 report::BenchOutput model_weights_bench_output(const ModelWeightsBenchReport& results) {
     using report::Cell;
-    // The decode bound, 1000 / decode_ms, is shown in Markdown only.
+    // The decode bound, 1000 / decode_ms, and the share of the streaming read are shown in Markdown only.
     report::Table table({{"threads", "threads"}, {"matrices", "matrices"}, {"weight_bytes", "MB"},
                          {"decode_ms", "decode ms/token"}, {"decode_gb_per_s", "GB/s"},
+                         {"stream_gb_per_s", "stream GB/s"}, {"of_stream", "of stream", false, false},
                          {"decode_tok_per_s_bound", "decode tok/s bound", false, false},
                          {"prefill_tok_per_s", fmt::format("prefill n={} tok/s bound", results.prefill_tokens)}});
     for (const ModelWeightsBenchRow& r : results.rows)
         table.add_row({Cell::unsigned_integer(r.threads), Cell::unsigned_integer(r.matrices),
                        Cell::unsigned_integer(r.weight_bytes).with_md(fmt::format("{:.1f}", static_cast<double>(r.weight_bytes) / 1e6)),
                        Cell::number(r.decode_ms, 4, 2), Cell::number(r.decode_gb_per_s, 3, 1),
+                       Cell::number(r.stream_gb_per_s, 3, 1),
+                       Cell::text(fmt::format("{:.0f} %", 100.0 * r.decode_gb_per_s / r.stream_gb_per_s)),
                        Cell::number(1e3 / r.decode_ms, 0, 0), Cell::number(r.prefill_tok_per_s, 3, 0)});
     report::BenchOutput output{table};
     output.title = fmt::format("{}: every weight matrix once per token (an upper bound on decode speed)", results.model);

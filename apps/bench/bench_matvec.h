@@ -57,13 +57,15 @@ MatvecBenchReport run_matvec_bench(const MatvecBenchOptions& options);
 
 // The weights of a whole model: every matrix a token goes through (each layer's projections and the output,
 // which is token_embd when the model ties them), multiplied in file order. Decode reads all of them once per
-// token, so this bounds decode speed from above (attention and the rest come on top).
+// token, so this bounds decode speed from above (attention and the rest come on top); a streaming read of the
+// same number of bytes beside it is the memory's limit for that pass.
 struct ModelWeightsBenchRow {
     unsigned threads;
     size_t matrices;
     uint64_t weight_bytes;
     double decode_ms;           // median time of one matvec through every matrix
     double decode_gb_per_s;     // weight_bytes / decode time
+    double stream_gb_per_s;     // a plain streaming read of as many bytes, on as many threads, in the same run
     double prefill_tok_per_s;   // batch of `prefill_tokens` through every matrix, tokens / time
 };
 

@@ -93,7 +93,8 @@ TEST_CASE("bench matvec: --model with --types or --cold-mb is a usage error, not
     test::check_usage_error({"bench", "matvec", "-n", "0"}, "--tokens: Value 0 not in range 1 to 16777216");
 }
 
-TEST_CASE("bench matvec --model: every matrix a token passes through, decode and prefill figures", "[bench][shared]") {
+TEST_CASE("bench matvec --model: every matrix a token passes through, decode and prefill figures, the streaming "
+          "read of as many bytes", "[bench][shared]") {
     SKIP_WITHOUT_SHARED();
     // 2 layers x 7 projections + the output (output.weight, or token_embd when tied)
     for (const auto& [model, threads] : {std::pair<const char*, const char*>{"models/quant/tiny-Q4_K_M.gguf", "1"},
@@ -110,6 +111,9 @@ TEST_CASE("bench matvec --model: every matrix a token passes through, decode and
         CHECK(r["matrices"].as_float() == 15.0);
         CHECK(r["weight_bytes"].as_float() > 0.0);
         CHECK(r["decode_ms"].as_float() > 0.0);
+        CHECK(r["decode_gb_per_s"].as_float() ==
+              Approx(r["weight_bytes"].as_float() / (r["decode_ms"].as_float() * 1e-3) / 1e9).epsilon(1e-3));
+        CHECK(r["stream_gb_per_s"].as_float() > 0.0);  // the read of as many bytes, its limit
         CHECK(r["prefill_tok_per_s"].as_float() > 0.0);
     }
     const auto missing = test::run_cli({"bench", "matvec", "-m", "/nonexistent.gguf"});
