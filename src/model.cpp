@@ -1,5 +1,7 @@
 #include "src/model.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "gguf/quant/quant.h"
@@ -35,10 +37,11 @@ public:
         return matrix(require(name), rows, cols);
     }
 
-    const float* norm(const std::string& name, int64_t n) const {
+    // A vector of n f32 values (norm weights, biases, RoPE factors).
+    const float* vector(const std::string& name, int64_t n) const {
         const gguf::TensorInfo& t = require(name);
         check_shape(t, {static_cast<uint64_t>(n)});
-        if (t.type != gguf::GgmlType::F32) unsupported(t, "norm weights (f32 only)");
+        if (t.type != gguf::GgmlType::F32) unsupported(t, "vectors (norms, biases: f32 only)");
         return reinterpret_cast<const float*>(t.data);
     }
 
@@ -59,7 +62,9 @@ private:
     const gguf::File& file_;
 };
 
-std::string block_tensor(int64_t layer, const char* name) { return fmt::format("blk.{}.{}.weight", layer, name); }
+std::string block_tensor(int64_t layer, const char* name, const char* part = "weight") {
+    return fmt::format("blk.{}.{}.{}", layer, name, part);
+}
 
 uint64_t matrix_bytes(const kernels::Matrix& m) { return m.row_bytes() * static_cast<uint64_t>(m.rows); }
 
@@ -88,20 +93,32 @@ Model Model::bind(gguf::File file) {
                                     model.file_.source(), n_tokens, embd.ne[1]));
     }
     model.token_embd_ = kernels::Matrix{embd.type, embd.data, c.n_vocab, c.n_embd};
-    model.output_norm_ = bind.norm("output_norm.weight", c.n_embd);
+    model.output_norm_ = bind.vector("output_norm.weight", c.n_embd);
     // Without output.weight the embeddings are tied: token_embd is also the output matrix.
     const gguf::TensorInfo* output = bind.find("output.weight");
     model.output_ = bind.matrix(output ? *output : embd, c.n_vocab, c.n_embd);
+    if (c.rope_freqs && bind.find("rope_freqs.weight")) {
+        model.rope_freqs_ = bind.vector("rope_freqs.weight", c.rope_dim / 2);
+        for (int64_t i = 0; i < c.rope_dim / 2; ++i)
+            if (!(model.rope_freqs_[i] > 0.0f) || !std::isfinite(model.rope_freqs_[i]))
+                throw Error(fmt::format("{}: tensor 'rope_freqs.weight' holds {} at {}: RoPE frequency factors must "
+                                        "be positive and finite", model.file_.source(), model.rope_freqs_[i], i));
+    }
 
     model.layers_.reserve(static_cast<size_t>(c.n_layer));
     for (int64_t i = 0; i < c.n_layer; ++i) {
         LayerWeights w;
-        w.attn_norm = bind.norm(block_tensor(i, "attn_norm"), c.n_embd);
+        w.attn_norm = bind.vector(block_tensor(i, "attn_norm"), c.n_embd);
         w.wq = bind.matrix(block_tensor(i, "attn_q"), c.q_width(), c.n_embd);
         w.wk = bind.matrix(block_tensor(i, "attn_k"), c.kv_width(), c.n_embd);
         w.wv = bind.matrix(block_tensor(i, "attn_v"), c.kv_width(), c.n_embd);
+        if (c.qkv_bias) {
+            w.bq = bind.vector(block_tensor(i, "attn_q", "bias"), c.q_width());
+            w.bk = bind.vector(block_tensor(i, "attn_k", "bias"), c.kv_width());
+            w.bv = bind.vector(block_tensor(i, "attn_v", "bias"), c.kv_width());
+        }
         w.wo = bind.matrix(block_tensor(i, "attn_output"), c.n_embd, c.q_width());
-        w.ffn_norm = bind.norm(block_tensor(i, "ffn_norm"), c.n_embd);
+        w.ffn_norm = bind.vector(block_tensor(i, "ffn_norm"), c.n_embd);
         w.w_gate = bind.matrix(block_tensor(i, "ffn_gate"), c.n_ff, c.n_embd);
         w.w_up = bind.matrix(block_tensor(i, "ffn_up"), c.n_ff, c.n_embd);
         w.w_down = bind.matrix(block_tensor(i, "ffn_down"), c.n_embd, c.n_ff);

@@ -1,5 +1,6 @@
-// A llama-architecture model bound to its GGUF file: hyper-parameters and every weight, by llama.cpp's
-// tensor names, shape-checked, kept quantized in the memory-mapped file (nothing is copied or dequantized).
+// A model of the llama family (llama, mistral, qwen2: src/model_config.h) bound to its GGUF file:
+// hyper-parameters and every weight, by llama.cpp's tensor names, shape-checked, kept quantized in the
+// memory-mapped file (nothing is copied or dequantized).
 //
 //   const runtime::Model model = runtime::Model::open("smollm2-135m-q4_0.gguf");
 //   model.config().n_layer;  model.layer(0).wq;  model.file();  // file() also feeds the tokenizer
@@ -21,6 +22,9 @@ struct LayerWeights {
     kernels::Matrix wq;       // (n_head * head_dim, n_embd)
     kernels::Matrix wk;       // (n_head_kv * head_dim, n_embd)
     kernels::Matrix wv;       // (n_head_kv * head_dim, n_embd)
+    const float* bq = nullptr;  // (n_head * head_dim) with ModelConfig::qkv_bias, else nullptr
+    const float* bk = nullptr;  // (n_head_kv * head_dim)
+    const float* bv = nullptr;  // (n_head_kv * head_dim)
     kernels::Matrix wo;       // (n_embd, n_head * head_dim)
     const float* ffn_norm;    // (n_embd)
     kernels::Matrix w_gate;   // (n_ff, n_embd)
@@ -45,6 +49,8 @@ public:
     // output: (n_vocab, n_embd); token_embd itself when the file has no output.weight (tied embeddings).
     const kernels::Matrix& output() const { return output_; }
     bool tied_embeddings() const { return output_.data == token_embd_.data; }
+    // rope_freqs (rope_dim / 2 divisors of the RoPE angles: Llama 3), or nullptr when the file has none.
+    const float* rope_freqs() const { return rope_freqs_; }
 
     // out[n_embd] = row `token` of token_embd, dequantized. token < n_vocab (the caller checks).
     void embed(int32_t token, float* out) const;
@@ -64,6 +70,7 @@ private:
     kernels::Matrix token_embd_{};
     const float* output_norm_ = nullptr;
     kernels::Matrix output_{};
+    const float* rope_freqs_ = nullptr;
 };
 
 }  // namespace runtime

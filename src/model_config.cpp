@@ -10,9 +10,25 @@
 namespace runtime {
 namespace {
 
-// Architectures whose GGUF tensors and graph are llama's: token_embd, attn_q/k/v/output, ffn_gate/up/down,
-// RMSNorm, adjacent-pair RoPE, no biases.
-constexpr const char* kLlamaFamily[] = {"llama", "mistral"};
+// Architectures whose GGUF tensors and graph are llama's (token_embd, attn_q/k/v/output, ffn_gate/up/down,
+// RMSNorm, SwiGLU), and what sets each apart.
+struct Family {
+    const char* architecture;
+    kernels::RopeStyle rope_style;
+    bool qkv_bias;
+    bool rope_freqs;
+};
+constexpr Family kFamilies[] = {
+    {"llama", kernels::RopeStyle::Adjacent, false, true},
+    {"mistral", kernels::RopeStyle::Adjacent, false, true},
+    {"qwen2", kernels::RopeStyle::Neox, true, false},
+};
+
+const Family* family_of(const std::string& architecture) {
+    for (const Family& f : kFamilies)
+        if (architecture == f.architecture) return &f;
+    return nullptr;
+}
 
 class ConfigReader {
 public:
@@ -43,18 +59,16 @@ private:
 
 }  // namespace
 
-bool is_llama_family(const std::string& architecture) {
-    for (const char* name : kLlamaFamily)
-        if (architecture == name) return true;
-    return false;
-}
-
 ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
     ModelConfig c;
     c.architecture = std::string(file.get_string("general.architecture"));
-    if (!is_llama_family(c.architecture))
-        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama-family models)", file.source(),
+    const Family* family = family_of(c.architecture);
+    if (!family)
+        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama, mistral, qwen2)", file.source(),
                                 c.architecture));
+    c.rope_style = family->rope_style;
+    c.qkv_bias = family->qkv_bias;
+    c.rope_freqs = family->rope_freqs;
     const ConfigReader read(file, c.architecture);
     c.n_embd = read.count("embedding_length");
     c.n_layer = read.count("block_count");

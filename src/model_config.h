@@ -1,9 +1,11 @@
-// Hyper-parameters of a llama-architecture model, read from GGUF metadata (`<arch>.*` keys, arch from
-// general.architecture).
+// Hyper-parameters of a model of the llama family or one it runs with a few switches (Qwen2: q/k/v biases and
+// NeoX RoPE), read from GGUF metadata (`<arch>.*` keys, arch from general.architecture).
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "kernels/common/rope.h"
 
 namespace gguf {
 class File;
@@ -24,17 +26,17 @@ struct ModelConfig {
     int64_t rope_dim = 0;       // rope.dimension_count, else head_dim
     float rope_freq_base = 10000.0f;
     float rms_eps = 1e-5f;
+    kernels::RopeStyle rope_style = kernels::RopeStyle::Adjacent;  // qwen2: NeoX halves
+    bool qkv_bias = false;      // qwen2: attn_q/k/v.bias added after the projections
+    bool rope_freqs = false;    // llama: an optional rope_freqs tensor divides the angles (Llama 3)
 
     int64_t q_width() const { return n_head * head_dim; }
     int64_t kv_width() const { return n_head_kv * head_dim; }
 
-    // Throws runtime::Error naming the file and key for an unsupported architecture (not llama-family), a
-    // missing key or values that do not make a model (zero sizes, head counts that do not divide, odd or
-    // oversized rope dims). n_vocab is left 0: it comes from the token_embd tensor.
+    // Throws runtime::Error naming the file and key for an unsupported architecture, a missing key or values
+    // that do not make a model (zero sizes, head counts that do not divide, odd or oversized rope dims).
+    // n_vocab is left 0: it comes from the token_embd tensor.
     static ModelConfig from_gguf(const gguf::File& file);
 };
-
-// Whether general.architecture names a model our llama forward pass runs as it is.
-bool is_llama_family(const std::string& architecture);
 
 }  // namespace runtime

@@ -70,7 +70,7 @@ void per_token(kernels::ThreadPool& pool, size_t n, Fn&& fn) {
 Transformer::Transformer(const Model& model, const RunConfig& config) try
     : model_(model), config_(checked(config)), pool_(config_.n_threads), matmul_(pool_),
       attention_(config_.sparse, &pool_),
-      rope_(static_cast<size_t>(model.config().rope_dim), model.config().rope_freq_base),
+      rope_(static_cast<size_t>(model.config().rope_dim), model.config().rope_freq_base, model.rope_freqs()),
       kv_(model.config(), config_, attention_),
       s_(std::make_unique<Scratch>(model.config(), static_cast<size_t>(config_.n_batch))) {
     const ModelConfig& c = model.config();
@@ -166,10 +166,15 @@ void Transformer::attention_block(int64_t layer, size_t n) {
     });
     matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.wq, s.q.data()}, {w.wk, s.k.data()}, {w.wv, s.v.data()}});
     per_token(pool_, n, [&](size_t t) {
+        if (c.qkv_bias) {
+            kernels::add_in_place(s.q.data() + t * qw, w.bq, qw);
+            kernels::add_in_place(s.k.data() + t * kvw, w.bk, kvw);
+            kernels::add_in_place(s.v.data() + t * kvw, w.bv, kvw);
+        }
         const float* cos = s.cos.data() + t * half;
         const float* sin = s.sin.data() + t * half;
-        kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin);
-        kernels::rope_rotate(s.k.data() + t * kvw, static_cast<size_t>(c.n_head_kv), hd, rd, cos, sin);
+        kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin, c.rope_style);
+        kernels::rope_rotate(s.k.data() + t * kvw, static_cast<size_t>(c.n_head_kv), hd, rd, cos, sin, c.rope_style);
     });
     kv_.attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
     check_deadline("o_proj");

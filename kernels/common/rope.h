@@ -1,6 +1,8 @@
-// Rotary position embedding on adjacent pairs, the GGUF llama convention ("normal" RoPE in llama.cpp):
-// within each head, pair i = (x[2i], x[2i+1]) for 2i < rope_dim is rotated by the angle pos * theta_i,
-// theta_i = freq_base^(-2i / rope_dim); dimensions from rope_dim on are left alone.
+// Rotary position embedding: within each head, pair i (i < rope_dim / 2) is rotated by the angle
+// pos * theta_i / factor_i, theta_i = freq_base^(-2i / rope_dim), factor_i = 1 unless the model has frequency
+// factors (Llama 3's rope_freqs); dimensions from rope_dim on are left alone. The pairs are adjacent,
+// (x[2i], x[2i+1]), in the GGUF llama convention ("normal" RoPE in llama.cpp), or the two halves,
+// (x[i], x[i + rope_dim/2]), in GPT-NeoX's (Qwen2, Phi-2).
 //
 //   Rope rope(64, 100000.0f);
 //   rope.angles(pos, cos, sin);                 // once per position: rope_dim/2 values each
@@ -9,13 +11,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace kernels {
 
+enum class RopeStyle { Adjacent, Neox };
+
 class Rope {
 public:
-    // rope_dim must be even and > 0.
-    Rope(size_t rope_dim, float freq_base);
+    // rope_dim must be even and > 0; freq_factors, when given, holds rope_dim / 2 positive divisors.
+    Rope(size_t rope_dim, float freq_base, const float* freq_factors = nullptr);
 
     size_t rope_dim() const { return rope_dim_; }
     size_t n_pairs() const { return rope_dim_ / 2; }
@@ -28,9 +33,12 @@ public:
 private:
     size_t rope_dim_;
     float theta_scale_;
+    std::vector<float> freq_factors_;  // empty: all 1
 };
 
-// Rotates x: [n_heads][head_dim], pairs below rope_dim (<= head_dim), with angles from Rope::angles.
-void rope_rotate(float* x, size_t n_heads, size_t head_dim, size_t rope_dim, const float* cos, const float* sin);
+// Rotates x: [n_heads][head_dim], the pairs of `style` below rope_dim (<= head_dim), with angles from
+// Rope::angles.
+void rope_rotate(float* x, size_t n_heads, size_t head_dim, size_t rope_dim, const float* cos, const float* sin,
+                 RopeStyle style = RopeStyle::Adjacent);
 
 }  // namespace kernels

@@ -117,6 +117,33 @@ TEST_CASE("model: llama-family architecture names are accepted, others named in 
                Catch::Contains("synthetic.gguf") && Catch::Contains("unsupported architecture 'gpt2'"));
 }
 
+TEST_CASE("model: qwen2 takes q/k/v biases and NeoX RoPE, llama an optional rope_freqs, checked", "[model]") {
+    make_model::SyntheticModelSpec spec;
+    spec.architecture = "qwen2";
+    make_model::SyntheticModel qwen2(spec);
+    CHECK_THAT(bind_error(qwen2), Catch::Contains("missing tensor 'blk.0.attn_q.bias'"));
+    const uint64_t kv_width = static_cast<uint64_t>(spec.n_embd / spec.n_head * spec.n_head_kv);
+    for (int layer = 0; layer < spec.n_layer; ++layer)
+        for (const auto& [name, width] : {std::pair<const char*, uint64_t>{"attn_q", spec.n_embd}, {"attn_k", kv_width},
+                                          {"attn_v", kv_width}})
+            qwen2.tensors.push_back({"blk." + std::to_string(layer) + "." + name + ".bias", {width},
+                                     gguf::GgmlType::F32, 0.1f, false});
+    const test::BoundModel bound = bind(qwen2);
+    CHECK(bound.model.config().rope_style == kernels::RopeStyle::Neox);
+    CHECK(bound.model.layer(1).bv != nullptr);
+    CHECK(bound.model.rope_freqs() == nullptr);
+
+    make_model::SyntheticModel llama3{make_model::SyntheticModelSpec{}};
+    const uint64_t pairs = static_cast<uint64_t>(llama3.spec.n_embd / llama3.spec.n_head / 2);
+    llama3.tensors.push_back({"rope_freqs.weight", {pairs}, gguf::GgmlType::F32, 0.0f, true});  // all 1
+    CHECK(bind(llama3).model.rope_freqs() != nullptr);
+    CHECK(bind(llama3).model.config().rope_style == kernels::RopeStyle::Adjacent);
+    llama3.tensors.back().scale = 5.0f;  // 1 + 5 * uniform(-1.7, 1.7): some factors negative
+    CHECK_THAT(bind_error(llama3), Catch::Contains("rope_freqs.weight") && Catch::Contains("positive and finite"));
+    llama3.tensors.back().shape = {pairs + 1};
+    CHECK_THAT(bind_error(llama3), Catch::Contains("tensor 'rope_freqs.weight' has shape"));
+}
+
 TEST_CASE("model: a missing tensor is named", "[model][errors]") {
     make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
     erase_tensor(m, "blk.1.ffn_up.weight");

@@ -37,6 +37,14 @@ inline std::string shared_model_path(const std::string& file_name) {
     return std::filesystem::exists(quant) ? quant : shared_path("models/" + file_name);
 }
 
+// The tiny models of the other families (llama3, qwen2, phi2, gemma) that ../shared/golden/arch was made from:
+// scripts/make-arch-models.sh writes them here (scripts/test.sh runs it first); the tests that need them skip
+// when they are absent.
+inline std::filesystem::path arch_models_dir() {
+    return std::filesystem::path(SPARSE_LLM_SOURCE_DIR) / "models" / "generated" / "arch";
+}
+inline bool arch_models_available() { return std::filesystem::exists(arch_models_dir() / "tiny-qwen2-Q8_0.gguf"); }
+
 }  // namespace test
 
 // Ends the current test case with a warning (not a failure) when ../shared is missing.
@@ -46,4 +54,14 @@ inline std::string shared_model_path(const std::string& file_name) {
             WARN("skipped: reference data ../shared is absent");              \
             return;                                                            \
         }                                                                      \
+    } while (0)
+
+// The same when the models of scripts/make-arch-models.sh are missing.
+#define SKIP_WITHOUT_ARCH_MODELS()                                                                   \
+    do {                                                                                             \
+        SKIP_WITHOUT_SHARED();                                                                       \
+        if (!test::arch_models_available()) {                                                        \
+            WARN("skipped: the other families' models are absent (bash scripts/make-arch-models.sh)"); \
+            return;                                                                                  \
+        }                                                                                            \
     } while (0)

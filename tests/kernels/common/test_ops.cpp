@@ -128,6 +128,42 @@ TEST_CASE("rope: rotates adjacent pairs, keeps their norms, leaves dims past rop
     }
 }
 
+TEST_CASE("rope: NeoX pairs the halves -- the adjacent rotation with the dims reordered", "[ops]") {
+    const size_t head_dim = 16, rope_dim = 12, heads = 2, half = rope_dim / 2;
+    const kernels::Rope rope(rope_dim, 10000.0f);
+    std::vector<float> cos(half), sin(half);
+    rope.angles(9, cos.data(), sin.data());
+    const auto x = random_values(heads * head_dim, 1.0f, 12);
+    // NeoX's pair (i, i + half) laid out as adjacent pair (2i, 2i + 1); dims past rope_dim stay in place
+    auto adjacent_of = [&](size_t d) { return d >= rope_dim ? d : d < half ? 2 * d : 2 * (d - half) + 1; };
+    std::vector<float> neox = x, reordered(x.size());
+    kernels::rope_rotate(neox.data(), heads, head_dim, rope_dim, cos.data(), sin.data(), kernels::RopeStyle::Neox);
+    for (size_t h = 0; h < heads; ++h)
+        for (size_t d = 0; d < head_dim; ++d) reordered[h * head_dim + adjacent_of(d)] = x[h * head_dim + d];
+    kernels::rope_rotate(reordered.data(), heads, head_dim, rope_dim, cos.data(), sin.data());
+    for (size_t h = 0; h < heads; ++h)
+        for (size_t d = 0; d < head_dim; ++d) CHECK(neox[h * head_dim + d] == reordered[h * head_dim + adjacent_of(d)]);
+}
+
+TEST_CASE("rope: frequency factors divide each pair's angle (Llama 3's rope_freqs)", "[ops]") {
+    const std::vector<float> factors = {1.0f, 1.0f, 2.5f, 8.0f, 32.0f, 1.0f, 4.0f, 0.5f};
+    const kernels::Rope rope(16, 500000.0f, factors.data()), plain(16, 500000.0f);
+    std::vector<float> cos(8), sin(8), plain_cos(8), plain_sin(8);
+    for (int64_t pos : {0, 3, 1000, 70000}) {
+        rope.angles(pos, cos.data(), sin.data());
+        plain.angles(pos, plain_cos.data(), plain_sin.data());
+        for (size_t i = 0; i < 8; ++i) {
+            const double theta = double(pos) * std::pow(500000.0, -2.0 * double(i) / 16.0) / double(factors[i]);
+            REQUIRE(cos[i] == Approx(std::cos(theta)).margin(2e-3 * (1 + double(pos) / 1000)));
+            REQUIRE(sin[i] == Approx(std::sin(theta)).margin(2e-3 * (1 + double(pos) / 1000)));
+            if (factors[i] == 1.0f) {  // a factor of 1 changes nothing, bit for bit
+                CHECK(cos[i] == plain_cos[i]);
+                CHECK(sin[i] == plain_sin[i]);
+            }
+        }
+    }
+}
+
 TEST_CASE("rope: relative position — <rot(q, m), rot(k, n)> depends only on m - n", "[ops]") {
     const kernels::Rope rope(64, 10000.0f);
     const auto q = random_values(64, 1.0f, 10);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Makes the tiny random-weight models of the other families (llama3, qwen2, phi2, gemma; F32, Q8_0, Q4_0) that
+# ../shared/golden/arch's goldens were made from, into models/generated/arch, with
+# ../shared/oracle/make_arch_models.sh: it needs the oracle (llama.cpp's prebuilt libraries from npm, installed
+# once into $ORACLE_DIR, default /tmp/oracle) and checks every file against the goldens' sha256. About 660 MB and
+# a few minutes; nothing to do when the files are there and intact, or when ../shared is absent (the tests that
+# use them then skip). Usage: scripts/make-arch-models.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SPARSE_LLM_SHARED_DIR:-$root/../shared}
+out=$root/models/generated/arch
+if [ ! -f "$shared/oracle/make_arch_models.sh" ]; then
+    echo "make-arch-models: $shared is absent: no models of the other families" >&2
+    exit 0
+fi
+if (cd "$out" 2>/dev/null && sha256sum -c --quiet --status "$shared/golden/arch/models.sha256" 2>/dev/null); then
+    exit 0
+fi
+bash "$shared/oracle/make_arch_models.sh" "$out" >&2
