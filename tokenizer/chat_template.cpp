@@ -31,19 +31,51 @@ void append_turn(std::string& out, std::string_view role, std::string_view conte
     out.append(kStart).append(role).append("\n").append(content).append(kEnd).append("\n");
 }
 
+constexpr std::string_view kHeaderStart = "<|start_header_id|>";
+constexpr std::string_view kHeaderEnd = "<|end_header_id|>";
+
+std::string_view trimmed(std::string_view s) {
+    constexpr std::string_view kSpace = " \t\n\r\f\v";
+    const size_t first = s.find_first_not_of(kSpace);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+void append_llama3_header(std::string& out, std::string_view role) {
+    out.append(kHeaderStart).append(role).append(kHeaderEnd).append("\n\n");
+}
+
 }  // namespace
 
 ChatTemplate ChatTemplate::from_jinja(std::string_view jinja) {
     ChatTemplate t;
     if (jinja.empty()) return t;
-    t.supported_ = jinja.find(kStart) != std::string_view::npos && jinja.find(kEnd) != std::string_view::npos;
-    if (t.supported_) t.default_system_prompt_ = literal_system_prompt(jinja);
+    auto writes = [&](std::string_view a, std::string_view b) {
+        return jinja.find(a) != std::string_view::npos && jinja.find(b) != std::string_view::npos;
+    };
+    if (writes(kStart, kEnd)) {
+        t.default_system_prompt_ = literal_system_prompt(jinja);
+    } else if (writes(kHeaderStart, kHeaderEnd)) {
+        t.style_ = Style::Llama3;
+    } else {
+        t.supported_ = false;
+    }
     return t;
 }
 
 std::string ChatTemplate::apply(const std::vector<ChatMessage>& messages, bool add_assistant_prompt) const {
-    if (!supported_) throw Error("the model's chat template (tokenizer.chat_template) is not ChatML; only ChatML is supported");
+    if (!supported_)
+        throw Error("the model's chat template (tokenizer.chat_template) is neither ChatML nor Llama 3's, the two "
+                    "supported");
     std::string out;
+    if (style_ == Style::Llama3) {
+        for (const ChatMessage& m : messages) {
+            append_llama3_header(out, m.role);
+            out.append(trimmed(m.content)).append("<|eot_id|>");
+        }
+        if (add_assistant_prompt) append_llama3_header(out, "assistant");
+        return out;
+    }
     if (!default_system_prompt_.empty() && !messages.empty() && messages.front().role != "system")
         append_turn(out, "system", default_system_prompt_);
     for (const ChatMessage& m : messages) append_turn(out, m.role, m.content);

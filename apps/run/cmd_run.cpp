@@ -196,7 +196,7 @@ void add_command(CLI::App& parent, cli::CommandList& commands) {
     sub->add_option("--repeat-last-n", o->sampler.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str()
         ->check(cli::flags::integer(0, cli::flags::kMaxTokens));
     sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(cli::flags::integer(0, INT64_MAX));
-    sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's ChatML template");
+    sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's chat template (ChatML or Llama 3)");
     sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p or -f: system prompt)");
     sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");

@@ -1,4 +1,4 @@
-// ChatML prompts, and the model's template taken when it is ChatML-shaped.
+// ChatML and Llama 3 prompts, and the model's template taken when it has one of those shapes.
 #include <catch2/catch.hpp>
 
 #include "gguf/gguf_file.h"
@@ -46,11 +46,32 @@ TEST_CASE("chat template: SmolLM2's template adds its default system prompt when
     CHECK(copying.default_system_prompt().empty());
 }
 
+TEST_CASE("chat template: Llama 3's, as llama.cpp writes it (its test-chat-template conversation)", "[tokenizer][chat]") {
+    // Meta-Llama-3's tokenizer.chat_template, as llama.cpp's tests/test-chat-template.cpp carries it
+    const ChatTemplate llama3 = ChatTemplate::from_jinja(
+        "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = "
+        "'<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + "
+        "'<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}"
+        "{% endfor %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}");
+    REQUIRE(llama3.is_supported());
+    CHECK(llama3.default_system_prompt().empty());
+    // llama.cpp's expected output for that template and conversation (the spaces around the fifth message trimmed)
+    CHECK(llama3.apply({{"system", "You are a helpful assistant"}, {"user", "Hello"}, {"assistant", "Hi there"},
+                        {"user", "Who are you"}, {"assistant", "   I am an assistant   "}, {"user", "Another question"}},
+                       true) ==
+          "<|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant<|eot_id|><|start_header_id|>user"
+          "<|end_header_id|>\n\nHello<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHi there<|eot_id|>"
+          "<|start_header_id|>user<|end_header_id|>\n\nWho are you<|eot_id|><|start_header_id|>assistant"
+          "<|end_header_id|>\n\nI am an assistant<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nAnother "
+          "question<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+    CHECK(llama3.apply({{"user", "\n Hi \t"}}, false) == "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>");
+}
+
 TEST_CASE("chat template: a template of another shape is refused when applied", "[tokenizer][chat]") {
     SKIP_WITHOUT_SHARED();
     const auto tok = tokenizer::Tokenizer::from_gguf(gguf::File::open(test::shared_path("models/vocab/ggml-vocab-phi-3.gguf")));
     CHECK_FALSE(tok.chat_template().is_supported());
-    CHECK_THROWS_WITH(tok.apply_chat_template({{"user", "Hi"}}, true), Catch::Contains("not ChatML"));
+    CHECK_THROWS_WITH(tok.apply_chat_template({{"user", "Hi"}}, true), Catch::Contains("neither ChatML nor Llama 3"));
     const auto bpe = tokenizer::Tokenizer::from_gguf(gguf::File::open(test::shared_path("models/quant/bpe-smollm-Q8_0.gguf")));
     CHECK(bpe.apply_chat_template({{"user", "Hi"}}, true) == "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
 }
