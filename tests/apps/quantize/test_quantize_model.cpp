@@ -248,6 +248,21 @@ TEST_CASE("quantize: stories260K comes out byte for byte as llama.cpp's F16, Q8_
     }
 }
 
+TEST_CASE("quantize: the other families' files (biases, fused qkv, LayerNorm, rope_freqs) come out as llama.cpp's",
+          "[quantize][arch]") {
+    SKIP_WITHOUT_ARCH_MODELS();
+    test::TempDir dir;
+    // gemma both ways; the larger files in one type each (they take seconds, minutes under emulation)
+    for (const auto& [family, type] : {std::pair<const char*, const char*>{"gemma", "Q8_0"}, {"gemma", "Q4_0"},
+                                       {"llama3", "Q4_0"}, {"qwen2", "Q8_0"}, {"phi2", "Q4_0"}}) {
+        INFO(family << " " << type);
+        const std::string out = dir.file(std::string(family) + type + ".gguf");
+        const std::string stem = (test::arch_models_dir() / (std::string("tiny-") + family)).string();
+        quantize_file(stem + "-F32.gguf", out, type, false, 2);
+        CHECK(test::read_bytes(out) == test::read_bytes(stem + "-" + type + ".gguf"));
+    }
+}
+
 TEST_CASE("quantize: the tiny models get llama.cpp's per-tensor types", "[quantize]") {
     SKIP_WITHOUT_SHARED();
     // tiny-f16 has the shapes and metadata of the F32 source llama.cpp quantized, so our plan for it must name
