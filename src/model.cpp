@@ -1,8 +1,10 @@
 #include "src/model.h"
 
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "gguf/quant/quant.h"
 #include "src/runtime_error.h"
@@ -14,17 +16,30 @@ std::string shape_text(const gguf::TensorInfo& t) {
     return fmt::format("[{}]", fmt::join(t.ne.begin(), t.ne.begin() + t.n_dims, ", "));
 }
 
-// Looks up tensors of one file and checks their shapes and types.
+// Looks up tensors of one file, checks their shapes and types, and keeps the names of those it handed out.
 class TensorBinder {
 public:
     explicit TensorBinder(const gguf::File& file) : file_(file) {}
 
-    const gguf::TensorInfo* find(const std::string& name) const { return file_.find_tensor(name); }
+    // The tensor, or nullptr when the file has none of that name.
+    const gguf::TensorInfo* find(const std::string& name) {
+        const gguf::TensorInfo* t = file_.find_tensor(name);
+        if (t) used_.insert(name);
+        return t;
+    }
 
-    const gguf::TensorInfo& require(const std::string& name) const {
+    const gguf::TensorInfo& require(const std::string& name) {
         const gguf::TensorInfo* t = find(name);
         if (!t) throw Error(fmt::format("{}: missing tensor '{}'", file_.source(), name));
         return *t;
+    }
+
+    // The file's tensors that find() and require() never handed out, in file order.
+    std::vector<std::string> unused() const {
+        std::vector<std::string> names;
+        for (const gguf::TensorInfo& t : file_.tensors())
+            if (!used_.count(t.name)) names.emplace_back(t.name);
+        return names;
     }
 
     // A weight matrix (rows x cols), GGUF ne = {cols, rows}, of a type the matmul kernels take.
@@ -33,12 +48,12 @@ public:
         if (!kernels::matmul_supports(t.type)) unsupported(t, "matrix products");
         return kernels::Matrix{t.type, t.data, rows, cols};
     }
-    kernels::Matrix matrix(const std::string& name, int64_t rows, int64_t cols) const {
+    kernels::Matrix matrix(const std::string& name, int64_t rows, int64_t cols) {
         return matrix(require(name), rows, cols);
     }
 
     // A vector of n f32 values (norm weights, biases, RoPE factors).
-    const float* vector(const std::string& name, int64_t n) const {
+    const float* vector(const std::string& name, int64_t n) {
         const gguf::TensorInfo& t = require(name);
         check_shape(t, {static_cast<uint64_t>(n)});
         if (t.type != gguf::GgmlType::F32) unsupported(t, "vectors (norms, biases: f32 only)");
@@ -60,6 +75,7 @@ public:
 
 private:
     const gguf::File& file_;
+    std::set<std::string, std::less<>> used_;
 };
 
 std::string block_tensor(int64_t layer, const char* name, const char* part = "weight") {
@@ -76,7 +92,7 @@ Model Model::bind(gguf::File file) {
     Model model(std::move(file));
     ModelConfig& c = model.config_;
     c = ModelConfig::from_gguf(model.file_);
-    const TensorBinder bind(model.file_);
+    TensorBinder bind(model.file_);
 
     const gguf::TensorInfo& embd = bind.require("token_embd.weight");
     if (embd.n_dims != 2 || embd.ne[0] != static_cast<uint64_t>(c.n_embd) || embd.ne[1] == 0 ||
@@ -124,6 +140,11 @@ Model Model::bind(gguf::File file) {
         w.w_down = bind.matrix(block_tensor(i, "ffn_down"), c.n_embd, c.n_ff);
         model.layers_.push_back(w);
     }
+    // A tensor the forward pass does not read may change what the model computes: it is never ignored silently.
+    model.unused_tensors_ = bind.unused();
+    if (!model.unused_tensors_.empty())
+        spdlog::warn("{}: {} tensor(s) not used by the {} forward pass: {}", model.file_.source(),
+                     model.unused_tensors_.size(), c.architecture, fmt::join(model.unused_tensors_, ", "));
     return model;
 }
 

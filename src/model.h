@@ -51,6 +51,8 @@ public:
     bool tied_embeddings() const { return output_.data == token_embd_.data; }
     // rope_freqs (rope_dim / 2 divisors of the RoPE angles: Llama 3), or nullptr when the file has none.
     const float* rope_freqs() const { return rope_freqs_; }
+    // The file's tensors the forward pass does not read (binding warns of them), in file order.
+    const std::vector<std::string>& unused_tensors() const { return unused_tensors_; }
 
     // out[n_embd] = row `token` of token_embd, dequantized. token < n_vocab (the caller checks).
     void embed(int32_t token, float* out) const;
@@ -71,6 +73,7 @@ private:
     const float* output_norm_ = nullptr;
     kernels::Matrix output_{};
     const float* rope_freqs_ = nullptr;
+    std::vector<std::string> unused_tensors_;
 };
 
 }  // namespace runtime

@@ -144,6 +144,25 @@ TEST_CASE("model: qwen2 takes q/k/v biases and NeoX RoPE, llama an optional rope
     CHECK_THAT(bind_error(llama3), Catch::Contains("tensor 'rope_freqs.weight' has shape"));
 }
 
+TEST_CASE("model: every tensor the forward pass does not read is listed (and warned of), none in a full file",
+          "[model]") {
+    make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
+    CHECK(bind(m).model.unused_tensors().empty());
+    m.tensors.push_back({"blk.0.attn_q.bias", {64}, gguf::GgmlType::F32, 0.1f, false});  // llama has no biases
+    m.tensors.push_back({"blk.7.ffn_up.weight", {64, 128}, gguf::GgmlType::F32, 0.1f, false});  // no block 7
+    CHECK(bind(m).model.unused_tensors() == std::vector<std::string>{"blk.0.attn_q.bias", "blk.7.ffn_up.weight"});
+
+    make_model::SyntheticModelSpec spec;
+    spec.architecture = "qwen2";
+    make_model::SyntheticModel qwen2(spec);
+    for (const auto& [name, width] : {std::pair<const char*, uint64_t>{"attn_q", 64}, {"attn_k", 32}, {"attn_v", 32}})
+        for (int layer = 0; layer < 2; ++layer)
+            qwen2.tensors.push_back({"blk." + std::to_string(layer) + "." + name + ".bias", {width},
+                                     gguf::GgmlType::F32, 0.1f, false});
+    qwen2.tensors.push_back({"rope_freqs.weight", {8}, gguf::GgmlType::F32, 0.0f, true});  // Llama 3's, not qwen2's
+    CHECK(bind(qwen2).model.unused_tensors() == std::vector<std::string>{"rope_freqs.weight"});
+}
+
 TEST_CASE("model: a missing tensor is named", "[model][errors]") {
     make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
     erase_tensor(m, "blk.1.ffn_up.weight");
