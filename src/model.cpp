@@ -151,6 +151,8 @@ Model Model::bind(gguf::File file) {
 void Model::embed(int32_t token, float* out) const {
     const auto* row = static_cast<const uint8_t*>(token_embd_.data) + static_cast<size_t>(token) * token_embd_.row_bytes();
     gguf::dequantize_row(token_embd_.type, row, out, config_.n_embd);
+    if (config_.embed_scale != 1.0f)
+        for (int64_t i = 0; i < config_.n_embd; ++i) out[i] *= config_.embed_scale;
 }
 
 uint64_t Model::bytes_per_token() const {

@@ -17,11 +17,14 @@ struct Family {
     kernels::RopeStyle rope_style;
     bool qkv_bias;
     bool rope_freqs;
+    bool scaled_embeddings;  // by sqrt(n_embd)
+    bool gelu_ffn;
 };
 constexpr Family kFamilies[] = {
-    {"llama", kernels::RopeStyle::Adjacent, false, true},
-    {"mistral", kernels::RopeStyle::Adjacent, false, true},
-    {"qwen2", kernels::RopeStyle::Neox, true, false},
+    {"llama", kernels::RopeStyle::Adjacent, false, true, false, false},
+    {"mistral", kernels::RopeStyle::Adjacent, false, true, false, false},
+    {"qwen2", kernels::RopeStyle::Neox, true, false, false, false},
+    {"gemma", kernels::RopeStyle::Neox, false, false, true, true},
 };
 
 const Family* family_of(const std::string& architecture) {
@@ -64,11 +67,12 @@ ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
     c.architecture = std::string(file.get_string("general.architecture"));
     const Family* family = family_of(c.architecture);
     if (!family)
-        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama, mistral, qwen2)", file.source(),
+        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama, mistral, qwen2, gemma)", file.source(),
                                 c.architecture));
     c.rope_style = family->rope_style;
     c.qkv_bias = family->qkv_bias;
     c.rope_freqs = family->rope_freqs;
+    c.gelu_ffn = family->gelu_ffn;
     const ConfigReader read(file, c.architecture);
     c.n_embd = read.count("embedding_length");
     c.n_layer = read.count("block_count");
@@ -93,6 +97,7 @@ ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
         !(c.rms_eps >= 0.0f))
         read.fail(fmt::format("rope.freq_base {} / layer_norm_rms_epsilon {} out of range", c.rope_freq_base,
                               c.rms_eps));
+    if (family->scaled_embeddings) c.embed_scale = std::sqrt(static_cast<float>(c.n_embd));
     return c;
 }
 

@@ -1,5 +1,6 @@
 // Hyper-parameters of a model of the llama family or one it runs with a few switches (Qwen2: q/k/v biases and
-// NeoX RoPE), read from GGUF metadata (`<arch>.*` keys, arch from general.architecture).
+// NeoX RoPE; Gemma: scaled embeddings, GeGLU, NeoX RoPE), read from GGUF metadata (`<arch>.*` keys, arch from
+// general.architecture).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,8 @@ struct ModelConfig {
     kernels::RopeStyle rope_style = kernels::RopeStyle::Adjacent;  // qwen2: NeoX halves
     bool qkv_bias = false;      // qwen2: attn_q/k/v.bias added after the projections
     bool rope_freqs = false;    // llama: an optional rope_freqs tensor divides the angles (Llama 3)
+    float embed_scale = 1.0f;   // gemma: the embeddings times sqrt(n_embd)
+    bool gelu_ffn = false;      // gemma: GeGLU (tanh GELU of the gate) instead of SwiGLU
 
     int64_t q_width() const { return n_head * head_dim; }
     int64_t kv_width() const { return n_head_kv * head_dim; }

@@ -191,7 +191,12 @@ void Transformer::ffn_block(int64_t layer, size_t n) {
         kernels::rms_norm(s.x.data() + t * d, w.ffn_norm, s.xb.data() + t * d, d, c.rms_eps);
     });
     matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.w_gate, s.gate.data()}, {w.w_up, s.up.data()}});
-    per_token(pool_, n, [&](size_t t) { kernels::swiglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff); });
+    per_token(pool_, n, [&](size_t t) {
+        if (c.gelu_ffn)
+            kernels::geglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff);
+        else
+            kernels::swiglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff);
+    });
     matmul_.matmul(w.w_down, s.gate.data(), static_cast<int64_t>(n), s.proj.data());
     per_token(pool_, n, [&](size_t t) { kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d); });
     check_deadline("ffn");

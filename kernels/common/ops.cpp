@@ -18,16 +18,31 @@ void add_in_place(float* x, const float* y, size_t n) {
     for (size_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
-void swiglu_in_place(float* gate, const float* up, size_t n) {
+namespace {
+
+// gate[i] = gate[i] / (1 + e^exponent(gate[i])) * up[i]: the gated units whose activation is g times a sigmoid.
+template <typename Exponent>
+void sigmoid_gated_in_place(float* gate, const float* up, size_t n, Exponent exponent) {
     constexpr size_t kChunk = 64;
     float e[kChunk];
     for (size_t start = 0; start < n; start += kChunk) {
         const size_t m = n - start < kChunk ? n - start : kChunk;
         float* g = gate + start;
-        for (size_t i = 0; i < m; ++i) e[i] = -g[i];
-        vector_math().exp_shifted_sum(e, m, 0.0f);  // e = exp(-g), vectorised
+        for (size_t i = 0; i < m; ++i) e[i] = exponent(g[i]);
+        vector_math().exp_shifted_sum(e, m, 0.0f);  // e = exp(e), vectorised
         for (size_t i = 0; i < m; ++i) g[i] = g[i] / (1.0f + e[i]) * up[start + i];
     }
+}
+
+}  // namespace
+
+void swiglu_in_place(float* gate, const float* up, size_t n) {
+    sigmoid_gated_in_place(gate, up, n, [](float g) { return -g; });
+}
+
+void geglu_in_place(float* gate, const float* up, size_t n) {
+    constexpr float kTwoSqrtTwoOverPi = 1.5957691216057308f;  // 2 sqrt(2 / pi)
+    sigmoid_gated_in_place(gate, up, n, [](float g) { return -kTwoSqrtTwoOverPi * (g + 0.044715f * g * g * g); });
 }
 
 // The normaliser is summed in blocks of kSumBlock values, each by the set's exp_shifted_sum (one float

@@ -17,6 +17,9 @@ void add_in_place(float* x, const float* y, size_t n);
 
 // SwiGLU: gate[i] = silu(gate[i]) * up[i] with silu(g) = g / (1 + e^-g), i < n.
 void swiglu_in_place(float* gate, const float* up, size_t n);
+// GeGLU (Gemma): gate[i] = gelu(gate[i]) * up[i] with the tanh GELU llama.cpp uses,
+// gelu(g) = g / 2 (1 + tanh(sqrt(2 / pi) (g + 0.044715 g^3))) = g / (1 + e^(-2 sqrt(2 / pi) (g + 0.044715 g^3))).
+void geglu_in_place(float* gate, const float* up, size_t n);
 
 // x = softmax(x) over n values, in place; returns the largest input (the shift). n > 0. The normaliser is within
 // 4e-6 (relative) of the exact sum at any n, in every instruction set; each value adds its exponential's error

@@ -42,6 +42,7 @@ constexpr Tolerance kGoldens[] = {
 constexpr Tolerance kArchGoldens[] = {
     {"tiny-llama3-F32", 0.06f, 0.06f}, {"tiny-llama3-Q8_0", 0.7f, 0.6f}, {"tiny-llama3-Q4_0", 0.7f, 0.6f},
     {"tiny-qwen2-F32", 0.06f, 0.06f},  {"tiny-qwen2-Q8_0", 0.7f, 0.6f},  {"tiny-qwen2-Q4_0", 0.7f, 0.6f},
+    {"tiny-gemma-F32", 0.06f, 0.06f},  {"tiny-gemma-Q8_0", 0.7f, 0.6f},  {"tiny-gemma-Q4_0", 0.7f, 0.6f},
 };
 
 std::vector<int32_t> ids(const test::json::Value& array) {
@@ -144,7 +145,8 @@ TEST_CASE("golden: tied embeddings and the SmolLM2-style BPE models match llama.
     check_goldens("bpe-smollm-");
 }
 
-TEST_CASE("golden: Llama 3 (RoPE frequency factors) and Qwen2 (q/k/v biases, NeoX RoPE) match llama.cpp",
+TEST_CASE("golden: Llama 3 (RoPE frequency factors), Qwen2 (q/k/v biases, NeoX RoPE) and Gemma (scaled "
+          "embeddings, GeGLU, MQA) match llama.cpp",
           "[golden][forward][arch]") {
     SKIP_WITHOUT_ARCH_MODELS();
     for (const Tolerance& tol : kArchGoldens)

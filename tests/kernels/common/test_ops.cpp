@@ -71,6 +71,22 @@ TEST_CASE("swiglu: silu(gate) * up within float rounding, including saturated in
     }
 }
 
+TEST_CASE("geglu: the tanh GELU of gate times up within float rounding, including saturated inputs", "[ops]") {
+    for (size_t n : {size_t{1}, size_t{65}, size_t{512}}) {
+        auto gate = random_values(n, 4.0f, 15 + static_cast<uint32_t>(n));
+        gate[0] = n > 1 ? -60.0f : 60.0f;  // the cube overflows the exponential: gelu must still be ~0 (or g)
+        const auto up = random_values(n, 2.0f, 16 + static_cast<uint32_t>(n));
+        std::vector<float> out = gate;
+        kernels::geglu_in_place(out.data(), up.data(), n);
+        for (size_t i = 0; i < n; ++i) {
+            const double g = gate[i];
+            const double gelu = 0.5 * g * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (g + 0.044715 * g * g * g)));
+            REQUIRE(std::isfinite(out[i]));
+            REQUIRE(out[i] == Approx(gelu * up[i]).epsilon(1e-5).margin(1e-6));
+        }
+    }
+}
+
 TEST_CASE("softmax: sums to one, matches exp(x - max) / sum, returns the max", "[ops]") {
     for (size_t n : {size_t{1}, size_t{9}, size_t{485}, size_t{49152}}) {
         auto x = random_values(n, 5.0f, 7 + static_cast<uint32_t>(n));
