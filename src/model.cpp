@@ -84,6 +84,37 @@ std::string block_tensor(int64_t layer, const char* name, const char* part = "we
 
 uint64_t matrix_bytes(const kernels::Matrix& m) { return m.row_bytes() * static_cast<uint64_t>(m.rows); }
 
+// Rows [first, first + n) of a matrix, in place: the Q, K and V parts of a fused attn_qkv.
+kernels::Matrix row_range(const kernels::Matrix& m, int64_t first, int64_t n) {
+    return {m.type, static_cast<const uint8_t*>(m.data) + static_cast<uint64_t>(first) * m.row_bytes(), n, m.cols};
+}
+
+// The q, k and v projections (and their biases, with ModelConfig::qkv_bias) of block i: attn_q, attn_k and
+// attn_v, or their rows of a fused attn_qkv (Phi-2's converter writes Q, K, V in that order).
+void bind_qkv(TensorBinder& bind, const ModelConfig& c, int64_t i, LayerWeights& w) {
+    if (bind.find(block_tensor(i, "attn_qkv"))) {
+        const kernels::Matrix qkv = bind.matrix(block_tensor(i, "attn_qkv"), c.q_width() + 2 * c.kv_width(), c.n_embd);
+        w.wq = row_range(qkv, 0, c.q_width());
+        w.wk = row_range(qkv, c.q_width(), c.kv_width());
+        w.wv = row_range(qkv, c.q_width() + c.kv_width(), c.kv_width());
+        if (c.qkv_bias) {
+            const float* bias = bind.vector(block_tensor(i, "attn_qkv", "bias"), c.q_width() + 2 * c.kv_width());
+            w.bq = bias;
+            w.bk = bias + c.q_width();
+            w.bv = bias + c.q_width() + c.kv_width();
+        }
+        return;
+    }
+    w.wq = bind.matrix(block_tensor(i, "attn_q"), c.q_width(), c.n_embd);
+    w.wk = bind.matrix(block_tensor(i, "attn_k"), c.kv_width(), c.n_embd);
+    w.wv = bind.matrix(block_tensor(i, "attn_v"), c.kv_width(), c.n_embd);
+    if (c.qkv_bias) {
+        w.bq = bind.vector(block_tensor(i, "attn_q", "bias"), c.q_width());
+        w.bk = bind.vector(block_tensor(i, "attn_k", "bias"), c.kv_width());
+        w.bv = bind.vector(block_tensor(i, "attn_v", "bias"), c.kv_width());
+    }
+}
+
 }  // namespace
 
 Model Model::open(const std::string& path) { return bind(gguf::File::open(path)); }
@@ -113,6 +144,8 @@ Model Model::bind(gguf::File file) {
     // Without output.weight the embeddings are tied: token_embd is also the output matrix.
     const gguf::TensorInfo* output = bind.find("output.weight");
     model.output_ = bind.matrix(output ? *output : embd, c.n_vocab, c.n_embd);
+    if (c.layer_norm) model.output_norm_b_ = bind.vector("output_norm.bias", c.n_embd);
+    if (c.linear_biases) model.output_b_ = bind.vector("output.bias", c.n_vocab);
     if (c.rope_freqs && bind.find("rope_freqs.weight")) {
         model.rope_freqs_ = bind.vector("rope_freqs.weight", c.rope_dim / 2);
         for (int64_t i = 0; i < c.rope_dim / 2; ++i)
@@ -125,19 +158,18 @@ Model Model::bind(gguf::File file) {
     for (int64_t i = 0; i < c.n_layer; ++i) {
         LayerWeights w;
         w.attn_norm = bind.vector(block_tensor(i, "attn_norm"), c.n_embd);
-        w.wq = bind.matrix(block_tensor(i, "attn_q"), c.q_width(), c.n_embd);
-        w.wk = bind.matrix(block_tensor(i, "attn_k"), c.kv_width(), c.n_embd);
-        w.wv = bind.matrix(block_tensor(i, "attn_v"), c.kv_width(), c.n_embd);
-        if (c.qkv_bias) {
-            w.bq = bind.vector(block_tensor(i, "attn_q", "bias"), c.q_width());
-            w.bk = bind.vector(block_tensor(i, "attn_k", "bias"), c.kv_width());
-            w.bv = bind.vector(block_tensor(i, "attn_v", "bias"), c.kv_width());
-        }
+        if (c.layer_norm) w.attn_norm_b = bind.vector(block_tensor(i, "attn_norm", "bias"), c.n_embd);
+        bind_qkv(bind, c, i, w);
         w.wo = bind.matrix(block_tensor(i, "attn_output"), c.n_embd, c.q_width());
-        w.ffn_norm = bind.vector(block_tensor(i, "ffn_norm"), c.n_embd);
-        w.w_gate = bind.matrix(block_tensor(i, "ffn_gate"), c.n_ff, c.n_embd);
+        if (!c.parallel_block) w.ffn_norm = bind.vector(block_tensor(i, "ffn_norm"), c.n_embd);
+        if (c.ffn != FeedForward::Gelu) w.w_gate = bind.matrix(block_tensor(i, "ffn_gate"), c.n_ff, c.n_embd);
         w.w_up = bind.matrix(block_tensor(i, "ffn_up"), c.n_ff, c.n_embd);
         w.w_down = bind.matrix(block_tensor(i, "ffn_down"), c.n_embd, c.n_ff);
+        if (c.linear_biases) {
+            w.bo = bind.vector(block_tensor(i, "attn_output", "bias"), c.n_embd);
+            w.b_up = bind.vector(block_tensor(i, "ffn_up", "bias"), c.n_ff);
+            w.b_down = bind.vector(block_tensor(i, "ffn_down", "bias"), c.n_embd);
+        }
         model.layers_.push_back(w);
     }
     // A tensor the forward pass does not read may change what the model computes: it is never ignored silently.

@@ -16,9 +16,11 @@
 
 namespace runtime {
 
-// One transformer block. Matrices are rows x cols = out x in (GGUF ne = {in, out}); norms are f32 vectors.
+// One transformer block. Matrices are rows x cols = out x in (GGUF ne = {in, out}); norms and biases are f32
+// vectors, nullptr where the family has none.
 struct LayerWeights {
     const float* attn_norm;   // (n_embd)
+    const float* attn_norm_b = nullptr;  // (n_embd) LayerNorm's bias (phi2)
     kernels::Matrix wq;       // (n_head * head_dim, n_embd)
     kernels::Matrix wk;       // (n_head_kv * head_dim, n_embd)
     kernels::Matrix wv;       // (n_head_kv * head_dim, n_embd)
@@ -26,10 +28,13 @@ struct LayerWeights {
     const float* bk = nullptr;  // (n_head_kv * head_dim)
     const float* bv = nullptr;  // (n_head_kv * head_dim)
     kernels::Matrix wo;       // (n_embd, n_head * head_dim)
-    const float* ffn_norm;    // (n_embd)
-    kernels::Matrix w_gate;   // (n_ff, n_embd)
+    const float* bo = nullptr;  // (n_embd) with ModelConfig::linear_biases
+    const float* ffn_norm = nullptr;  // (n_embd); none with a parallel block, whose MLP takes attn_norm's output
+    kernels::Matrix w_gate{};   // (n_ff, n_embd); none for FeedForward::Gelu
     kernels::Matrix w_up;     // (n_ff, n_embd)
     kernels::Matrix w_down;   // (n_embd, n_ff)
+    const float* b_up = nullptr;    // (n_ff) with ModelConfig::linear_biases
+    const float* b_down = nullptr;  // (n_embd)
 };
 
 class Model {
@@ -46,6 +51,8 @@ public:
     // token_embd: (n_vocab, n_embd), any dequantizable type. Rows are fetched one token at a time.
     const kernels::Matrix& token_embd() const { return token_embd_; }
     const float* output_norm() const { return output_norm_; }   // (n_embd)
+    const float* output_norm_bias() const { return output_norm_b_; }  // (n_embd) with LayerNorm, else nullptr
+    const float* output_bias() const { return output_b_; }  // (n_vocab) with ModelConfig::linear_biases
     // output: (n_vocab, n_embd); token_embd itself when the file has no output.weight (tied embeddings).
     const kernels::Matrix& output() const { return output_; }
     bool tied_embeddings() const { return output_.data == token_embd_.data; }
@@ -71,6 +78,8 @@ private:
     std::vector<LayerWeights> layers_;
     kernels::Matrix token_embd_{};
     const float* output_norm_ = nullptr;
+    const float* output_norm_b_ = nullptr;
+    const float* output_b_ = nullptr;
     kernels::Matrix output_{};
     const float* rope_freqs_ = nullptr;
     std::vector<std::string> unused_tensors_;

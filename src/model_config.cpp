@@ -15,16 +15,20 @@ namespace {
 struct Family {
     const char* architecture;
     kernels::RopeStyle rope_style;
+    FeedForward ffn;
+    bool rope_freqs;         // may have a rope_freqs tensor
     bool qkv_bias;
-    bool rope_freqs;
     bool scaled_embeddings;  // by sqrt(n_embd)
-    bool gelu_ffn;
+    bool phi_block;          // LayerNorm, biases on every matrix, the MLP in parallel with attention
 };
+using kernels::RopeStyle;
 constexpr Family kFamilies[] = {
-    {"llama", kernels::RopeStyle::Adjacent, false, true, false, false},
-    {"mistral", kernels::RopeStyle::Adjacent, false, true, false, false},
-    {"qwen2", kernels::RopeStyle::Neox, true, false, false, false},
-    {"gemma", kernels::RopeStyle::Neox, false, false, true, true},
+    //                                         rope_freqs qkv_bias scaled phi
+    {"llama", RopeStyle::Adjacent, FeedForward::SwiGLU, true, false, false, false},
+    {"mistral", RopeStyle::Adjacent, FeedForward::SwiGLU, true, false, false, false},
+    {"qwen2", RopeStyle::Neox, FeedForward::SwiGLU, false, true, false, false},
+    {"gemma", RopeStyle::Neox, FeedForward::GeGLU, false, false, true, false},
+    {"phi2", RopeStyle::Neox, FeedForward::Gelu, false, true, false, true},
 };
 
 const Family* family_of(const std::string& architecture) {
@@ -67,12 +71,13 @@ ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
     c.architecture = std::string(file.get_string("general.architecture"));
     const Family* family = family_of(c.architecture);
     if (!family)
-        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama, mistral, qwen2, gemma)", file.source(),
+        throw Error(fmt::format("{}: unsupported architecture '{}' (supported: llama, mistral, qwen2, gemma, phi2)", file.source(),
                                 c.architecture));
     c.rope_style = family->rope_style;
     c.qkv_bias = family->qkv_bias;
     c.rope_freqs = family->rope_freqs;
-    c.gelu_ffn = family->gelu_ffn;
+    c.ffn = family->ffn;
+    c.layer_norm = c.linear_biases = c.parallel_block = family->phi_block;
     const ConfigReader read(file, c.architecture);
     c.n_embd = read.count("embedding_length");
     c.n_layer = read.count("block_count");
@@ -92,11 +97,11 @@ ModelConfig ModelConfig::from_gguf(const gguf::File& file) {
         read.fail(fmt::format("rope.dimension_count {} must be even and at most the head size {}", c.rope_dim,
                               c.head_dim));
     c.rope_freq_base = read.real_or("rope.freq_base", 10000.0f);
-    c.rms_eps = read.real_or("attention.layer_norm_rms_epsilon", 1e-5f);
-    if (!std::isfinite(c.rope_freq_base) || !(c.rope_freq_base > 0.0f) || !std::isfinite(c.rms_eps) ||
-        !(c.rms_eps >= 0.0f))
-        read.fail(fmt::format("rope.freq_base {} / layer_norm_rms_epsilon {} out of range", c.rope_freq_base,
-                              c.rms_eps));
+    const char* eps_key = c.layer_norm ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon";
+    c.norm_eps = read.real_or(eps_key, 1e-5f);
+    if (!std::isfinite(c.rope_freq_base) || !(c.rope_freq_base > 0.0f) || !std::isfinite(c.norm_eps) ||
+        !(c.norm_eps >= 0.0f))
+        read.fail(fmt::format("rope.freq_base {} / {} {} out of range", c.rope_freq_base, eps_key, c.norm_eps));
     if (family->scaled_embeddings) c.embed_scale = std::sqrt(static_cast<float>(c.n_embd));
     return c;
 }

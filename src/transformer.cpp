@@ -55,6 +55,19 @@ std::string allocation_failure(const ModelConfig& config, const RunConfig& o) {
                        static_cast<double>(Transformer::scratch_bytes(config, o.n_batch)) / kMiB);
 }
 
+// One token's row through the family's norm: RMSNorm, or LayerNorm with its bias.
+void normalize(const ModelConfig& c, const float* x, const float* weight, const float* bias, float* out) {
+    if (c.layer_norm)
+        kernels::layer_norm(x, weight, bias, out, static_cast<size_t>(c.n_embd), c.norm_eps);
+    else
+        kernels::rms_norm(x, weight, out, static_cast<size_t>(c.n_embd), c.norm_eps);
+}
+
+// y += bias, where the matrix has one.
+void add_bias(float* y, const float* bias, size_t n) {
+    if (bias) kernels::add_in_place(y, bias, n);
+}
+
 // fn(t) for the tokens t of a step: a prefill's per-token work spread over the threads, a decode step's inline.
 template <typename Fn>
 void per_token(kernels::ThreadPool& pool, size_t n, Fn&& fn) {
@@ -149,9 +162,11 @@ void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool 
     // Only the rows whose logits are wanted go through the (vocabulary-sized) output projection.
     const size_t first = all_logits ? 0 : n - 1, rows = n - first;
     per_token(pool_, rows, [&](size_t t) {
-        kernels::rms_norm(s_->x.data() + (first + t) * d, model_.output_norm(), s_->xb.data() + t * d, d, c.rms_eps);
+        normalize(c, s_->x.data() + (first + t) * d, model_.output_norm(), model_.output_norm_bias(), s_->xb.data() + t * d);
     });
     matmul_.matmul(model_.output(), s_->xb.data(), static_cast<int64_t>(rows), logits);
+    const auto n_vocab = static_cast<size_t>(c.n_vocab);
+    per_token(pool_, rows, [&](size_t t) { add_bias(logits + t * n_vocab, model_.output_bias(), n_vocab); });
 }
 
 void Transformer::attention_block(int64_t layer, size_t n) {
@@ -161,16 +176,12 @@ void Transformer::attention_block(int64_t layer, size_t n) {
     const size_t qw = static_cast<size_t>(c.q_width()), kvw = static_cast<size_t>(c.kv_width());
     const auto hd = static_cast<size_t>(c.head_dim), rd = static_cast<size_t>(c.rope_dim);
     Scratch& s = *s_;
-    per_token(pool_, n, [&](size_t t) {
-        kernels::rms_norm(s.x.data() + t * d, w.attn_norm, s.xb.data() + t * d, d, c.rms_eps);
-    });
+    per_token(pool_, n, [&](size_t t) { normalize(c, s.x.data() + t * d, w.attn_norm, w.attn_norm_b, s.xb.data() + t * d); });
     matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.wq, s.q.data()}, {w.wk, s.k.data()}, {w.wv, s.v.data()}});
     per_token(pool_, n, [&](size_t t) {
-        if (c.qkv_bias) {
-            kernels::add_in_place(s.q.data() + t * qw, w.bq, qw);
-            kernels::add_in_place(s.k.data() + t * kvw, w.bk, kvw);
-            kernels::add_in_place(s.v.data() + t * kvw, w.bv, kvw);
-        }
+        add_bias(s.q.data() + t * qw, w.bq, qw);
+        add_bias(s.k.data() + t * kvw, w.bk, kvw);
+        add_bias(s.v.data() + t * kvw, w.bv, kvw);
         const float* cos = s.cos.data() + t * half;
         const float* sin = s.sin.data() + t * half;
         kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin, c.rope_style);
@@ -179,7 +190,10 @@ void Transformer::attention_block(int64_t layer, size_t n) {
     kv_.attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
     check_deadline("o_proj");
     matmul_.matmul(w.wo, s.att.data(), static_cast<int64_t>(n), s.proj.data());
-    per_token(pool_, n, [&](size_t t) { kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d); });
+    per_token(pool_, n, [&](size_t t) {
+        add_bias(s.proj.data() + t * d, w.bo, d);
+        kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d);
+    });
 }
 
 void Transformer::ffn_block(int64_t layer, size_t n) {
@@ -187,18 +201,29 @@ void Transformer::ffn_block(int64_t layer, size_t n) {
     const LayerWeights& w = model_.layer(layer);
     const size_t d = static_cast<size_t>(c.n_embd), ff = static_cast<size_t>(c.n_ff);
     Scratch& s = *s_;
-    per_token(pool_, n, [&](size_t t) {
-        kernels::rms_norm(s.x.data() + t * d, w.ffn_norm, s.xb.data() + t * d, d, c.rms_eps);
-    });
-    matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.w_gate, s.gate.data()}, {w.w_up, s.up.data()}});
-    per_token(pool_, n, [&](size_t t) {
-        if (c.gelu_ffn)
-            kernels::geglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff);
-        else
-            kernels::swiglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff);
-    });
+    // A parallel block's MLP takes the attention's normed input, still in xb.
+    if (!c.parallel_block)
+        per_token(pool_, n, [&](size_t t) { normalize(c, s.x.data() + t * d, w.ffn_norm, nullptr, s.xb.data() + t * d); });
+    if (c.ffn == FeedForward::Gelu) {
+        matmul_.matmul(w.w_up, s.xb.data(), static_cast<int64_t>(n), s.gate.data());
+        per_token(pool_, n, [&](size_t t) {
+            add_bias(s.gate.data() + t * ff, w.b_up, ff);
+            kernels::gelu_in_place(s.gate.data() + t * ff, ff);
+        });
+    } else {
+        matmul_.matmul_shared(s.xb.data(), static_cast<int64_t>(n), {{w.w_gate, s.gate.data()}, {w.w_up, s.up.data()}});
+        per_token(pool_, n, [&](size_t t) {
+            if (c.ffn == FeedForward::GeGLU)
+                kernels::geglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff);
+            else
+                kernels::swiglu_in_place(s.gate.data() + t * ff, s.up.data() + t * ff, ff);
+        });
+    }
     matmul_.matmul(w.w_down, s.gate.data(), static_cast<int64_t>(n), s.proj.data());
-    per_token(pool_, n, [&](size_t t) { kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d); });
+    per_token(pool_, n, [&](size_t t) {
+        add_bias(s.proj.data() + t * d, w.b_down, d);
+        kernels::add_in_place(s.x.data() + t * d, s.proj.data() + t * d, d);
+    });
     check_deadline("ffn");
 }
 

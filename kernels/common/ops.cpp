@@ -14,13 +14,27 @@ void rms_norm(const float* x, const float* weight, float* out, size_t n, float e
     for (size_t i = 0; i < n; ++i) out[i] = (x[i] * scale) * weight[i];
 }
 
+void layer_norm(const float* x, const float* weight, const float* bias, float* out, size_t n, float eps) {
+    double sum = 0.0;
+    for (size_t i = 0; i < n; ++i) sum += x[i];
+    const float mean = static_cast<float>(sum / static_cast<double>(n));
+    double squares = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        out[i] = x[i] - mean;
+        squares += static_cast<double>(out[i]) * out[i];
+    }
+    const float scale = 1.0f / std::sqrt(static_cast<float>(squares / static_cast<double>(n)) + eps);
+    for (size_t i = 0; i < n; ++i) out[i] = out[i] * scale * weight[i] + bias[i];
+}
+
 void add_in_place(float* x, const float* y, size_t n) {
     for (size_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
 namespace {
 
-// gate[i] = gate[i] / (1 + e^exponent(gate[i])) * up[i]: the gated units whose activation is g times a sigmoid.
+// gate[i] = gate[i] / (1 + e^exponent(gate[i])) * up[i] (up nullptr: 1): the activations that are g times a
+// sigmoid, gated or not.
 template <typename Exponent>
 void sigmoid_gated_in_place(float* gate, const float* up, size_t n, Exponent exponent) {
     constexpr size_t kChunk = 64;
@@ -30,8 +44,14 @@ void sigmoid_gated_in_place(float* gate, const float* up, size_t n, Exponent exp
         float* g = gate + start;
         for (size_t i = 0; i < m; ++i) e[i] = exponent(g[i]);
         vector_math().exp_shifted_sum(e, m, 0.0f);  // e = exp(e), vectorised
-        for (size_t i = 0; i < m; ++i) g[i] = g[i] / (1.0f + e[i]) * up[start + i];
+        for (size_t i = 0; i < m; ++i) g[i] = g[i] / (1.0f + e[i]) * (up ? up[start + i] : 1.0f);
     }
+}
+
+// gelu(g) = g / (1 + e^gelu_exponent(g))
+float gelu_exponent(float g) {
+    constexpr float kTwoSqrtTwoOverPi = 1.5957691216057308f;  // 2 sqrt(2 / pi)
+    return -kTwoSqrtTwoOverPi * (g + 0.044715f * g * g * g);
 }
 
 }  // namespace
@@ -40,10 +60,9 @@ void swiglu_in_place(float* gate, const float* up, size_t n) {
     sigmoid_gated_in_place(gate, up, n, [](float g) { return -g; });
 }
 
-void geglu_in_place(float* gate, const float* up, size_t n) {
-    constexpr float kTwoSqrtTwoOverPi = 1.5957691216057308f;  // 2 sqrt(2 / pi)
-    sigmoid_gated_in_place(gate, up, n, [](float g) { return -kTwoSqrtTwoOverPi * (g + 0.044715f * g * g * g); });
-}
+void geglu_in_place(float* gate, const float* up, size_t n) { sigmoid_gated_in_place(gate, up, n, gelu_exponent); }
+
+void gelu_in_place(float* x, size_t n) { sigmoid_gated_in_place(x, nullptr, n, gelu_exponent); }
 
 // The normaliser is summed in blocks of kSumBlock values, each by the set's exp_shifted_sum (one float
 // accumulator per lane), the block sums in double. A float sum of m positive terms is within (m - 1) u of the

@@ -38,11 +38,12 @@ constexpr Tolerance kGoldens[] = {
 // The other families (golden/arch), about twice what llama.cpp differs from itself on these files (flash
 // attention on against off, "Once upon a time, in a land far away, there lived", 2026-12-07): F32 0.021-0.028 in
 // any logit; Q8_0 / Q4_0 up to 0.33 in a top-5 logit (0.47-0.67 in any), and one argmax flipped at a margin of
-// 0.29 (tiny-qwen2-Q4_0).
+// 0.29 (tiny-qwen2-Q4_0); gemma and phi2 within those.
 constexpr Tolerance kArchGoldens[] = {
     {"tiny-llama3-F32", 0.06f, 0.06f}, {"tiny-llama3-Q8_0", 0.7f, 0.6f}, {"tiny-llama3-Q4_0", 0.7f, 0.6f},
     {"tiny-qwen2-F32", 0.06f, 0.06f},  {"tiny-qwen2-Q8_0", 0.7f, 0.6f},  {"tiny-qwen2-Q4_0", 0.7f, 0.6f},
     {"tiny-gemma-F32", 0.06f, 0.06f},  {"tiny-gemma-Q8_0", 0.7f, 0.6f},  {"tiny-gemma-Q4_0", 0.7f, 0.6f},
+    {"tiny-phi2-F32", 0.06f, 0.06f},   {"tiny-phi2-Q8_0", 0.7f, 0.6f},   {"tiny-phi2-Q4_0", 0.7f, 0.6f},
 };
 
 std::vector<int32_t> ids(const test::json::Value& array) {
@@ -145,8 +146,8 @@ TEST_CASE("golden: tied embeddings and the SmolLM2-style BPE models match llama.
     check_goldens("bpe-smollm-");
 }
 
-TEST_CASE("golden: Llama 3 (RoPE frequency factors), Qwen2 (q/k/v biases, NeoX RoPE) and Gemma (scaled "
-          "embeddings, GeGLU, MQA) match llama.cpp",
+TEST_CASE("golden: Llama 3 (RoPE frequency factors), Qwen2 (q/k/v biases, NeoX RoPE), Gemma (scaled embeddings, "
+          "GeGLU, MQA) and Phi-2 (LayerNorm, fused qkv, biases, parallel GELU MLP, partial RoPE) match llama.cpp",
           "[golden][forward][arch]") {
     SKIP_WITHOUT_ARCH_MODELS();
     for (const Tolerance& tol : kArchGoldens)

@@ -52,7 +52,7 @@ TEST_CASE("model: stories260K hyper-parameters and weights from its GGUF", "[mod
     CHECK(c.head_dim == 8);
     CHECK(c.rope_dim == 8);
     CHECK(c.rope_freq_base == 10000.0f);  // no rope.freq_base key: llama's default
-    CHECK(c.rms_eps == 1e-5f);
+    CHECK(c.norm_eps == 1e-5f);
     CHECK(c.n_ctx_train == 2048);
     CHECK_FALSE(model.tied_embeddings());
     CHECK(model.layer(4).w_down.rows == 64);

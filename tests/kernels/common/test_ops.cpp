@@ -87,6 +87,27 @@ TEST_CASE("geglu: the tanh GELU of gate times up within float rounding, includin
     }
 }
 
+TEST_CASE("gelu and layer norm: the formulas, in place", "[ops]") {
+    auto x = random_values(300, 4.0f, 21);
+    const auto original = x;
+    kernels::gelu_in_place(x.data(), x.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+        const double g = original[i];
+        REQUIRE(x[i] == Approx(0.5 * g * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (g + 0.044715 * g * g * g))))
+                            .epsilon(1e-5).margin(1e-6));
+    }
+    const auto weight = random_values(300, 1.0f, 22), bias = random_values(300, 1.0f, 23);
+    std::vector<float> y = original;  // shifted far from 0: the mean must come off exactly enough
+    for (float& v : y) v += 1000.0f;
+    const auto shifted = y;
+    kernels::layer_norm(y.data(), weight.data(), bias.data(), y.data(), y.size(), 1e-5f);
+    double mean = 0, var = 0;
+    for (float v : shifted) mean += v / 300.0;
+    for (float v : shifted) var += (v - mean) * (v - mean) / 300.0;
+    for (size_t i = 0; i < y.size(); ++i)
+        REQUIRE(y[i] == Approx((shifted[i] - mean) / std::sqrt(var + 1e-5) * weight[i] + bias[i]).margin(2e-3));
+}
+
 TEST_CASE("softmax: sums to one, matches exp(x - max) / sum, returns the max", "[ops]") {
     for (size_t n : {size_t{1}, size_t{9}, size_t{485}, size_t{49152}}) {
         auto x = random_values(n, 5.0f, 7 + static_cast<uint32_t>(n));
