@@ -58,8 +58,9 @@ void print_text(const gguf::File& file, const ModelInfo& info, const std::option
     fmt::print("hyper-parameters:\n");
     fmt::print("  layers {}, embd {}, ff {}, heads {}, kv heads {}, head_dim {}\n", or_dash(h.n_layers),
                or_dash(h.n_embd), or_dash(h.n_ff), or_dash(h.n_head), or_dash(h.n_head_kv), or_dash(h.head_dim));
-    fmt::print("  rope dims {}, rope base {}{}, rms eps {}, context {}\n", or_dash(h.rope_dims), or_dash(h.rope_base),
-               h.rope_base_is_default ? " (default)" : "", or_dash(h.rms_eps), or_dash(h.context_length));
+    fmt::print("  rope dims {}, rope base {}{}, rms eps {}{}, context {}\n", or_dash(h.rope_dims), or_dash(h.rope_base),
+               h.rope_base_is_default ? " (default)" : "", or_dash(h.rms_eps),
+               h.layer_norm_eps ? fmt::format(", layer-norm eps {}", *h.layer_norm_eps) : "", or_dash(h.context_length));
     fmt::print("tokenizer: {}, pre {}, vocab {}\n", or_dash(tok.model), or_dash(tok.pre), tok.vocab_size);
     if (!tok.model.empty() && tok.load_error.empty())
         fmt::print("  bos {}, eos {}, unk {}, pad {}, add_bos {} ({})\n", or_dash(tok.bos), or_dash(tok.eos),
@@ -114,7 +115,8 @@ void print_json(const gguf::File& file, const ModelInfo& info, const std::option
     json.key("n_head").value(h.n_head).key("n_head_kv").value(h.n_head_kv).key("head_dim").value(h.head_dim);
     json.key("rope_dims").value(h.rope_dims).key("rope_base").value(h.rope_base);
     json.key("rope_base_is_default").value(h.rope_base_is_default);
-    json.key("rms_eps").value(h.rms_eps).key("context_length").value(h.context_length);
+    json.key("rms_eps").value(h.rms_eps).key("layer_norm_eps").value(h.layer_norm_eps);
+    json.key("context_length").value(h.context_length);
     json.end_object();
 
     json.key("tokenizer").begin_object();

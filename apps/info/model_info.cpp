@@ -44,6 +44,7 @@ HyperParameters read_hyper_parameters(const gguf::File& file) {
         h.rope_base_is_default = true;
     }
     h.rms_eps = float_key(file, prefix + "attention.layer_norm_rms_epsilon");
+    h.layer_norm_eps = float_key(file, prefix + "attention.layer_norm_epsilon");
     h.context_length = uint_key(file, prefix + "context_length");
     return h;
 }

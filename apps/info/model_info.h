@@ -29,6 +29,7 @@ struct HyperParameters {
     std::optional<float> rope_base;          // rope.freq_base, default 10000
     bool rope_base_is_default = false;
     std::optional<float> rms_eps;            // attention.layer_norm_rms_epsilon
+    std::optional<float> layer_norm_eps;     // attention.layer_norm_epsilon (LayerNorm families: phi2)
     std::optional<uint64_t> context_length;  // context_length: what the model was trained for
 };
 

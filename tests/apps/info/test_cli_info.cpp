@@ -101,6 +101,7 @@ TEST_CASE("info: stories260K's hyper-parameters, tokenizer and memory estimate a
     CHECK(h["rope_base"].as_float() == 10000.0f);
     CHECK(h["rope_base_is_default"].as_bool());
     CHECK(h["rms_eps"].as_float() == 1e-5f);
+    CHECK(h["layer_norm_eps"].is_null());
     CHECK(h["context_length"].as_uint() == 2048);
     const Value& tok = info["tokenizer"];
     CHECK(tok["model"].as_string() == "llama");
@@ -184,6 +185,24 @@ TEST_CASE("info: a writer-made model with explicit hyper-parameter keys and a to
     const auto text = test::run_cli({"info", path});
     CHECK(text.exit_code == 0);
     CHECK_THAT(text.out, Catch::Contains("not usable here") && Catch::Contains("rope base 500000,"));
+}
+
+TEST_CASE("info: the other families' hyper-parameters (Phi-2's LayerNorm epsilon and partial RoPE, Gemma's MQA)",
+          "[cli][info][arch]") {
+    SKIP_WITHOUT_ARCH_MODELS();
+    const auto phi2 = test::run_cli({"info", (test::arch_models_dir() / "tiny-phi2-Q4_0.gguf").string(), "--json"});
+    REQUIRE(phi2.exit_code == 0);
+    const Value ph = test::json::parse(phi2.out)["hyperparameters"];
+    CHECK(ph["rope_dims"].as_uint() == 32);
+    CHECK(ph["head_dim"].as_uint() == 64);
+    CHECK(ph["layer_norm_eps"].as_float() == 1e-5f);
+    CHECK(ph["rms_eps"].is_null());
+    const auto text = test::run_cli({"info", (test::arch_models_dir() / "tiny-phi2-Q4_0.gguf").string()});
+    CHECK_THAT(text.out, Catch::Contains("rms eps -, layer-norm eps 1e-05"));
+    const auto gemma = test::run_cli({"info", (test::arch_models_dir() / "tiny-gemma-Q8_0.gguf").string(), "--json"});
+    const Value g = test::json::parse(gemma.out)["hyperparameters"];
+    CHECK(g["n_head_kv"].as_uint() == 1);
+    CHECK(g["rms_eps"].as_float() == 1e-6f);
 }
 
 TEST_CASE("info: the tokenizer of every golden model is what llama.cpp used (vocab, model, pre, bos, eos, add_bos)",
