@@ -3,6 +3,7 @@
 // leave no trace, expired deadlines roll back cleanly, H2O keeps the cache bounded.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -300,4 +301,37 @@ TEST_CASE("transformer: KV budgets refuse a window or block of SIZE_MAX instead 
     }
     CHECK_THROWS_WITH(runtime::kv_budget_for_rss(m.model, config(AttentionPath::Sparse, 16, kMax), roomy, 0),
                       Catch::Contains("leaves room for 0 KV slots"));
+}
+
+TEST_CASE("transformer: every family keeps the invariants -- sparse is dense within the window, threads and batches "
+          "change no bit, H2O stays in budget", "[transformer][arch]") {
+    SKIP_WITHOUT_ARCH_MODELS();
+    for (const char* family : {"llama3", "qwen2", "gemma", "phi2"}) {
+        INFO(family);
+        const runtime::Model model =
+            runtime::Model::open((test::arch_models_dir() / (std::string("tiny-") + family + "-Q4_0.gguf")).string());
+        const auto n_vocab = static_cast<size_t>(model.config().n_vocab);
+        const auto sequence = tokens(40);
+        const auto dense = all_logits(model, config(AttentionPath::Dense, 16), sequence);
+        CHECK(all_logits(model, config(AttentionPath::Sparse, 64), sequence) == dense);
+        auto o = config(AttentionPath::Sparse, 16);
+        const auto sparse = all_logits(model, o, sequence);
+        CHECK(std::equal(dense.begin(), dense.begin() + 17 * n_vocab, sparse.begin()));
+        o.n_threads = 2;
+        o.n_batch = 7;
+        CHECK(all_logits(model, o, sequence) == sparse);
+
+        auto budget = config(AttentionPath::Sparse, 16);
+        budget.kv_budget = 24;
+        Transformer t(model, budget);
+        std::vector<float> logits(n_vocab);
+        t.forward(sequence.data(), sequence.size(), logits.data());
+        for (int i = 0; i < 20; ++i) {
+            const int32_t token = runtime::argmax(logits.data(), static_cast<int64_t>(n_vocab));
+            t.forward(&token, 1, logits.data());
+            REQUIRE(t.kv_len() <= 24);
+        }
+        CHECK(std::all_of(logits.begin(), logits.end(), [](float l) { return std::isfinite(l); }));
+        CHECK(t.n_past() == 60);
+    }
 }
