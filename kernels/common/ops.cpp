@@ -24,12 +24,10 @@ void layer_norm(const float* x, const float* weight, const float* bias, float* o
         squares += static_cast<double>(out[i]) * out[i];
     }
     const float scale = 1.0f / std::sqrt(static_cast<float>(squares / static_cast<double>(n)) + eps);
-    for (size_t i = 0; i < n; ++i) out[i] = out[i] * scale * weight[i] + bias[i];
+    vector_math().scale_affine(out, n, scale, weight, bias);
 }
 
-void add_in_place(float* x, const float* y, size_t n) {
-    for (size_t i = 0; i < n; ++i) x[i] += y[i];
-}
+void add_in_place(float* x, const float* y, size_t n) { vector_math().add(x, y, n); }
 
 namespace {
 

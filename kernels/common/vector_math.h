@@ -18,6 +18,11 @@ struct VectorMath {
     void (*scale)(float* x, size_t n, float factor);
     // e^x as exp_shifted_sum computes it, so that a softmax rescaled by it stays consistent
     float (*exp1)(float x);
+    // x[i] += y[i] (residuals, biases): the same bits in every set
+    void (*add)(float* x, const float* y, size_t n);
+    // x[i] = fma(x[i] * factor, weight[i], bias[i]) (LayerNorm's scaling; fused in every set, as a compiler
+    // would contract it in some): the same bits in every set
+    void (*scale_affine)(float* x, size_t n, float factor, const float* weight, const float* bias);
 };
 
 // vector_math(isa): the functions of a set; vector_math(): those of the active set.

@@ -76,9 +76,25 @@ void scale(float* x, size_t n, float factor) {
 
 float exp1(float x) { return _mm256_cvtss_f32(exp8(_mm256_set1_ps(x))); }
 
+void add(float* x, const float* y, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_add_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; ++i) x[i] += y[i];
+}
+
+void scale_affine(float* x, size_t n, float factor, const float* weight, const float* bias) {
+    const __m256 f = _mm256_set1_ps(factor);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 scaled = _mm256_mul_ps(_mm256_loadu_ps(x + i), f);
+        _mm256_storeu_ps(x + i, _mm256_fmadd_ps(scaled, _mm256_loadu_ps(weight + i), _mm256_loadu_ps(bias + i)));
+    }
+    for (; i < n; ++i) x[i] = __builtin_fmaf(x[i] * factor, weight[i], bias[i]);
+}
+
 }  // namespace
 
-const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1};
+const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1, add, scale_affine};
 
 }  // namespace kernels::avx2
 

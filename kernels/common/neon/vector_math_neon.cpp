@@ -65,9 +65,22 @@ void scale(float* x, size_t n, float factor) {
 
 float exp1(float x) { return vgetq_lane_f32(exp4(vdupq_n_f32(x)), 0); }
 
+void add(float* x, const float* y, size_t n) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) vst1q_f32(x + i, vaddq_f32(vld1q_f32(x + i), vld1q_f32(y + i)));
+    for (; i < n; ++i) x[i] += y[i];
+}
+
+void scale_affine(float* x, size_t n, float factor, const float* weight, const float* bias) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        vst1q_f32(x + i, vfmaq_f32(vld1q_f32(bias + i), vmulq_n_f32(vld1q_f32(x + i), factor), vld1q_f32(weight + i)));
+    for (; i < n; ++i) x[i] = __builtin_fmaf(x[i] * factor, weight[i], bias[i]);
+}
+
 }  // namespace
 
-const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1};
+const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1, add, scale_affine};
 
 }  // namespace kernels::neon
 

@@ -29,8 +29,16 @@ void scale(float* x, size_t n, float factor) {
 
 float exp1(float x) { return std::exp(x); }
 
+void add(float* x, const float* y, size_t n) {
+    for (size_t i = 0; i < n; ++i) x[i] += y[i];
+}
+
+void scale_affine(float* x, size_t n, float factor, const float* weight, const float* bias) {
+    for (size_t i = 0; i < n; ++i) x[i] = std::fma(x[i] * factor, weight[i], bias[i]);
+}
+
 }  // namespace
 
-const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1};
+const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1, add, scale_affine};
 
 }  // namespace kernels::scalar

@@ -9,7 +9,7 @@
 #include "../running_isas.h"
 #include "kernels/common/vector_math.h"
 
-TEST_CASE("vector math: exp, max, shifted exp-sum and scale of every set match the scalar reference",
+TEST_CASE("vector math: exp, max, shifted exp-sum, scale, add and scale-affine of every set match the scalar reference",
           "[vector_math][isa]") {
     CHECK(&kernels::vector_math() == &kernels::vector_math(kernels::active_isa()));
     const kernels::VectorMath& reference = kernels::vector_math(kernels::Isa::Scalar);
@@ -30,6 +30,21 @@ TEST_CASE("vector math: exp, max, shifted exp-sum and scale of every set match t
             for (size_t i = 0; i < n; ++i) CHECK(x[i] == Approx(y[i]).epsilon(1e-6));
             math.scale(x.data(), n, 3.0f);
             for (size_t i = 0; i < n; ++i) CHECK(x[i] == Approx(3.0f * y[i]).epsilon(1e-6));
+
+            // element-wise, no reduction: the scalar bits exactly
+            std::vector<float> weight(n), bias(n), a = x, b = x;
+            for (size_t i = 0; i < n; ++i) {
+                weight[i] = 0.7f + 0.01f * static_cast<float>(i);
+                bias[i] = 0.1f * static_cast<float>(i) - 0.5f;
+            }
+            math.add(a.data(), bias.data(), n);
+            reference.add(b.data(), bias.data(), n);
+            CHECK(a == b);
+            math.scale_affine(a.data(), n, 1.3f, weight.data(), bias.data());
+            reference.scale_affine(b.data(), n, 1.3f, weight.data(), bias.data());
+            CHECK(a == b);
+            for (size_t i = 0; i < n; ++i)
+                CHECK(a[i] == Approx((x[i] + bias[i]) * 1.3 * weight[i] + bias[i]).epsilon(1e-5).margin(1e-6));
         }
     }
 }
