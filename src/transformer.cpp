@@ -165,8 +165,10 @@ void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool 
         normalize(c, s_->x.data() + (first + t) * d, model_.output_norm(), model_.output_norm_bias(), s_->xb.data() + t * d);
     });
     matmul_.matmul(model_.output(), s_->xb.data(), static_cast<int64_t>(rows), logits);
-    const auto n_vocab = static_cast<size_t>(c.n_vocab);
-    per_token(pool_, rows, [&](size_t t) { add_bias(logits + t * n_vocab, model_.output_bias(), n_vocab); });
+    if (const float* bias = model_.output_bias()) {
+        const auto n_vocab = static_cast<size_t>(c.n_vocab);
+        per_token(pool_, rows, [&](size_t t) { kernels::add_in_place(logits + t * n_vocab, bias, n_vocab); });
+    }
 }
 
 void Transformer::attention_block(int64_t layer, size_t n) {

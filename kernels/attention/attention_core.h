@@ -294,6 +294,12 @@ struct Workspace {
         }
     }
 
+    // Sizes the per-head attention mass of the current chunk alone (the cached path's scores live in group_tasks).
+    void prepare_mass(size_t n_heads) {
+        if (heads.size() < n_heads) heads.resize(n_heads);
+        for (size_t h = 0; h < n_heads; ++h) grow(heads[h].mass, chunk.total_tokens());
+    }
+
     // Sizes the buffers of n group tasks for the current chunk (grows only).
     void prepare_group_tasks(size_t n) {
         if (group_tasks.size() < n) group_tasks.resize(n);

@@ -56,7 +56,7 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
     }
     const std::vector<detail::QueryCandidates>& queries = ws.chunk.resolve();
     if (deadline) deadline->check("candidate_selection");
-    ws.prepare_heads(q_heads, true);
+    ws.prepare_mass(q_heads);
 
     // A task folds up to kMaxQueryTile q heads of one kv head together (each K and V row loaded once for them)
     // over a range of the rows; enough tasks to keep every thread busy. The arithmetic of each (row, head) is
