@@ -30,7 +30,7 @@ int fail(const std::string& message) {
     return kExitFailure;
 }
 
-// CLI11 reports a missing subcommand before an unexpected word: `sparse-llm summarise` would only say "A
+// CLI11 reports a missing subcommand before an unexpected word: `sparse-llm translate` would only say "A
 // subcommand is required". Name the word instead; 0 when the error is something else.
 int unknown_command(const CLI::App& parent) {
     if (!parent.get_subcommands().empty()) return 0;
@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     info::add_command(app, commands);
     quantize::add_command(app, commands);
     run::add_command(app, commands);
+    summarise::add_command(app, commands);
     make_model::add_command(app, commands);
     tokenize::add_commands(app, commands);
     perplexity::add_command(app, commands);

@@ -1,5 +1,6 @@
 #include "src/generation.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -46,7 +47,14 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
     GenerationStats stats;
     stats.prompt_tokens = prompt.size();
     const Clock::time_point start = Clock::now();
-    transformer_.forward(prompt.data(), prompt.size(), logits_.data());
+    const size_t batch = static_cast<size_t>(transformer_.config().n_batch);
+    for (size_t done = 0; done < prompt.size(); done += batch) {
+        if (cancelled()) {
+            stats.stop_reason = "cancelled";
+            return stats;
+        }
+        transformer_.forward(prompt.data() + done, std::min(batch, prompt.size() - done), logits_.data());
+    }
     stats.prompt_ms = ms_since(start);
     for (int32_t token : prompt) sampler_.accept(token);
     if (options_.n_predict == 0) {  // as llama.cpp: the prompt is evaluated, nothing is sampled
@@ -77,6 +85,10 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
         }
         if (transformer_.room() == 0) {
             stats.stop_reason = "context";
+            break;
+        }
+        if (cancelled()) {
+            stats.stop_reason = "cancelled";
             break;
         }
         const Clock::time_point step_start = Clock::now();

@@ -12,8 +12,12 @@
 // miss rolls the step back (the KV caches keep whole rows only). Policy Stop ends the generation there;
 // Degrade switches attention to the gated path with `degrade_top_k` salient tokens, halving it on every
 // further miss, and recomputes the step; at top-k 0 the step finishes late rather than fail again.
+//
+// Cancelling (a signal handler sets GenerationOptions::cancel): the loop stops before the next prompt batch
+// or decode step, with stop_reason "cancelled"; the text sampled so far has reached the sink.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -36,6 +40,7 @@ struct GenerationOptions {
     double deadline_ms = 0;          // per decode step; 0: none
     DeadlinePolicy on_deadline = DeadlinePolicy::Stop;
     size_t degrade_top_k = 32;       // gated top-k after the first miss
+    const std::atomic<bool>* cancel = nullptr;  // when set and true: stop at the next step
 };
 
 struct GenerationStats {
@@ -48,7 +53,7 @@ struct GenerationStats {
     size_t deadline_misses = 0;
     std::string missed_checkpoint;   // where the last miss was detected
     int64_t degraded_top_k = -1;     // the gated top-k the degrade policy ended at; -1: never degraded
-    std::string stop_reason;         // "eog", "stop", "n_predict", "context", "deadline"
+    std::string stop_reason;         // "eog", "stop", "n_predict", "context", "deadline", "cancelled"
 };
 
 struct GenerationSink {
@@ -62,12 +67,14 @@ public:
               GenerationOptions options);
 
     // Feeds `prompt` after whatever the transformer already holds, then generates. Throws runtime::Error
-    // when the prompt is empty or does not fit the context (before anything runs).
+    // when the prompt is empty or does not fit the context (before anything runs). Cancelled during the
+    // prompt, the transformer holds the batches fed so far.
     GenerationStats generate(const std::vector<int32_t>& prompt, const GenerationSink& sink);
 
 private:
     // One decode step of `token` under the deadline policy; false when the policy stops generation.
     bool decode(int32_t token, GenerationStats& stats);
+    bool cancelled() const { return options_.cancel && options_.cancel->load(std::memory_order_relaxed); }
     void degrade(GenerationStats& stats, const char* checkpoint, uint64_t elapsed_ms);
 
     Transformer& transformer_;

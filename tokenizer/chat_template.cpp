@@ -50,6 +50,7 @@ void append_llama3_header(std::string& out, std::string_view role) {
 ChatTemplate ChatTemplate::from_jinja(std::string_view jinja) {
     ChatTemplate t;
     if (jinja.empty()) return t;
+    t.from_model_ = true;
     auto writes = [&](std::string_view a, std::string_view b) {
         return jinja.find(a) != std::string_view::npos && jinja.find(b) != std::string_view::npos;
     };

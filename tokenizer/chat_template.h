@@ -31,6 +31,7 @@ public:
     static ChatTemplate from_jinja(std::string_view jinja);
 
     bool is_supported() const { return supported_; }
+    bool from_model() const { return from_model_; }  // the model has a template (else: plain ChatML)
     const std::string& default_system_prompt() const { return default_system_prompt_; }
 
     // The prompt text; add_assistant_prompt ends it with the opening of the assistant's turn for the reply.
@@ -41,6 +42,7 @@ private:
     enum class Style { ChatML, Llama3 };
     Style style_ = Style::ChatML;
     bool supported_ = true;
+    bool from_model_ = false;
     std::string default_system_prompt_;  // empty: none
 };
 

@@ -52,4 +52,26 @@ std::vector<Fragment> split_special_tokens(std::string_view text, const Vocab& v
     return fragments;
 }
 
+std::vector<Fragment> split_special_tokens_outside(std::string_view text, const Vocab& vocab,
+                                                   const std::vector<TextRange>& plain) {
+    std::vector<Fragment> out;
+    auto add_part = [&](size_t begin, size_t end, bool parse_special) {
+        for (Fragment f : split_special_tokens(text.substr(begin, end - begin), vocab, parse_special)) {
+            f.begin += begin;
+            f.end += begin;
+            const bool joins = f.token == kNoToken && !out.empty() && out.back().token == kNoToken && out.back().end == f.begin;
+            if (joins) out.back().end = f.end;
+            else out.push_back(f);
+        }
+    };
+    size_t at = 0;
+    for (const TextRange& range : plain) {
+        add_part(at, range.begin, true);
+        add_part(range.begin, range.end, false);
+        at = range.end;
+    }
+    add_part(at, text.size(), true);
+    return out;
+}
+
 }  // namespace tokenizer

@@ -21,4 +21,16 @@ struct Fragment {
 // lstrip/rstrip swallow the ASCII whitespace before/after them.
 std::vector<Fragment> split_special_tokens(std::string_view text, const Vocab& vocab, bool parse_special);
 
+// Bytes [begin, end) of a text.
+struct TextRange {
+    size_t begin;
+    size_t end;
+};
+
+// The same with control and unknown tokens read everywhere but inside the `plain` ranges (sorted, disjoint):
+// text from elsewhere (a user's input put in a template) is never read as control tokens. Text fragments that
+// meet at a range's edge are joined, so the text around it tokenizes as one.
+std::vector<Fragment> split_special_tokens_outside(std::string_view text, const Vocab& vocab,
+                                                   const std::vector<TextRange>& plain);
+
 }  // namespace tokenizer

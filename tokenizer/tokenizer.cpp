@@ -69,10 +69,20 @@ std::string Tokenizer::make_piece(TokenId id) const {
 }
 
 std::vector<TokenId> Tokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
+    return encode_fragments(text, split_special_tokens(text, vocab_, parse_special), add_special);
+}
+
+std::vector<TokenId> Tokenizer::encode(std::string_view text, bool add_special,
+                                       const std::vector<TextRange>& plain) const {
+    return encode_fragments(text, split_special_tokens_outside(text, vocab_, plain), add_special);
+}
+
+std::vector<TokenId> Tokenizer::encode_fragments(std::string_view text, const std::vector<Fragment>& fragments,
+                                                 bool add_special) const {
     std::vector<TokenId> out;
     if (add_special && vocab_.add_bos && vocab_.bos != kNoToken) out.push_back(vocab_.bos);
     bool after_special = true;  // SPM: a space goes before text that starts the prompt or follows a special token
-    for (const Fragment& f : split_special_tokens(text, vocab_, parse_special)) {
+    for (const Fragment& f : fragments) {
         if (f.token != kNoToken) {
             out.push_back(f.token);
             after_special = true;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "tokenizer/chat_template.h"
+#include "tokenizer/special_tokens.h"
 #include "tokenizer/tokenizer_error.h"
 #include "tokenizer/vocab.h"
 
@@ -56,6 +57,9 @@ public:
     // parse_special: text of control tokens such as "<|im_start|>" or "<s>" becomes those tokens; otherwise
     // it is tokenized as plain text. User-defined tokens are always matched, as in llama.cpp.
     std::vector<TokenId> encode(std::string_view text, bool add_special, bool parse_special = false) const;
+    // The same with control tokens parsed everywhere but in the `plain` byte ranges (sorted, disjoint): a
+    // template's control tokens are read, the user's text put into it never is.
+    std::vector<TokenId> encode(std::string_view text, bool add_special, const std::vector<TextRange>& plain) const;
 
     // Ids to bytes, as llama_detokenize(remove_special = false, unparse_special = render_special): the pieces
     // concatenated; for SentencePiece vocabularies the first piece loses one leading space; for BPE
@@ -92,6 +96,8 @@ public:
 private:
     Tokenizer() = default;
     void check_id(TokenId id) const;
+    std::vector<TokenId> encode_fragments(std::string_view text, const std::vector<Fragment>& fragments,
+                                          bool add_special) const;
     std::string make_piece(TokenId id) const;
 
     Vocab vocab_;

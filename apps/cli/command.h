@@ -20,6 +20,7 @@ using CommandList = std::vector<Command>;
 namespace info { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace quantize { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace run { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace summarise { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace make_model { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace tokenize { void add_commands(CLI::App& parent, cli::CommandList& commands); }  // tokenize, detokenize
 namespace perplexity { void add_command(CLI::App& parent, cli::CommandList& commands); }

@@ -3,13 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <random>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "apps/cli/command.h"
 #include "apps/cli/flag_checks.h"
+#include "apps/cli/generation_flags.h"
 #include "apps/cli/runtime_flags.h"
 #include "apps/cli/standard_output.h"
 #include "apps/cli/text_input.h"
@@ -31,12 +31,9 @@ struct RunOptions {
     std::string model, model_flag, prompt, prompt_file;
     int64_t n_predict = 128;
     cli::RuntimeFlags runtime;
-    runtime::SamplerParams sampler;
-    int64_t seed = -1;
-    bool chat = false, interactive = false, verbose = false, ids = false, warmup = true;
-    std::string on_deadline = "stop";
+    cli::GenerationFlags generation;
+    bool chat = false, interactive = false, verbose = false, ids = false;
     std::vector<std::string> stop;
-    double deadline_ms = 0;
     CLI::App* app = nullptr;  // to tell given flags from defaults
 
     bool given(const char* name) const { return app->count(name) > 0; }
@@ -46,7 +43,7 @@ double ms_since(Clock::time_point start) { return std::chrono::duration<double, 
 
 runtime::RunConfig run_config(const RunOptions& o, const runtime::Model& model) {
     runtime::RunConfig c = cli::given_run_config(o.runtime);
-    c.track_salience = runtime::parse_deadline_policy(o.on_deadline) == runtime::DeadlinePolicy::Degrade;
+    c.track_salience = runtime::parse_deadline_policy(o.generation.on_deadline) == runtime::DeadlinePolicy::Degrade;
     return runtime::resolve_run_config(c, o.runtime.preset, model);
 }
 
@@ -111,22 +108,16 @@ int run(RunOptions& o) {
                   model.config().head_dim, runtime::attention_name(config.attention), config.sparse.window,
                   config.sparse.block_size, config.n_ctx, config.kv_budget, config.n_threads);
 
-    runtime::SamplerParams sp = o.sampler;
-    sp.seed = o.seed >= 0 ? static_cast<uint64_t>(o.seed) : std::random_device{}();
-    if (o.seed < 0 && !sp.greedy()) spdlog::debug("seed {}", sp.seed);
-    runtime::Sampler sampler(sp, model.config().n_vocab);
-    runtime::GenerationOptions gopts;
-    gopts.n_predict = o.n_predict;
+    runtime::Sampler sampler(cli::sampler_params(o.generation), model.config().n_vocab);
+    runtime::GenerationOptions gopts = cli::generation_options(o.generation, o.n_predict);
     gopts.stop = o.stop;
-    gopts.deadline_ms = o.deadline_ms;
-    gopts.on_deadline = runtime::parse_deadline_policy(o.on_deadline);
 
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
     if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
         throw Error(fmt::format("the prompt is {} tokens, longer than the context of {} (raise -c)", ids.size(),
                                 transformer.room()));
     double warmup_ms = 0.0;
-    if (o.warmup) {
+    if (o.generation.warmup) {
         const Clock::time_point start = Clock::now();
         transformer.warm_up();
         warmup_ms = ms_since(start);
@@ -185,26 +176,12 @@ void add_command(CLI::App& parent, cli::CommandList& commands) {
                     "Context (KV slots per layer); default min(trained context, 4096)")
         ->check(cli::flags::integer(1, cli::flags::kMaxTokens));
     cli::add_runtime_flags(*sub, o->runtime);
-    sub->add_option("--temp", o->sampler.temperature, "Temperature; 0 = greedy")->capture_default_str()
-        ->check(cli::flags::real(0, 100));
-    sub->add_option("--top-k", o->sampler.top_k, "Top-k; 0 = off")->capture_default_str()
-        ->check(cli::flags::integer(0, INT32_MAX));
-    sub->add_option("--top-p", o->sampler.top_p, "Top-p; 1 = off")->capture_default_str()->check(cli::flags::real(0, 1));
-    sub->add_option("--min-p", o->sampler.min_p, "Min-p; 0 = off")->capture_default_str()->check(cli::flags::real(0, 1));
-    sub->add_option("--repeat-penalty", o->sampler.repeat_penalty, "Repetition penalty; 1 = off")->capture_default_str()
-        ->check(cli::flags::real(0, 100));
-    sub->add_option("--repeat-last-n", o->sampler.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str()
-        ->check(cli::flags::integer(0, cli::flags::kMaxTokens));
-    sub->add_option("--seed", o->seed, "Sampling seed; default: random")->check(cli::flags::integer(0, INT64_MAX));
+    cli::add_generation_flags(*sub, o->generation);
     sub->add_flag("--chat", o->chat, "Wrap the prompt in the model's chat template (ChatML or Llama 3)");
     sub->add_flag("-i,--interactive", o->interactive, "Chat on stdin, one line per turn (-p or -f: system prompt)");
     sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
     sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
-    sub->add_option("--deadline-ms", o->deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")
-        ->check(cli::flags::real(0, cli::flags::kMaxDeadlineMs));
-    sub->add_option("--on-deadline", o->on_deadline, "stop | degrade")->capture_default_str();
-    sub->add_flag("--warmup,!--no-warmup", o->warmup, "One synthetic step before the first token (default on)");
     commands.push_back({sub, [o] { return run(*o); }});
 }
 

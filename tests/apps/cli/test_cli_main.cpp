@@ -46,10 +46,10 @@ private:
 }  // namespace
 
 TEST_CASE("main: an unknown command or bench is a usage error that names it", "[cli]") {
-    const test::CliResult top = test::run_cli({"summarise", "m.gguf"});
+    const test::CliResult top = test::run_cli({"translate", "m.gguf"});
     CHECK(top.exit_code == 2);
     CHECK(top.out.empty());
-    CHECK_THAT(top.err, Catch::StartsWith("error: unknown command 'summarise'\n"));
+    CHECK_THAT(top.err, Catch::StartsWith("error: unknown command 'translate'\n"));
     const test::CliResult bench = test::run_cli({"bench", "warp-speed"});
     CHECK(bench.exit_code == 2);
     CHECK_THAT(bench.err, Catch::StartsWith("error: unknown command 'bench warp-speed'\n"));
@@ -73,6 +73,7 @@ TEST_CASE("main: a failed write to standard output is one error line and exit 1,
           std::vector<std::string>{"run", stories(), "-n", "4", "--temp", "0"},
           std::vector<std::string>{"run", stories(), "-n", "4", "--temp", "0", "--ids"},
           std::vector<std::string>{"perplexity", stories(), "-f", text, "-c", "64"},
+          std::vector<std::string>{"summarise", stories(), text, "--chunk-tokens", "64", "--max-summary-tokens", "4"},
           std::vector<std::string>{"bench", "attention", "--seqs", "64", "--heads", "1", "--kv-heads", "1", "--dim", "8",
                                    "--runs", "1", "--backends", "sparse"}}) {
         const test::CliResult r = test::run_cli_writing_to(args, "/dev/full");
