@@ -119,6 +119,50 @@ TEST_CASE("summarise: greedy summaries are the same every time, and stream, fina
     CHECK(final_only.out == last + "\n");
 }
 
+TEST_CASE("summarise: a template file is the whole prompt, with BOS, its placeholders filled", "[cli][summarise]") {
+    SKIP_WITHOUT_SHARED();
+    const std::string text = story_text(1);
+    const test::TempDir dir;
+    const std::string pattern = "Story: {text}\nShort: {summary}\nShorter:";
+    const std::string input = file_in(dir, "story.txt", text);
+    const test::CliResult r = test::run_cli(
+        args_with({"summarise", stories(), input, "--jsonl", "--template", file_in(dir, "t.txt", pattern)}, kSmall));
+    REQUIRE(r.exit_code == 0);
+    const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(gguf::File::open(stories()));
+    const std::vector<test::json::Value> lines = json_lines(r.out);
+    REQUIRE(lines.size() >= 3);
+    uint64_t consumed = 0;
+    std::string summary;
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+        const std::string chunk = text.substr(consumed, lines[i]["chunk_bytes"].as_uint());
+        consumed += chunk.size();
+        CHECK(lines[i]["prompt_tokens"].as_uint() ==
+              tok.encode("Story: " + chunk + "\nShort: " + summary + "\nShorter:", true).size());
+        summary = lines[i]["summary"].as_string();
+    }
+}
+
+TEST_CASE("summarise: a fold that misses its decode deadline keeps the summary it had, and says so", "[cli][summarise]") {
+    SKIP_WITHOUT_SHARED();
+    const std::vector<std::string> args = args_with({"summarise", stories(), "--jsonl", "--deadline-ms", "0.000001"}, kSmall);
+    const test::CliResult r = test::run_cli(args, story_text(1));
+    REQUIRE(r.exit_code == 0);
+    const std::vector<test::json::Value> lines = json_lines(r.out);
+    REQUIRE(lines.size() >= 3);
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+        CHECK(lines[i]["stop_reason"].as_string() == "deadline");
+        CHECK_FALSE(lines[i]["updated"].as_bool());
+        CHECK(lines[i]["summary"].as_string().empty());
+    }
+    CHECK_THAT(r.err, Catch::Contains("a decode deadline was missed; the summary stays as it was"));
+    std::vector<std::string> degrade = args;
+    degrade.insert(degrade.end(), {"--on-deadline", "degrade"});
+    const test::CliResult degraded = test::run_cli(degrade, story_text(1));
+    REQUIRE(degraded.exit_code == 0);
+    for (const test::json::Value& line : json_lines(degraded.out))
+        if (!line.contains("final")) CHECK(line["updated"].as_bool());  // degrade never stops a fold
+}
+
 TEST_CASE("summarise: memory after 50 chunks is within 10% of memory after 5", "[cli][summarise]") {
     SKIP_WITHOUT_SHARED();
 #if defined(__SANITIZE_ADDRESS__)
