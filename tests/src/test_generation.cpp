@@ -2,6 +2,7 @@
 // context limits, deadlines with both policies, and chat sessions that feed only what the cache lacks.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -171,6 +172,37 @@ TEST_CASE("generation: end-of-generation, token limit, a limit of 0 and full con
     CHECK(none.out.text.empty());
     CHECK_THROWS_WITH(generate(s.model, s.tok, limit(1), dense(8), std::vector<int32_t>(9, 1)),
                       Catch::Contains("the prompt is 9 tokens"));
+}
+
+TEST_CASE("generation: a cancel flag stops before the next prompt batch or decode step, the text so far delivered",
+          "[generation]") {
+    SKIP_WITHOUT_SHARED();
+    Stories s;
+    runtime::RunConfig config = dense();
+    config.n_batch = 4;
+    std::atomic<bool> cancel{false};
+    runtime::GenerationOptions g = limit(20);
+    g.cancel = &cancel;
+    runtime::Transformer t(s.model, config);
+    runtime::Sampler sampler(greedy(), s.model.config().n_vocab);
+    runtime::Generator gen(t, s.tok, sampler, g);
+    Output out;
+    const runtime::GenerationSink sink{[&](std::string_view text) { out.text.append(text); },
+                                       [&](int32_t id) {
+                                           out.ids.push_back(id);
+                                           if (out.ids.size() == 5) cancel = true;
+                                       }};
+    const std::vector<int32_t> prompt = s.tok.encode("Once upon a time there was", true);
+    const runtime::GenerationStats stats = gen.generate(prompt, sink);
+    CHECK(stats.stop_reason == "cancelled");
+    CHECK(stats.generated == 5);
+    CHECK(out.ids == generate(s.model, s.tok, limit(5), config, prompt).out.ids);  // the same first five
+    CHECK(out.text == s.tok.decode(out.ids));
+    t.reset();
+    const runtime::GenerationStats before = gen.generate(prompt, sink);  // still set: not one batch runs
+    CHECK(before.stop_reason == "cancelled");
+    CHECK(before.generated == 0);
+    CHECK(t.n_past() == 0);
 }
 
 TEST_CASE("generation: an impossible deadline stops at a named checkpoint, or degrades to gated attention",

@@ -27,6 +27,9 @@ TEST_CASE("chat template: plain ChatML without a model template", "[tokenizer][c
           "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
           "<|im_start|>assistant\nHello!<|im_end|>\n");
     CHECK(ChatTemplate::from_jinja("").is_supported());
+    CHECK_FALSE(ChatTemplate::from_jinja("").from_model());
+    CHECK(ChatTemplate::from_jinja(kSmolLM2Template).from_model());
+    CHECK(ChatTemplate::from_jinja("{{ messages }}").from_model());  // the model's, if unsupported
 }
 
 TEST_CASE("chat template: SmolLM2's template adds its default system prompt when the chat has none",

@@ -147,6 +147,34 @@ TEST_CASE("tokenizer: special-token text is plain text unless parsing is asked f
     CHECK(bpe.decode({1}, true) == "<fim_prefix>");
 }
 
+TEST_CASE("tokenizer: control tokens are parsed everywhere but in the plain ranges, and text across a range's edge is one",
+          "[tokenizer]") {
+    SKIP_WITHOUT_SHARED();
+    const Tokenizer bpe = load("models/vocab/ggml-vocab-starcoder.gguf");
+    const std::string text = "<fim_prefix>say <fim_prefix>hello world<fim_suffix>";
+    // No plain range: as parse_special; all of it plain: as plain text.
+    CHECK(bpe.encode(text, false, std::vector<tokenizer::TextRange>{}) == bpe.encode(text, false, true));
+    CHECK(bpe.encode(text, false, std::vector<tokenizer::TextRange>{{0, text.size()}}) == bpe.encode(text, false, false));
+    // The middle, "say <fim_prefix>hello", plain: the control tokens around it are parsed, the one inside is text,
+    // and "hello world" still tokenizes as one run across the range's end.
+    const size_t begin = std::string("<fim_prefix>").size(), end = text.find(" world");
+    const std::vector<TokenId> ids = bpe.encode(text, false, std::vector<tokenizer::TextRange>{{begin, end}});
+    std::vector<TokenId> expected{1};
+    for (TokenId id : bpe.encode(text.substr(begin, text.size() - begin - std::string("<fim_suffix>").size()), false))
+        expected.push_back(id);
+    expected.push_back(bpe.encode("<fim_suffix>", false, true).at(0));
+    CHECK(ids == expected);
+    CHECK(std::count(ids.begin(), ids.end(), 1) == 1);
+
+    const Tokenizer spm = load("models/vocab/ggml-vocab-llama-spm.gguf");
+    const std::string chat = "<s>a </s> b</s>";
+    const std::vector<TokenId> spm_ids = spm.encode(chat, false, std::vector<tokenizer::TextRange>{{3, 10}});
+    CHECK(spm_ids.front() == spm.bos());
+    CHECK(spm_ids.back() == spm.eos());
+    CHECK(std::count(spm_ids.begin(), spm_ids.end(), spm.eos()) == 1);
+    CHECK(spm.decode(spm_ids) == " a </s> b");
+}
+
 TEST_CASE("tokenizer: user-defined tokens are matched even without special parsing (MPT whitespace runs)",
           "[tokenizer]") {
     SKIP_WITHOUT_SHARED();
