@@ -26,6 +26,13 @@ void add_generation_flags(CLI::App& sub, GenerationFlags& f) {
     sub.add_flag("--warmup,!--no-warmup", f.warmup, "One synthetic step before the first token (default on)");
 }
 
+runtime::RunConfig generation_run_config(const RuntimeFlags& runtime_flags, const GenerationFlags& f,
+                                         const runtime::Model& model) {
+    runtime::RunConfig c = given_run_config(runtime_flags);
+    c.track_salience = runtime::parse_deadline_policy(f.on_deadline) == runtime::DeadlinePolicy::Degrade;
+    return runtime::resolve_run_config(c, runtime_flags.preset, model);
+}
+
 runtime::SamplerParams sampler_params(const GenerationFlags& f) {
     runtime::SamplerParams p = f.sampler;
     p.seed = f.seed >= 0 ? static_cast<uint64_t>(f.seed) : std::random_device{}();

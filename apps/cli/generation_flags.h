@@ -1,5 +1,6 @@
 // The flags of commands that generate text (`run`, `summarise`): sampling, seed, decode deadline and warm-up,
-// and what they make: the sampler's parameters (a random seed when none is given) and the generation options.
+// and what they make: the run configuration, the sampler's parameters (a random seed when none is given) and
+// the generation options.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/cli/runtime_flags.h"
 #include "src/generation.h"
 #include "src/sampler.h"
 
@@ -26,6 +28,10 @@ void add_generation_flags(CLI::App& sub, GenerationFlags& flags);
 
 // The sampler's parameters, the seed drawn at random when not given.
 runtime::SamplerParams sampler_params(const GenerationFlags& flags);
+// The runtime flags' configuration resolved for the model, keeping saliences when --on-deadline degrade may
+// switch to gated attention. Throws runtime::Error for an unknown --on-deadline (and as resolved_run_config).
+runtime::RunConfig generation_run_config(const RuntimeFlags& runtime_flags, const GenerationFlags& flags,
+                                         const runtime::Model& model);
 // n_predict and the deadline; throws runtime::Error for an unknown --on-deadline.
 runtime::GenerationOptions generation_options(const GenerationFlags& flags, int64_t n_predict);
 

@@ -4,20 +4,14 @@ namespace cli {
 namespace {
 
 std::atomic<bool> stop_requested{false};
-std::atomic<int> stop_signal{0};
-static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
-              "the handler may only touch lock-free atomics");
+static_assert(std::atomic<bool>::is_always_lock_free, "the handler may only touch lock-free atomics");
 
-void on_stop_signal(int number) {
-    stop_signal.store(number);
-    stop_requested.store(true);
-}
+void on_stop_signal(int) { stop_requested.store(true); }
 
 }  // namespace
 
 StopSignals::StopSignals() {
     stop_requested = false;
-    stop_signal = 0;
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
@@ -32,7 +26,5 @@ StopSignals::~StopSignals() {
 }
 
 const std::atomic<bool>& StopSignals::requested() { return stop_requested; }
-
-int StopSignals::signal_number() { return stop_signal.load(); }
 
 }  // namespace cli

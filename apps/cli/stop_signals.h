@@ -18,8 +18,6 @@ public:
 
     // True once SIGINT or SIGTERM arrived.
     static const std::atomic<bool>& requested();
-    // The signal that asked (SIGINT, SIGTERM), 0 while none did.
-    static int signal_number();
 
 private:
     struct sigaction previous_int_ {}, previous_term_ {};

@@ -17,7 +17,6 @@
 #include "kernels/common/isa.h"
 #include "src/chat_session.h"
 #include "src/run_config.h"
-#include "src/run_defaults.h"
 #include "src/runtime_error.h"
 #include "src/system_info.h"
 #include "tokenizer/tokenizer.h"
@@ -40,12 +39,6 @@ struct RunOptions {
 };
 
 double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
-
-runtime::RunConfig run_config(const RunOptions& o, const runtime::Model& model) {
-    runtime::RunConfig c = cli::given_run_config(o.runtime);
-    c.track_salience = runtime::parse_deadline_policy(o.generation.on_deadline) == runtime::DeadlinePolicy::Degrade;
-    return runtime::resolve_run_config(c, o.runtime.preset, model);
-}
 
 std::string read_prompt(const RunOptions& o) {
     return o.given("-f") ? cli::read_text_file(o.prompt_file, "prompt file") : o.prompt;
@@ -100,7 +93,7 @@ int run(RunOptions& o) {
     const Clock::time_point load_start = Clock::now();
     const runtime::Model model = runtime::Model::open(o.model);
     const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
-    const runtime::RunConfig config = run_config(o, model);
+    const runtime::RunConfig config = cli::generation_run_config(o.runtime, o.generation, model);
     runtime::Transformer transformer(model, config);
     const double load_ms = ms_since(load_start);
     spdlog::debug("{}: {} layers, {} heads ({} kv) of {}, {} attention, window {}, block {}, context {}, KV budget {}, "

@@ -165,18 +165,18 @@ int summarise(SummariseOptions& o) {
     const Clock::time_point start = Clock::now();
     const runtime::Model model = runtime::Model::open(o.model);
     const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
-    runtime::RunConfig config = cli::given_run_config(o.runtime);
-    config.track_salience = runtime::parse_deadline_policy(o.generation.on_deadline) == runtime::DeadlinePolicy::Degrade;
-    config = runtime::resolve_run_config(config, o.runtime.preset, model);
+    const runtime::RunConfig config = cli::generation_run_config(o.runtime, o.generation, model);
     runtime::Transformer transformer(model, config);
     runtime::Sampler sampler(cli::sampler_params(o.generation), model.config().n_vocab);
     runtime::GenerationOptions gopts = cli::generation_options(o.generation, o.max_summary_tokens);
     gopts.cancel = &cli::StopSignals::requested();
-    Summariser summariser(transformer, tok, sampler, gopts, summary_prompt(o, tok));
+    SummaryPrompt prompt = summary_prompt(o, tok);
+    const bool chat = prompt.uses_chat_template();
+    Summariser summariser(transformer, tok, sampler, gopts, std::move(prompt));
     const int64_t chunk = chunk_tokens(o, transformer, summariser.template_tokens());
     if (o.generation.warmup) transformer.warm_up();
     spdlog::debug("chunks of up to {} tokens, summaries of up to {}, context {}, {} template", chunk,
-                  o.max_summary_tokens, config.n_ctx, summary_prompt(o, tok).uses_chat_template() ? "chat" : "plain");
+                  o.max_summary_tokens, config.n_ctx, chat ? "chat" : "plain");
 
     Chunker chunker(tok, static_cast<size_t>(chunk));
     SummaryOutput output(output_mode(o));
