@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
     quantize::add_command(app, commands);
     run::add_command(app, commands);
     summarise::add_command(app, commands);
+    serve::add_command(app, commands);
     make_model::add_command(app, commands);
     tokenize::add_commands(app, commands);
     perplexity::add_command(app, commands);

@@ -3,15 +3,16 @@
 # or through sudo for another user.
 #
 #   scripts/install-deps.sh           what a native build, its tests and its package need (scripts/setup.sh;
-#                                     x86-64 or a Pi)
+#                                     x86-64 or a Pi): cpp-httplib and nlohmann-json for `serve`, curl to test it
 #   scripts/install-deps.sh --cross   also what the aarch64 cross build and its emulated tests need, on an
 #                                     x86-64 host (scripts/build-aarch64.sh, scripts/test.sh): the cross compiler,
-#                                     qemu-user, the arm64 multiarch fmt and spdlog (architecture arm64 is added to
-#                                     dpkg for them), jq, which reads the greedy goldens, and llvm (llvm-mca)
+#                                     qemu-user, the arm64 multiarch fmt, spdlog and cpp-httplib (architecture arm64
+#                                     is added to dpkg for them), jq, which reads the greedy goldens, and llvm (llvm-mca)
 #                                     for scripts/estimate-pi.sh and scripts/mca-kernels.sh
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build libcli11-dev libspdlog-dev libfmt-dev catch2 file)
+packages=(build-essential cmake ninja-build libcli11-dev libspdlog-dev libfmt-dev catch2 file libcpp-httplib-dev
+    nlohmann-json3-dev curl)
 case "${1:-}" in
     "") cross=0 ;;
     --cross) cross=1 ;;
@@ -20,7 +21,7 @@ esac
 if [ "$cross" = 1 ]; then
     native=$(dpkg --print-architecture)
     [ "$native" = amd64 ] || { echo "install-deps: the cross build runs on an amd64 host, not $native" >&2; exit 1; }
-    packages+=(g++-aarch64-linux-gnu qemu-user libfmt-dev:arm64 libspdlog-dev:arm64 jq llvm)
+    packages+=(g++-aarch64-linux-gnu qemu-user libfmt-dev:arm64 libspdlog-dev:arm64 libcpp-httplib-dev:arm64 jq llvm)
 fi
 
 missing=()

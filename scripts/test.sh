@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds and runs every test: first the tiny models of the other families that ../shared's goldens
-# were made from (scripts/make-arch-models.sh: llama.cpp's libraries from npm make them); then the release build
+# were made from (scripts/make-arch-models.sh: llama.cpp's libraries from npm make them) and the openai npm
+# client that tests `serve` (scripts/install-openai-client.sh); then the release build
 # and an ASan+UBSan build with the whole suite each;
 # on an x86-64 (amd64) host also the aarch64 cross build under qemu-aarch64, the whole suite and the greedy
 # goldens on each emulated CPU (scripts/test-aarch64.sh); then the Debian packages (scripts/test-packages.sh).
@@ -29,6 +30,7 @@ run_suite() {
 
 start=$SECONDS
 timed "models of the other families" bash scripts/make-arch-models.sh
+timed "openai client (npm)" bash scripts/install-openai-client.sh
 run_suite build
 # -O1 -g1 (line tables for the reports) compiles twice as fast as -O2 -g; assertions stay on.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

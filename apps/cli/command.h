@@ -21,6 +21,7 @@ namespace info { void add_command(CLI::App& parent, cli::CommandList& commands);
 namespace quantize { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace run { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace summarise { void add_command(CLI::App& parent, cli::CommandList& commands); }
+namespace serve { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace make_model { void add_command(CLI::App& parent, cli::CommandList& commands); }
 namespace tokenize { void add_commands(CLI::App& parent, cli::CommandList& commands); }  // tokenize, detokenize
 namespace perplexity { void add_command(CLI::App& parent, cli::CommandList& commands); }

@@ -20,6 +20,10 @@ void add_generation_flags(CLI::App& sub, GenerationFlags& f) {
     sub.add_option("--repeat-last-n", s.repeat_last_n, "Tokens the penalty looks back at")->capture_default_str()
         ->check(flags::integer(0, flags::kMaxTokens));
     sub.add_option("--seed", f.seed, "Sampling seed; default: random")->check(flags::integer(0, INT64_MAX));
+    add_deadline_flags(sub, f);
+}
+
+void add_deadline_flags(CLI::App& sub, GenerationFlags& f) {
     sub.add_option("--deadline-ms", f.deadline_ms, "Per-token decode deadline in ms, fractions allowed (0: none)")
         ->check(flags::real(0, flags::kMaxDeadlineMs));
     sub.add_option("--on-deadline", f.on_deadline, "stop | degrade")->capture_default_str();

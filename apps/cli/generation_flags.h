@@ -22,9 +22,10 @@ struct GenerationFlags {
     bool warmup = true;
 };
 
-// --temp --top-k --top-p --min-p --repeat-penalty --repeat-last-n --seed --deadline-ms --on-deadline
-// --warmup/--no-warmup
+// --temp --top-k --top-p --min-p --repeat-penalty --repeat-last-n --seed, and the deadline flags
 void add_generation_flags(CLI::App& sub, GenerationFlags& flags);
+// --deadline-ms --on-deadline --warmup/--no-warmup (`serve`: its requests bring their own sampling)
+void add_deadline_flags(CLI::App& sub, GenerationFlags& flags);
 
 // The sampler's parameters, the seed drawn at random when not given.
 runtime::SamplerParams sampler_params(const GenerationFlags& flags);

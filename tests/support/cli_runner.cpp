@@ -35,14 +35,14 @@ struct TempFile {
 
 namespace {
 
-CliResult run(const std::vector<std::string>& args, const std::string& input, const std::string& stdout_path,
-              std::vector<std::string> env = {}) {
+CliResult run(const std::string& program, const std::vector<std::string>& args, const std::string& input,
+              const std::string& stdout_path, std::vector<std::string> env = {}) {
     TempFile in, out, err;
     if (::write(in.fd, input.data(), input.size()) != static_cast<ssize_t>(input.size()))
         throw std::runtime_error("cannot write the child's stdin");
     ::lseek(in.fd, 0, SEEK_SET);
 
-    std::vector<std::string> argv_strings{SPARSE_LLM_BIN};
+    std::vector<std::string> argv_strings{program};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_strings) argv.push_back(a.data());
@@ -55,7 +55,7 @@ CliResult run(const std::vector<std::string>& args, const std::string& input, co
         ::dup2(stdout_path.empty() ? out.fd : ::open(stdout_path.c_str(), O_WRONLY), 1);
         ::dup2(err.fd, 2);
         for (std::string& setting : env) ::putenv(setting.data());
-        ::execv(argv[0], argv.data());
+        ::execvp(argv[0], argv.data());
         std::_Exit(127);
     }
     int status = 0;
@@ -69,14 +69,20 @@ CliResult run(const std::vector<std::string>& args, const std::string& input, co
 
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args, const std::string& input) { return run(args, input, ""); }
+CliResult run_cli(const std::vector<std::string>& args, const std::string& input) {
+    return run(SPARSE_LLM_BIN, args, input, "");
+}
 
 CliResult run_cli_writing_to(const std::vector<std::string>& args, const std::string& stdout_path) {
-    return run(args, "", stdout_path);
+    return run(SPARSE_LLM_BIN, args, "", stdout_path);
 }
 
 CliResult run_cli_with_env(const std::vector<std::string>& env, const std::vector<std::string>& args) {
-    return run(args, "", "", env);
+    return run(SPARSE_LLM_BIN, args, "", "", env);
+}
+
+CliResult run_program(const std::string& program, const std::vector<std::string>& args) {
+    return run(program, args, "", "");
 }
 
 namespace {

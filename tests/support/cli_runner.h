@@ -21,6 +21,9 @@ CliResult run_cli_writing_to(const std::vector<std::string>& args, const std::st
 // The same with "NAME=value" settings added to the environment it inherits.
 CliResult run_cli_with_env(const std::vector<std::string>& env, const std::vector<std::string>& args);
 
+// Another program (found on PATH), the same way: curl, node.
+CliResult run_program(const std::string& program, const std::vector<std::string>& args);
+
 // Runs the CLI and checks it failed the way a user should see it: exit code 1, nothing on stdout, and one
 // line "error: ..." on stderr that contains `mentions`.
 void check_one_line_error(const std::vector<std::string>& args, const std::string& mentions);
