@@ -4,14 +4,20 @@ namespace cli {
 namespace {
 
 std::atomic<bool> stop_requested{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "the handler may only touch lock-free atomics");
+std::atomic<int> stop_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
+              "the handler may only touch lock-free atomics");
 
-void on_stop_signal(int) { stop_requested.store(true); }
+void on_stop_signal(int number) {
+    stop_signal.store(number);
+    stop_requested.store(true);
+}
 
 }  // namespace
 
 StopSignals::StopSignals() {
     stop_requested = false;
+    stop_signal = 0;
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
@@ -26,5 +32,7 @@ StopSignals::~StopSignals() {
 }
 
 const std::atomic<bool>& StopSignals::requested() { return stop_requested; }
+
+int StopSignals::exit_code() { return stop_requested.load() ? 128 + stop_signal.load() : 0; }
 
 }  // namespace cli

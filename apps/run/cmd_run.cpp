@@ -1,5 +1,6 @@
 // `sparse-llm run model.gguf -p "..."`: generate text, llama-cli style. Parses the flags, wires the runtime
-// and prints: tokens on stdout as they come, logs and the timing summary on stderr.
+// and prints: tokens on stdout as they come, logs and the timing summary on stderr. SIGINT or SIGTERM stops the
+// generation at the next step: the text so far and the summary are printed, and the exit code is 130 / 143.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "apps/cli/generation_flags.h"
 #include "apps/cli/runtime_flags.h"
 #include "apps/cli/standard_output.h"
+#include "apps/cli/stop_signals.h"
 #include "apps/cli/text_input.h"
 #include "apps/run/run_error.h"
 #include "kernels/common/isa.h"
@@ -89,6 +91,7 @@ int run(RunOptions& o) {
     if (o.model.empty()) throw Error("no model: give model.gguf or -m");
     if (o.given("-p") && o.given("-f")) throw Error("give the prompt with -p or -f, not both");
     const std::string prompt = read_prompt(o);
+    const cli::StopSignals signals;
 
     const Clock::time_point load_start = Clock::now();
     const runtime::Model model = runtime::Model::open(o.model);
@@ -104,6 +107,7 @@ int run(RunOptions& o) {
     runtime::Sampler sampler(cli::sampler_params(o.generation), model.config().n_vocab);
     runtime::GenerationOptions gopts = cli::generation_options(o.generation, o.n_predict);
     gopts.stop = o.stop;
+    gopts.cancel = &cli::StopSignals::requested();
 
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
     if (!ids.empty() && transformer.room() >= 0 && static_cast<int64_t>(ids.size()) > transformer.room())
@@ -135,7 +139,7 @@ int run(RunOptions& o) {
             stats = chat.reply(prompt, sink);
         } else {
             std::string line;
-            while (read_user_turn(line)) {
+            while (!cli::StopSignals::requested() && read_user_turn(line)) {
                 first_id = true;
                 stats = chat.reply(line, sink);
                 std::fputs("\n", stdout);
@@ -149,7 +153,7 @@ int run(RunOptions& o) {
     if (o.ids || !o.interactive) std::fputs("\n", stdout);
     cli::flush_standard_output();
     print_summary(transformer, stats, load_ms, warmup_ms);
-    return 0;
+    return cli::StopSignals::exit_code();
 }
 
 }  // namespace
