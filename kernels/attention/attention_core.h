@@ -284,13 +284,12 @@ struct Workspace {
     std::vector<float> landmark_keys, landmark_values;  // [kv_heads][blocks][dim] block means for attend_all
 
     // Sizes the per-head buffers for the current chunk (grows only).
-    void prepare_heads(size_t n_heads, bool with_mass) {
+    void prepare_heads(size_t n_heads) {
         if (heads.size() < n_heads) heads.resize(n_heads);
         for (size_t h = 0; h < n_heads; ++h) {
             grow(heads[h].token_scores, kMaxQueryTile * chunk.max_tokens());
             grow(heads[h].block_scores, chunk.max_blocks());
             grow(heads[h].tile, kMaxQueryTile * (chunk.max_window() + kMaxQueryTile));
-            if (with_mass) grow(heads[h].mass, chunk.total_tokens());
         }
     }
 
@@ -354,7 +353,7 @@ void attend_all(const Tensor3& q, const Tensor3& k, const Tensor3& v, size_t lan
         q1 = q0 + std::min(chunk, seq - q0);
         for (size_t i = q0; i < q1; ++i) add_candidates(i);
         const std::vector<QueryCandidates>& queries = ws.chunk.resolve();
-        ws.prepare_heads(q_heads, false);
+        ws.prepare_heads(q_heads);
         const size_t max_tokens = ws.chunk.max_tokens();
         for_each_head(pool, q_heads, [&](size_t h) {
             const size_t kv = h / group;
