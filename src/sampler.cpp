@@ -75,8 +75,13 @@ const std::vector<Sampler::Candidate>& Sampler::filter(float* logits) {
         return candidates_;
     }
     for (int64_t i = 0; i < n_vocab_; ++i) candidates_.push_back({static_cast<int32_t>(i), logits[i], 0.0f});
-    if (params_.top_k > 0) keep_top_k(static_cast<size_t>(params_.top_k));
-    else std::sort(candidates_.begin(), candidates_.end(), better);
+    if (params_.top_k > 0) {
+        keep_top_k(static_cast<size_t>(params_.top_k));
+    } else if (params_.top_p < 1.0f || params_.min_p > 0.0f) {
+        std::sort(candidates_.begin(), candidates_.end(), better);
+    } else {  // the whole vocabulary: no order needed but the best first (normalise's reference), no sort
+        std::iter_swap(candidates_.begin(), std::min_element(candidates_.begin(), candidates_.end(), better));
+    }
     if (params_.top_p < 1.0f) keep_top_p();
     if (params_.min_p > 0.0f) keep_min_p();
     normalise(params_.temperature);
