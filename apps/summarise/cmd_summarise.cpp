@@ -1,10 +1,9 @@
 // `sparse-llm summarise model.gguf [FILE|-]`: a rolling summary of text that streams in (a log, a transcript,
-// a long document), in bounded memory, for as long as the input lasts. Reads the input as it arrives, cuts it
-// into chunks (chunker.h), folds each into the summary (summariser.h) and prints (summary_output.h); SIGINT
-// or SIGTERM prints the current summary and exits 0.
+// a long document), in bounded memory, for as long as the input lasts: the flags and the wiring. The input is
+// read as it arrives (reading_loop.h), cut into chunks (chunker.h), folded into the summary (summariser.h) and
+// printed (summary_output.h); SIGINT or SIGTERM prints the current summary and exits 0.
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -15,9 +14,9 @@
 #include "apps/cli/runtime_flags.h"
 #include "apps/cli/stop_signals.h"
 #include "apps/cli/text_input.h"
-#include "apps/summarise/ascii_space.h"
 #include "apps/summarise/chunker.h"
 #include "apps/summarise/input_stream.h"
+#include "apps/summarise/reading_loop.h"
 #include "apps/summarise/summarise_error.h"
 #include "apps/summarise/summariser.h"
 #include "apps/summarise/summary_output.h"
@@ -33,8 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int64_t kDefaultChunkTokens = 1024;
 // Tokens of slack in the context: the summary may tokenize a few longer in the next prompt than generated.
 constexpr int64_t kContextMargin = 16;
-// A stop signal is noticed within this time even when it comes just before a wait.
-constexpr int kLongestWaitMs = 200;
 
 struct SummariseOptions {
     std::string model, input = "-", model_flag, template_file;
@@ -73,82 +70,6 @@ OutputMode output_mode(const SummariseOptions& o) {
     return o.final_only ? OutputMode::FinalOnly : OutputMode::Stream;
 }
 
-// The reading loop: chunks as the input fills them, a partial one when it waited --flush-after seconds, the
-// rest at the end of input; until then or a stop signal.
-class Session {
-public:
-    Session(Summariser& summariser, Chunker& chunker, SummaryOutput& output, double flush_after_s)
-        : summariser_(summariser), chunker_(chunker), output_(output), flush_after_(flush_after_s) {}
-
-    // Returns "end of input" or "signal".
-    const char* run(InputStream& input) {
-        std::string bytes;
-        while (!stopped()) {
-            bytes.clear();
-            switch (input.read_some(bytes, wait_ms())) {
-            case InputStream::Status::Data:
-                if (chunker_.pending_bytes() == 0) waiting_since_ = Clock::now();
-                chunker_.push(bytes);
-                while (!stopped() && fold_next(false)) {}
-                break;
-            case InputStream::Status::End:
-                while (!stopped() && fold_next(true)) {}
-                return stopped() ? "signal" : "end of input";
-            case InputStream::Status::Timeout:
-                if (flush_due()) fold_next(true);
-                break;
-            case InputStream::Status::Interrupted:
-                break;
-            }
-        }
-        return "signal";
-    }
-
-    const Progress& progress() const { return progress_; }
-    double prompt_ms() const { return prompt_ms_; }
-
-private:
-    static bool stopped() { return cli::StopSignals::requested().load(); }
-
-    bool flush_due() const {
-        return flush_after_ > 0 && chunker_.pending_bytes() > 0 &&
-               std::chrono::duration<double>(Clock::now() - waiting_since_).count() >= flush_after_;
-    }
-
-    int wait_ms() const {
-        if (flush_after_ <= 0 || chunker_.pending_bytes() == 0) return kLongestWaitMs;
-        const double left = flush_after_ - std::chrono::duration<double>(Clock::now() - waiting_since_).count();
-        return static_cast<int>(std::clamp(left * 1000.0, 0.0, static_cast<double>(kLongestWaitMs)));
-    }
-
-    bool fold_next(bool flush) {
-        const std::optional<Chunk> chunk = chunker_.next(flush);
-        if (!chunk) return false;
-        progress_.bytes_consumed += chunk->text.size();
-        progress_.tokens_consumed += chunk->tokens;
-        waiting_since_ = Clock::now();
-        if (is_blank(chunk->text)) return true;
-        ++progress_.chunks;
-        progress_.chunk_bytes = chunk->text.size();
-        progress_.chunk_tokens = chunk->tokens;
-        const Fold fold = summariser_.fold(chunk->text, [&](std::string_view piece) { output_.text(piece); });
-        prompt_ms_ += fold.stats.prompt_ms;
-        if (!fold.updated && fold.stats.stop_reason != "cancelled")
-            spdlog::warn("chunk {}: {}; the summary stays as it was", progress_.chunks,
-                         fold.stats.stop_reason == "deadline" ? "a decode deadline was missed" : "the reply was empty");
-        output_.fold(progress_, fold, summariser_.summary());
-        return true;
-    }
-
-    Summariser& summariser_;
-    Chunker& chunker_;
-    SummaryOutput& output_;
-    double flush_after_;
-    Clock::time_point waiting_since_ = Clock::now();  // when the oldest text not yet summarised arrived
-    Progress progress_;
-    double prompt_ms_ = 0;
-};
-
 int summarise(SummariseOptions& o) {
     if (o.verbose) spdlog::set_level(spdlog::level::debug);
     if (o.given("model") && o.given("-m")) {
@@ -180,15 +101,15 @@ int summarise(SummariseOptions& o) {
 
     Chunker chunker(tok, static_cast<size_t>(chunk));
     SummaryOutput output(output_mode(o));
-    Session session(summariser, chunker, output, o.flush_after_s);
-    const char* reason = session.run(input);
-    output.finish(session.progress(), summariser.summary(), reason);
+    ReadingLoop loop(summariser, chunker, output, o.flush_after_s);
+    const char* reason = loop.run(input);
+    output.finish(loop.progress(), summariser.summary(), reason);
 
-    const Progress& p = session.progress();
+    const Progress& p = loop.progress();
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     spdlog::info("summarised {} chunks: {} bytes, {} tokens of input in {:.1f} s (prompts at {:.1f} tok/s); peak RSS "
                  "{:.1f} MiB; stop: {}", p.chunks, p.bytes_consumed, p.tokens_consumed, seconds,
-                 session.prompt_ms() > 0 ? p.tokens_consumed * 1000.0 / session.prompt_ms() : 0.0,
+                 loop.prompt_ms() > 0 ? p.tokens_consumed * 1000.0 / loop.prompt_ms() : 0.0,
                  runtime::peak_rss_bytes() / 1048576.0, reason);
     return 0;
 }

@@ -93,6 +93,16 @@ TEST_CASE("serve: curl gets health, the model, and completions as OpenAI shapes 
         if (d["choices"][0]["delta"].contains("content")) streamed += d["choices"][0]["delta"]["content"].as_string();
     }
     CHECK(streamed == chat_text);
+    // sparse-llm's own fields: dense attention gives sparse's text while the context fits the window; a decode
+    // deadline nothing can meet stops at the first decode step, with finish_reason "length".
+    const test::json::Value dense = test::json::parse(
+        server.curl("/v1/completions", R"({"prompt":"Once upon a time","max_tokens":24,"temperature":0,"attention":"dense"})").out);
+    CHECK(dense["choices"][0]["text"].as_string() == c["choices"][0]["text"].as_string());
+    const test::json::Value late = test::json::parse(
+        server.curl("/v1/completions", R"({"prompt":"Once upon a time","max_tokens":24,"temperature":0,"deadline_ms":0.000001})").out);
+    CHECK(late["usage"]["completion_tokens"].as_int() == 1);
+    CHECK(late["choices"][0]["finish_reason"].as_string() == "length");
+    CHECK(server.metric("deadline_misses_total") == 1);
     // A stop string ends the text before it, with finish_reason "stop".
     const test::json::Value stopped = test::json::parse(
         server.curl("/v1/completions", R"({"prompt":"Once upon a time","max_tokens":24,"temperature":0,"stop":["Lily"]})").out);
