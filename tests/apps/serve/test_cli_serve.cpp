@@ -180,7 +180,7 @@ TEST_CASE("serve: eight concurrent streaming clients all finish with their token
     CHECK(server.metric("requests_total") == 8);
 }
 
-TEST_CASE("serve: beyond the slots and the queue a request gets 503 with Retry-After; a client that goes away frees "
+TEST_CASE("serve: beyond the slots and the queue a request gets 503 with Retry-After, and a client that goes away frees "
           "its slot at once", "[serve]") {
     SKIP_WITHOUT_SHARED();
     test::TestServer server({slower(), "-t", "1", "--parallel", "1", "--queue", "0", "--max-tokens", "2000"});
