@@ -5,17 +5,19 @@
 namespace runtime {
 
 size_t PrefixCache::hold(const std::vector<int32_t>& head) {
-    if (saved_ && head == saved_head_) {
+    const bool extends = saved_ && common_prefix(saved_head_, head) == saved_head_.size();
+    const size_t restored = extends ? saved_head_.size() : 0;
+    if (extends) {
         transformer_.restore_state(*saved_);
-        return head.size();
+    } else {
+        transformer_.reset();
+        saved_.reset();
     }
-    transformer_.reset();
-    saved_.reset();
-    if (head.empty()) return 0;
-    transformer_.forward(head.data(), head.size(), /*logits=*/nullptr);
+    if (head.size() == restored) return restored;
+    transformer_.forward(head.data() + restored, head.size() - restored, /*logits=*/nullptr);
     saved_ = transformer_.save_state();
     saved_head_ = head;
-    return 0;
+    return restored;
 }
 
 size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {

@@ -2,7 +2,7 @@
 // so that each prompt starting with the same tokens evaluates only the rest:
 //
 //   runtime::PrefixCache heads(transformer);
-//   heads.hold(head);                       // restored when it is the head saved last, else evaluated and saved
+//   heads.hold(head);                       // restored as far as it is the head saved last, the rest evaluated
 //   generator.generate(rest_of_prompt, sink);
 //
 // The saved state copies only the rows the head fills (KvStore::snapshot), and restoring it after appends
@@ -21,8 +21,10 @@ class PrefixCache {
 public:
     explicit PrefixCache(Transformer& transformer) : transformer_(transformer) {}
 
-    // Makes the transformer hold exactly `head` from position 0 (an empty head: nothing). Returns the
-    // tokens restored rather than evaluated. Throws runtime::Error when the head does not fit the context.
+    // Makes the transformer hold exactly `head` from position 0 (an empty head: nothing). The saved head is
+    // restored when `head` starts with it, and only the rest evaluated (then `head` is saved in its place);
+    // otherwise all of it is evaluated and saved. Returns the tokens restored rather than evaluated. Throws
+    // runtime::Error when the head does not fit the context.
     size_t hold(const std::vector<int32_t>& head);
 
 private:

@@ -1,5 +1,6 @@
 // PrefixCache: a prompt whose head is restored gives the logits of the whole prompt evaluated from an empty
-// cache, bit for bit (sparse, dense, and with H2O eviction under way); a new head is evaluated and saved.
+// cache, bit for bit (sparse, dense, and with H2O eviction under way); a head that extends the saved one is
+// restored that far; another head is evaluated and saved.
 #include <catch2/catch.hpp>
 
 #include <vector>
@@ -54,6 +55,15 @@ TEST_CASE("prefix cache: a restored head continues as the whole prompt from an e
             fresh.reset();
             CHECK(got == logits_after(fresh, joined(head, rest)));
         }
+        // A longer head that starts with the saved one: restored that far, the rest evaluated, then saved.
+        const std::vector<int32_t> longer = joined(head, tokens(5, 8));
+        CHECK(heads.hold(longer) == head.size());
+        const std::vector<int32_t> rest = tokens(9, 3);
+        std::vector<float> got = logits_after(cached, rest);
+        fresh.reset();
+        CHECK(got == logits_after(fresh, joined(longer, rest)));
+        CHECK(heads.hold(longer) == longer.size());
+        CHECK(heads.hold(head) == 0);  // shorter than the saved one: evaluated again
         const std::vector<int32_t> other = tokens(12, 9);
         CHECK(heads.hold(other) == 0);  // another head: evaluated, then saved in place of the first
         CHECK(heads.hold(other) == other.size());
