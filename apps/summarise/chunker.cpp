@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "apps/summarise/ascii_space.h"
+#include "tokenizer/unicode.h"
 
 namespace summarise {
 namespace {
@@ -19,10 +20,8 @@ bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 
 size_t complete_characters(std::string_view text) {
     const size_t n = text.size();
     for (size_t back = 1; back <= std::min<size_t>(4, n); ++back) {
-        const unsigned char c = static_cast<unsigned char>(text[n - back]);
-        if ((c & 0xC0) == 0x80) continue;
-        const size_t length = c >= 0xF8 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        return length > back ? n - back : n;
+        if (is_continuation(text[n - back])) continue;
+        return tokenizer::utf8_sequence_length(static_cast<uint8_t>(text[n - back])) > back ? n - back : n;
     }
     return n;
 }
