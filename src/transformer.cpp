@@ -1,6 +1,7 @@
 #include "src/transformer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -10,6 +11,7 @@
 #include "kernels/attention/paged_array.h"
 #include "kernels/common/ops.h"
 #include "kernels/common/size_math.h"
+#include "src/decode_batcher.h"
 #include "src/runtime_error.h"
 
 namespace runtime {
@@ -80,8 +82,10 @@ void per_token(kernels::ThreadPool& pool, size_t n, Fn&& fn) {
 }  // namespace
 
 // A function-try-block: a failed allocation of any member becomes an error that names the sizes asked for.
-Transformer::Transformer(const Model& model, const RunConfig& config) try
-    : model_(model), config_(checked(config)), pool_(config_.n_threads), matmul_(pool_),
+Transformer::Transformer(const Model& model, const RunConfig& config, DecodeBatcher* batcher) try
+    : model_(model), config_(checked(config)), batcher_(batcher),
+      own_pool_(batcher ? nullptr : std::make_unique<kernels::ThreadPool>(config_.n_threads)),
+      pool_(batcher ? batcher->pool() : *own_pool_), matmul_(pool_),
       attention_(config_.sparse, &pool_),
       rope_(static_cast<size_t>(model.config().rope_dim), model.config().rope_freq_base, model.rope_freqs()),
       kv_(model.config(), config_, attention_),
@@ -90,6 +94,8 @@ Transformer::Transformer(const Model& model, const RunConfig& config) try
     matmul_.reserve(config_.n_batch, std::max({c.n_embd, c.n_ff, c.q_width()}));
     control_.attention = config_.attention;
     control_.gate_top_k = config_.gate_top_k;
+    batch_segments_.reserve(static_cast<size_t>(config_.n_batch));
+    batch_tokens_.reserve(static_cast<size_t>(config_.n_batch));
 } catch (const std::bad_alloc&) {
     throw Error(allocation_failure(model.config(), config));
 } catch (const std::length_error&) {
@@ -121,7 +127,7 @@ int64_t Transformer::room() const {
     return static_cast<int64_t>(kv_.capacity() - kv_.len());
 }
 
-void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
+void Transformer::check_fits(const int32_t* tokens, size_t n) const {
     const ModelConfig& c = model_.config();
     for (size_t i = 0; i < n; ++i)
         if (tokens[i] < 0 || tokens[i] >= c.n_vocab)
@@ -129,40 +135,91 @@ void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool a
     if (!kv_.evicts() && n > kv_.capacity() - kv_.len())
         throw Error(fmt::format("context full: {} tokens do not fit after {} of {} (raise -c or set --kv-budget)", n,
                                 kv_.len(), kv_.capacity()));
+}
+
+void Transformer::forward(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
+    check_fits(tokens, n);
+    if (!batcher_) return forward_steps(tokens, n, logits, all_logits);
+    if (n == 1 && logits && !control_.deadline) return batcher_->decode(*this, tokens[0], logits);
+    const DecodeBatcher::Turn turn = batcher_->turn(*this);  // a prompt, or a step timed alone
+    forward_steps(tokens, n, logits, all_logits);
+}
+
+void Transformer::forward_steps(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
+    const size_t n_vocab = static_cast<size_t>(model_.config().n_vocab);
     for (size_t done = 0; done < n;) {
         const size_t step = std::min({n - done, static_cast<size_t>(config_.n_batch), kv_.rows_per_step()});
         const bool last = done + step == n;
-        float* out = all_logits ? logits + done * c.n_vocab : last ? logits : nullptr;
+        float* out = all_logits ? logits + done * n_vocab : last ? logits : nullptr;
+        const Segment whole{this, 0, step};
         try {
-            run_step(tokens + done, step, out, all_logits);
+            run_step(tokens + done, &whole, 1, out, all_logits ? LogitRows::All : out ? LogitRows::LastOfEachSegment : LogitRows::None);
         } catch (...) {  // a missed deadline (or any failure) leaves no partial step behind
             kv_.rollback();
             throw;
         }
-        n_past_ += static_cast<int64_t>(step);
         done += step;
     }
 }
 
-void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool all_logits) {
+void Transformer::decode_batch(const DecodeRequest* requests, size_t n, std::vector<float>& logits_rows) {
+    if (n == 0) return;
+    Transformer& lead = *requests[0].sequence;
+    for (size_t i = 0; i < n; ++i) {
+        if (&requests[i].sequence->model_ != &lead.model_) throw Error("a batched decode step runs one model");
+        requests[i].sequence->check_fits(&requests[i].token, 1);
+    }
+    const size_t n_vocab = static_cast<size_t>(lead.model_.config().n_vocab);
+    const size_t per_pass = static_cast<size_t>(lead.config_.n_batch);
+    for (size_t done = 0; done < n; done += per_pass) {
+        const size_t rows = std::min(per_pass, n - done);
+        lead.batch_segments_.clear();
+        lead.batch_tokens_.clear();
+        for (size_t i = 0; i < rows; ++i) {
+            lead.batch_segments_.push_back({requests[done + i].sequence, i, 1});
+            lead.batch_tokens_.push_back(requests[done + i].token);
+        }
+        logits_rows.resize(std::max(logits_rows.size(), rows * n_vocab));
+        try {
+            lead.run_step(lead.batch_tokens_.data(), lead.batch_segments_.data(), rows, logits_rows.data(),
+                          LogitRows::LastOfEachSegment);
+        } catch (...) {
+            for (const Segment& segment : lead.batch_segments_) segment.sequence->kv_.rollback();
+            throw;
+        }
+        for (size_t i = 0; i < rows; ++i)
+            std::copy_n(logits_rows.data() + i * n_vocab, n_vocab, requests[done + i].logits);
+    }
+}
+
+void Transformer::run_step(const int32_t* tokens, const Segment* segments, size_t n_segments, float* logits,
+                           LogitRows which) {
     const ModelConfig& c = model_.config();
     const size_t d = static_cast<size_t>(c.n_embd), half = static_cast<size_t>(c.rope_dim / 2);
+    const size_t n = segments[n_segments - 1].first + segments[n_segments - 1].n;
     per_token(pool_, n, [&](size_t t) {
+        const Segment& segment = *std::prev(std::upper_bound(segments, segments + n_segments, t,
+                                                             [](size_t row, const Segment& g) { return row < g.first; }));
         model_.embed(tokens[t], s_->x.data() + t * d);
-        rope_.angles(n_past_ + static_cast<int64_t>(t), s_->cos.data() + t * half, s_->sin.data() + t * half);
+        const int64_t position = segment.sequence->n_past_ + static_cast<int64_t>(t - segment.first);
+        rope_.angles(position, s_->cos.data() + t * half, s_->sin.data() + t * half);
     });
     for (int64_t l = 0; l < c.n_layer; ++l) {
-        attention_block(l, n);
+        attention_block(l, segments, n_segments, n);
         ffn_block(l, n);
     }
     check_deadline("logits");
-    kv_.commit();
-    if (!logits) return;
+    for (size_t i = 0; i < n_segments; ++i) {
+        segments[i].sequence->kv_.commit();
+        segments[i].sequence->n_past_ += static_cast<int64_t>(segments[i].n);
+    }
+    if (which == LogitRows::None) return;
 
     // Only the rows whose logits are wanted go through the (vocabulary-sized) output projection.
-    const size_t first = all_logits ? 0 : n - 1, rows = n - first;
+    const size_t rows = which == LogitRows::All ? n : n_segments;
+    const auto row = [&](size_t t) { return which == LogitRows::All ? t : segments[t].first + segments[t].n - 1; };
     per_token(pool_, rows, [&](size_t t) {
-        normalize(c, s_->x.data() + (first + t) * d, model_.output_norm(), model_.output_norm_bias(), s_->xb.data() + t * d);
+        normalize(c, s_->x.data() + row(t) * d, model_.output_norm(), model_.output_norm_bias(), s_->xb.data() + t * d);
     });
     matmul_.matmul(model_.output(), s_->xb.data(), static_cast<int64_t>(rows), logits);
     if (const float* bias = model_.output_bias()) {
@@ -171,7 +228,7 @@ void Transformer::run_step(const int32_t* tokens, size_t n, float* logits, bool 
     }
 }
 
-void Transformer::attention_block(int64_t layer, size_t n) {
+void Transformer::attention_block(int64_t layer, const Segment* segments, size_t n_segments, size_t n) {
     const ModelConfig& c = model_.config();
     const LayerWeights& w = model_.layer(layer);
     const size_t d = static_cast<size_t>(c.n_embd), half = static_cast<size_t>(c.rope_dim / 2);
@@ -189,7 +246,11 @@ void Transformer::attention_block(int64_t layer, size_t n) {
         kernels::rope_rotate(s.q.data() + t * qw, static_cast<size_t>(c.n_head), hd, rd, cos, sin, c.rope_style);
         kernels::rope_rotate(s.k.data() + t * kvw, static_cast<size_t>(c.n_head_kv), hd, rd, cos, sin, c.rope_style);
     });
-    kv_.attend(layer, s.q.data(), s.k.data(), s.v.data(), n, s.att.data(), control_);
+    for (size_t i = 0; i < n_segments; ++i) {
+        const Segment& g = segments[i];
+        g.sequence->kv_.attend(layer, s.q.data() + g.first * qw, s.k.data() + g.first * kvw, s.v.data() + g.first * kvw,
+                               g.n, s.att.data() + g.first * qw, g.sequence->control_);
+    }
     check_deadline("o_proj");
     matmul_.matmul(w.wo, s.att.data(), static_cast<int64_t>(n), s.proj.data());
     per_token(pool_, n, [&](size_t t) {

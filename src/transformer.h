@@ -13,7 +13,8 @@
 // logits = Woutput · rmsnorm(x, output_norm).
 // Nothing allocates per token once constructed; threads are created once. The KV caches and the scratch are
 // paged (kernels/attention/paged_array.h): sized for the context and the batch, they take memory as tokens
-// and batch rows use them.
+// and batch rows use them. Transformers of one model may decode together: decode_batch() runs one token of
+// each through a single pass (src/decode_batcher.h arranges that for threads decoding at once).
 #pragma once
 
 #include <cstdint>
@@ -31,10 +32,22 @@
 
 namespace runtime {
 
+class DecodeBatcher;
+class Transformer;
+
+// One sequence's next token in a batched decode step.
+struct DecodeRequest {
+    Transformer* sequence;
+    int32_t token;
+    float* logits;  // n_vocab floats
+};
+
 class Transformer {
 public:
-    // Throws runtime::Error for a config the model cannot run with (zero sizes, budget too small).
-    Transformer(const Model& model, const RunConfig& config);
+    // Throws runtime::Error for a config the model cannot run with (zero sizes, budget too small). With a
+    // batcher (which must outlive it) the transformer runs on the batcher's thread pool, not one of
+    // config.n_threads, and its forward passes take turns with the batcher's other transformers.
+    Transformer(const Model& model, const RunConfig& config, DecodeBatcher* batcher = nullptr);
     ~Transformer();
 
     const Model& model() const { return model_; }
@@ -62,6 +75,14 @@ public:
     // for H2O victims already evicted), as after any other failure.
     void forward(const int32_t* tokens, size_t n, float* logits, bool all_logits = false);
 
+    // Decodes the token of every request in passes of up to n_batch sequences (the first request's): the
+    // matmuls read each weight once for all of them, and each sequence attends to its own caches at its own
+    // position, as forward(&token, 1, logits) would. The sequences must be distinct transformers of one model;
+    // the deadline checked is the first request's. Throws as forward() does, before anything runs for a bad
+    // token or a full context, else with every sequence's step rolled back. `logits_rows` is scratch for the
+    // logits of a pass (grown once).
+    static void decode_batch(const DecodeRequest* requests, size_t n, std::vector<float>& logits_rows);
+
     // Empties the caches: the next token is at position 0.
     void reset();
 
@@ -80,15 +101,27 @@ public:
 
 private:
     struct Scratch;
+    // Rows [first, first + n) of a step: n tokens of one sequence at its next positions.
+    struct Segment {
+        Transformer* sequence;
+        size_t first, n;
+    };
+    enum class LogitRows { None, LastOfEachSegment, All };
 
-    void run_step(const int32_t* tokens, size_t n, float* logits, bool all_logits);
-    void attention_block(int64_t layer, size_t n);
+    void check_fits(const int32_t* tokens, size_t n) const;
+    void forward_steps(const int32_t* tokens, size_t n, float* logits, bool all_logits);
+    // Runs the segments' rows (tokens[row]) through every layer on this transformer's pool and scratch, commits
+    // every segment's caches and positions, then writes the wanted rows' logits, one after the other.
+    void run_step(const int32_t* tokens, const Segment* segments, size_t n_segments, float* logits, LogitRows which);
+    void attention_block(int64_t layer, const Segment* segments, size_t n_segments, size_t n);
     void ffn_block(int64_t layer, size_t n);
     void check_deadline(const char* checkpoint) const;
 
     const Model& model_;
     RunConfig config_;
-    kernels::ThreadPool pool_;
+    DecodeBatcher* batcher_;
+    std::unique_ptr<kernels::ThreadPool> own_pool_;  // without a batcher
+    kernels::ThreadPool& pool_;
     kernels::Matmul matmul_;
     kernels::SparseAttention attention_;
     kernels::Rope rope_;
@@ -96,6 +129,8 @@ private:
     std::unique_ptr<Scratch> s_;
     AttendControl control_;
     int64_t n_past_ = 0;
+    std::vector<Segment> batch_segments_;  // decode_batch()'s, reserved for n_batch
+    std::vector<int32_t> batch_tokens_;
 };
 
 }  // namespace runtime
