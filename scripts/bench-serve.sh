@@ -37,3 +37,6 @@ url=$(sed -n 's/^listening on //p' "$out")
 [ -n "$url" ] || { echo "bench-serve: the server did not start" >&2; exit 1; }
 grep "serving" "$out.err" >&2 || true
 node scripts/bench-serve.cjs "$url" "$clients" "$requests" "$seconds" "$max_tokens"
+# the mean batch of the decode passes, when batched
+curl -s "$url/metrics" | awk '/^sparse_llm_batched_decode_passes_total/ { p = $2 } /^sparse_llm_batched_decode_tokens_total/ { t = $2 }
+    END { if (p > 0) printf "batched decode: %d passes, %d tokens, %.2f tokens a pass\n", p, t, t / p }'

@@ -27,6 +27,7 @@ namespace {
 struct ServeOptions {
     std::string model, model_flag, alias;
     int64_t parallel = 1, queue = 16, max_prompt_tokens = 0;
+    bool batch_decode = true;
     ServerConfig server;
     cli::RuntimeFlags runtime;
     cli::GenerationFlags generation;
@@ -45,11 +46,12 @@ int serve(ServeOptions& o) {
 
     const runtime::Model model = runtime::Model::open(o.model);
     const tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.file());
-    // The slots share the cores: each gets its part unless -t says otherwise.
+    // Batched slots share one pool; side by side, each gets its part of the cores unless -t says otherwise.
     if (o.runtime.config.n_threads == 0)
-        o.runtime.config.n_threads = std::max<unsigned>(1, runtime::physical_cores() / static_cast<unsigned>(o.parallel));
+        o.runtime.config.n_threads =
+            std::max<unsigned>(1, runtime::physical_cores() / (o.batch_decode ? 1u : static_cast<unsigned>(o.parallel)));
     const runtime::RunConfig config = cli::generation_run_config(o.runtime, o.generation, model);
-    SlotPool slots(model, config, static_cast<size_t>(o.parallel), static_cast<size_t>(o.queue));
+    SlotPool slots(model, config, static_cast<size_t>(o.parallel), static_cast<size_t>(o.queue), o.batch_decode);
 
     ServerConfig& s = o.server;
     s.model_id = o.alias.empty() ? std::filesystem::path(o.model).stem().string() : o.alias;
@@ -62,8 +64,9 @@ int serve(ServeOptions& o) {
     const int port = server.bind();
     std::printf("listening on http://%s:%d\n", s.host.c_str(), port);
     cli::flush_standard_output();
-    spdlog::info("serving {} as '{}' on {}:{}: {} slots of {} tokens, {} threads each, queue {}{}", o.model, s.model_id,
-                 s.host, port, o.parallel, config.n_ctx, config.n_threads, o.queue,
+    spdlog::info("serving {} as '{}' on {}:{}: {} slots of {} tokens, {} threads {}, queue {}{}", o.model, s.model_id,
+                 s.host, port, o.parallel, config.n_ctx, config.n_threads,
+                 o.batch_decode ? "shared, decode batched" : "each", o.queue,
                  s.api_key.empty() ? "" : ", API key required");
 
     std::thread watcher([&] {
@@ -99,6 +102,8 @@ void add_command(CLI::App& parent, cli::CommandList& commands) {
     sub->add_option("--api-key", o->server.api_key, "Require Authorization: Bearer KEY");
     sub->add_option("--parallel", o->parallel, "Slots: requests generating at once, each with its own KV cache")
         ->capture_default_str()->check(flags::integer(1, 256));
+    sub->add_flag("--batch-decode,!--no-batch-decode", o->batch_decode,
+                  "Slots share one thread pool and decode their tokens in one pass (default); or run side by side");
     sub->add_option("--queue", o->queue, "Requests that may wait for a slot; more get 503")
         ->capture_default_str()->check(flags::integer(0, 4096));
     sub->add_option("--max-body-bytes", o->server.max_body_bytes, "Largest request body")

@@ -81,7 +81,7 @@ void HttpServer::route() {
     });
     http_->Get("/metrics", answered(metrics_, [this](const httplib::Request& request, httplib::Response& response) {
         authorise(request);
-        response.set_content(metrics_.prometheus(slots_.waiting(), slots_.busy(), slots_.size()), "text/plain; version=0.0.4");
+        response.set_content(metrics_.prometheus(slots_.waiting(), slots_.busy(), slots_.size(), slots_.decode_batches()), "text/plain; version=0.0.4");
     }));
     http_->Get("/v1/models", answered(metrics_, [this](const httplib::Request& request, httplib::Response& response) {
         authorise(request);

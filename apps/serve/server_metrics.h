@@ -1,10 +1,13 @@
 // What GET /metrics reports, in Prometheus' text format: requests by outcome, tokens, decode speed, deadline
-// misses (counters, updated by the request threads), and the queue and slots in use now (gauges).
+// misses (counters, updated by the request threads), batched decode passes, and the queue and slots in use now
+// (gauges).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <string>
+
+#include "src/decode_batcher.h"
 
 namespace serve {
 
@@ -18,8 +21,9 @@ struct ServerMetrics {
     std::atomic<uint64_t> decode_microseconds{0};
     std::atomic<uint64_t> deadline_misses{0};
 
-    // The text of /metrics, with the gauges given.
-    std::string prometheus(size_t queue_depth, size_t slots_busy, size_t slots) const;
+    // The text of /metrics, with the gauges and the batcher's counters given.
+    std::string prometheus(size_t queue_depth, size_t slots_busy, size_t slots,
+                           const runtime::DecodeBatcher::Stats& batches) const;
 };
 
 }  // namespace serve

@@ -6,9 +6,12 @@
 
 namespace serve {
 
-SlotPool::SlotPool(const runtime::Model& model, const runtime::RunConfig& config, size_t slots, size_t queue_capacity)
-    : taken_(slots, false), queue_capacity_(queue_capacity) {
-    for (size_t i = 0; i < slots; ++i) transformers_.push_back(std::make_unique<runtime::Transformer>(model, config));
+SlotPool::SlotPool(const runtime::Model& model, const runtime::RunConfig& config, size_t slots, size_t queue_capacity,
+                   bool batched)
+    : batcher_(batched ? std::make_unique<runtime::DecodeBatcher>(config.n_threads) : nullptr), taken_(slots, false),
+      queue_capacity_(queue_capacity) {
+    for (size_t i = 0; i < slots; ++i)
+        transformers_.push_back(std::make_unique<runtime::Transformer>(model, config, batcher_.get()));
 }
 
 SlotPool::Lease::~Lease() {
@@ -43,6 +46,10 @@ void SlotPool::release(size_t slot) {
 size_t SlotPool::busy() const {
     const std::lock_guard<std::mutex> lock(mutex_);
     return static_cast<size_t>(std::count(taken_.begin(), taken_.end(), true));
+}
+
+runtime::DecodeBatcher::Stats SlotPool::decode_batches() const {
+    return batcher_ ? batcher_->stats() : runtime::DecodeBatcher::Stats{};
 }
 
 size_t SlotPool::waiting() const {
