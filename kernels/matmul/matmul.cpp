@@ -23,7 +23,7 @@ const GemmKernels& kernels_for(const Matrix& w) {
 }
 
 int64_t rows_per_task(int64_t n_rows, size_t row_bytes, int64_t n_tokens, unsigned n_threads) {
-    const int64_t rows = n_tokens == 1
+    const int64_t rows = n_tokens <= 8
                              ? (n_rows + n_threads - 1) / n_threads
                              : static_cast<int64_t>(kTaskBytes / std::max<size_t>(row_bytes, 1));
     return std::max<int64_t>(kRowGranule, (rows + kRowGranule - 1) / kRowGranule * kRowGranule);

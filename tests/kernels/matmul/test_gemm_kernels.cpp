@@ -193,8 +193,10 @@ TEST_CASE("gemm kernels: the quantized types give the scalar kernel's bits in ev
     struct Shape {
         int64_t rows, cols, n_tokens;
     };
-    // decode and batch shapes; row counts off every tile (4, 8, 16) and token counts off every strip (4, 8, 16)
-    const Shape shapes[] = {{13, 512, 1}, {13, 512, 21}, {1, 256, 1}, {7, 768, 5}, {9, 1536, 3}, {300, 256, 17}};
+    // decode and batch shapes; row counts off every tile (4, 8, 16) and token counts off every strip (4, 8, 16),
+    // leaving each of the tail strips (1, 2, 3 tokens)
+    const Shape shapes[] = {{13, 512, 1}, {13, 512, 21}, {1, 256, 1}, {7, 768, 5}, {9, 1536, 3}, {300, 256, 17},
+                            {13, 512, 2}, {21, 256, 6}};
     for (const kernels::Isa isa : test::running_isas()) {
         for (const GgmlType type : kTypes) {
             if (!same_bits_as_scalar(type)) continue;
