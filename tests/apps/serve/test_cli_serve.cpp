@@ -178,6 +178,24 @@ TEST_CASE("serve: eight concurrent streaming clients all finish with their token
         CHECK(greedy.rfind(text, 0) == 0);  // each the start of the same greedy text
     }
     CHECK(server.metric("requests_total") == 8);
+    // every decode step went through the batcher: all tokens but each request's first (its prompt's pass gives
+    // it), and the warm-up's step
+    CHECK(server.metric("batched_decode_tokens_total") == server.metric("generated_tokens_total") - 8 + 1);
+    CHECK(server.metric("batched_decode_passes_total") <= server.metric("batched_decode_tokens_total"));
+}
+
+TEST_CASE("serve: --no-batch-decode runs the slots side by side, with the same greedy text", "[serve]") {
+    SKIP_WITHOUT_SHARED();
+    test::TestServer server({stories(), "--parallel", "2", "--no-batch-decode"});
+    std::vector<std::future<test::CliResult>> clients;
+    for (int i = 0; i < 2; ++i)
+        clients.push_back(std::async(std::launch::async, [&server] {
+            return server.curl("/v1/completions", R"({"prompt":"Once upon a time","temperature":0,"max_tokens":12})");
+        }));
+    const std::string greedy = run_text("Once upon a time", 12);
+    for (auto& client : clients)
+        CHECK(test::json::parse(client.get().out)["choices"][0]["text"].as_string() == greedy);
+    CHECK(server.metric("batched_decode_passes_total") == 0);
 }
 
 TEST_CASE("serve: beyond the slots and the queue a request gets 503 with Retry-After, and a client that goes away frees "
