@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "apps/info/model_info.h"
 #include "gguf/file_type.h"
 #include "kernels/common/isa.h"
+#include "src/decode_batcher.h"
 #include "src/rng.h"
 #include "src/run_config.h"
 #include "src/system_info.h"
@@ -70,28 +72,67 @@ std::string model_type(const gguf::File& file, const info::ModelInfo& info) {
     return fmt::format("{} {} {}", file.get_string_or("general.architecture", "?"), count_label(info.parameters), file_type);
 }
 
-// One test's tokens after the depth: the prompt in one call, or the decodes one by one.
-void run_test(Transformer& t, const int32_t* tokens, int64_t n_prompt, int64_t n_gen, std::vector<float>& logits) {
-    if (n_prompt > 0) t.forward(tokens, static_cast<size_t>(n_prompt), logits.data());
-    for (int64_t i = 0; i < n_gen; ++i) t.forward(tokens + i, 1, logits.data());
-}
-
-// Back to the depth: the saved caches, or empty ones at depth 0.
-void restore(Transformer& t, const std::optional<Transformer::State>& at_depth) {
-    if (at_depth) t.restore_state(*at_depth);
-    else t.reset();
-}
-
 struct TestSize {
-    int64_t n_prompt, n_gen;
+    int64_t n_prompt, n_gen, n_sequences;
+};
+
+// The transformers of one configuration: the first for every test, more for tests of several sequences, all
+// on one batcher's pool.
+class Sequences {
+public:
+    Sequences(const runtime::Model& model, const RunConfig& config) : model_(model), config_(config), batcher_(config.n_threads) {
+        grow(1);
+    }
+    Transformer& first() { return *all_.front(); }
+
+    // Back to the depth (the saved caches, or empty ones at depth 0) for a test of `size`.
+    void restore(const std::optional<Transformer::State>& at_depth, const TestSize& size) {
+        grow(static_cast<size_t>(size.n_sequences));
+        for (int64_t s = 0; s < size.n_sequences; ++s) {
+            if (at_depth) all_[static_cast<size_t>(s)]->restore_state(*at_depth);
+            else all_[static_cast<size_t>(s)]->reset();
+        }
+    }
+
+    // One test's tokens after the depth: the prompt in one call, or the decodes one by one (in passes of
+    // every sequence's token).
+    void run(const int32_t* tokens, const TestSize& size, int64_t n_gen) {
+        Transformer& t = first();
+        if (size.n_prompt > 0) t.forward(tokens, static_cast<size_t>(size.n_prompt), logits_.data());
+        for (int64_t i = 0; i < n_gen; ++i) {
+            if (size.n_sequences == 1) {
+                t.forward(tokens + i, 1, logits_.data());
+                continue;
+            }
+            requests_.clear();
+            for (int64_t s = 0; s < size.n_sequences; ++s)
+                requests_.push_back({all_[static_cast<size_t>(s)].get(), tokens[i], logits_.data() + s * n_vocab()});
+            Transformer::decode_batch(requests_.data(), requests_.size(), rows_);
+        }
+    }
+
+private:
+    int64_t n_vocab() const { return model_.config().n_vocab; }
+    void grow(size_t n) {
+        while (all_.size() < n) all_.push_back(std::make_unique<Transformer>(model_, config_, &batcher_));
+        logits_.resize(n * static_cast<size_t>(n_vocab()));
+    }
+
+    const runtime::Model& model_;
+    RunConfig config_;
+    runtime::DecodeBatcher batcher_;
+    std::vector<std::unique_ptr<Transformer>> all_;
+    std::vector<runtime::DecodeRequest> requests_;
+    std::vector<float> logits_, rows_;
 };
 
 std::vector<TestSize> test_sizes(const ModelBenchParams& p) {
     std::vector<TestSize> sizes;
     for (int64_t n : p.n_prompt)
-        if (n > 0) sizes.push_back({n, 0});
+        if (n > 0) sizes.push_back({n, 0, 1});
     for (int64_t n : p.n_gen)
-        if (n > 0) sizes.push_back({0, n});
+        for (int64_t s : p.sequences)
+            if (n > 0) sizes.push_back({0, n, s});
     return sizes;
 }
 
@@ -104,12 +145,15 @@ void check(const ModelBenchParams& p) {
     if (p.attention.empty()) throw Error("bench model: no attention to run");
     for (unsigned t : p.threads)
         if (t == 0) throw Error("bench model: thread counts must be at least 1");
+    for (int64_t s : p.sequences)
+        if (s < 1) throw Error(fmt::format("bench model: {} sequences: at least 1", s));
 }
 
 }  // namespace
 
 std::string ModelBenchResult::name() const {
-    const std::string test = n_prompt > 0 ? fmt::format("pp{}", n_prompt) : fmt::format("tg{}", n_gen);
+    std::string test = n_prompt > 0 ? fmt::format("pp{}", n_prompt) : fmt::format("tg{}", n_gen);
+    if (n_sequences > 1) test += fmt::format(" x{}", n_sequences);
     return n_depth > 0 ? fmt::format("{} @ d{}", test, n_depth) : test;
 }
 
@@ -150,7 +194,8 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
             const std::string config =
                 fmt::format("{}, {} thread{}", attention_name(attention), threads, threads > 1 ? "s" : "");
             tell(config + ": warm-up");
-            Transformer t(model, row);
+            Sequences sequences(model, row);
+            Transformer& t = sequences.first();
             t.warm_up();
             for (int64_t depth : params.depth) {
                 runtime::reset_peak_rss();
@@ -168,23 +213,25 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
                     r.n_threads = threads;
                     r.n_prompt = size.n_prompt;
                     r.n_gen = size.n_gen;
+                    r.n_sequences = size.n_sequences;
                     r.n_depth = depth;
                     r.test_time = utc_now();
                     tell(fmt::format("{}, {}: warm-up run", config, r.name()));
-                    restore(t, at_depth);
-                    run_test(t, next, size.n_prompt, std::min<int64_t>(size.n_gen, 1), logits);
+                    sequences.restore(at_depth, size);
+                    sequences.run(next, size, std::min<int64_t>(size.n_gen, 1));
                     for (int rep = 0; rep < params.repetitions; ++rep) {
                         tell(fmt::format("{}, {}: run {}/{}", config, r.name(), rep + 1, params.repetitions));
-                        restore(t, at_depth);
+                        sequences.restore(at_depth, size);
                         const Clock::time_point start = Clock::now();
-                        run_test(t, next, size.n_prompt, size.n_gen, logits);
+                        sequences.run(next, size, size.n_gen);
                         const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
                         r.samples_ns.push_back(ns);
-                        r.samples_ts.push_back(static_cast<double>(size.n_prompt + size.n_gen) * 1e9 / ns);
+                        r.samples_ts.push_back(static_cast<double>(size.n_prompt + size.n_gen * size.n_sequences) * 1e9 / ns);
                     }
                     mean_and_stddev(r.samples_ns, r.avg_ns, r.stddev_ns);
                     mean_and_stddev(r.samples_ts, r.avg_ts, r.stddev_ts);
-                    r.kv_bytes = Transformer::kv_bytes_for(model.config(), row, depth + size.n_prompt + size.n_gen);
+                    r.kv_bytes = static_cast<uint64_t>(size.n_sequences) *
+                                 Transformer::kv_bytes_for(model.config(), row, depth + size.n_prompt + size.n_gen);
                     r.peak_rss_mb = static_cast<double>(runtime::peak_rss_bytes()) / kMiB;
                     report.results.push_back(std::move(r));
                 }
@@ -204,7 +251,7 @@ report::BenchOutput model_bench_output(const ModelBenchReport& report) {
                          {"type_v", ""},
                          {"kv_type", ""},                {"window", ""},          {"block", ""},
                          {"kv_budget", ""},              {"n_prompt", ""},        {"n_gen", ""},
-                         {"n_depth", ""},                {"test", "test"},        {"test_time", ""},
+                         {"n_depth", ""},                {"n_sequences", ""},     {"test", "test"},        {"test_time", ""},
                          {"avg_ns", ""},                 {"stddev_ns", ""},       {"avg_ts", "t/s"},
                          {"stddev_ts", ""},              {"peak_rss_mb", "peak RSS"}, {"kv_bytes", "KV"},
                          {"samples_ns", "", false},      {"samples_ts", "", false}});
@@ -221,7 +268,7 @@ report::BenchOutput model_bench_output(const ModelBenchReport& report) {
                        Cell::text(kv_type),
                        Cell::unsigned_integer(o.sparse.window), Cell::unsigned_integer(o.sparse.block_size),
                        Cell::integer(o.kv_budget), Cell::integer(r.n_prompt), Cell::integer(r.n_gen),
-                       Cell::integer(r.n_depth), Cell::text(r.name()), Cell::text(r.test_time),
+                       Cell::integer(r.n_depth), Cell::integer(r.n_sequences), Cell::text(r.name()), Cell::text(r.test_time),
                        whole(r.avg_ns), whole(r.stddev_ns),
                        Cell::number(r.avg_ts, 6, 2).with_md(fmt::format("{:.2f} ± {:.2f}", r.avg_ts, r.stddev_ts)),
                        Cell::number(r.stddev_ts, 6, 2), Cell::number(r.peak_rss_mb, 1, 1).with_md(fmt::format("{:.1f} MiB", r.peak_rss_mb)),

@@ -2,6 +2,8 @@
 // llama-bench measures it so the two line up field for field, across attention backends and thread counts:
 //   pp<P>:  P random tokens as one prompt (in -b batches) after the depth;
 //   tg<N>:  N one-token decodes of random tokens after the depth;
+//   tg<N> x<S>: S sequences (each at the depth) decoding together: N batched passes of S tokens each
+//           (Transformer::decode_batch, as `serve` batches its slots); t/s counts all S x N tokens;
 //   @ d<D>: the cache first holds D tokens (BOS when the model adds one, then random tokens) — where sparse
 //           attention pays off. They go through the model once per configuration and depth, as a batched
 //           prefill like any prompt (so the cache holds real keys and values, landmarks, attention mass and
@@ -28,6 +30,7 @@ struct ModelBenchParams {
     std::vector<int64_t> n_prompt{512};
     std::vector<int64_t> n_gen{128};
     std::vector<int64_t> depth{0};
+    std::vector<int64_t> sequences{1};  // tg tests per count of sequences decoding together
     std::vector<kernels::AttentionPath> attention{kernels::AttentionPath::Sparse};
     std::vector<unsigned> threads;  // empty: config.n_threads
     int repetitions = 5;
@@ -38,7 +41,7 @@ struct ModelBenchParams {
 struct ModelBenchResult {
     kernels::AttentionPath attention = kernels::AttentionPath::Sparse;
     unsigned n_threads = 1;
-    int64_t n_prompt = 0, n_gen = 0, n_depth = 0;
+    int64_t n_prompt = 0, n_gen = 0, n_depth = 0, n_sequences = 1;
     std::string test_time;           // when the test started, RFC 3339 UTC
     std::vector<double> samples_ns;  // per repetition
     std::vector<double> samples_ts;  // tokens per second per repetition
@@ -46,7 +49,7 @@ struct ModelBenchResult {
     uint64_t kv_bytes = 0;           // the caches' bytes for depth + the test's tokens (at most the budget)
     double peak_rss_mb = 0;          // peak RSS while this configuration and depth ran (MiB)
 
-    std::string name() const;  // "pp512", "tg128 @ d4096"
+    std::string name() const;  // "pp512", "tg128 @ d4096", "tg128 x4"
 };
 
 struct ModelBenchReport {
@@ -68,7 +71,7 @@ ModelBenchReport run_model_bench(const runtime::Model& model, const std::string&
 
 // llama-bench's fields (model_filename, model_type, model_size, model_n_params, n_batch, n_threads, type_k,
 // type_v, n_prompt, n_gen, n_depth, test_time, avg_ns, stddev_ns, avg_ts, stddev_ts, samples_ns, samples_ts)
-// plus attention, isa, kv_type, window, block, kv_budget, test, kv_bytes, peak_rss_mb; the Markdown table shows
+// plus n_sequences, attention, isa, kv_type, window, block, kv_budget, test, kv_bytes, peak_rss_mb; the Markdown table shows
 // model, size, params, attention, threads, isa, test, t/s (mean ± sd), peak RSS and KV.
 report::BenchOutput model_bench_output(const ModelBenchReport& report);
 

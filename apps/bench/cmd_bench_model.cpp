@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 
 struct BenchModelFlags {
     std::string model, output = "md", plot;
-    std::vector<int64_t> n_prompt{512}, n_gen{128}, depth{0};
+    std::vector<int64_t> n_prompt{512}, n_gen{128}, depth{0}, sequences{1};
     std::vector<std::string> attention{"sparse"};
     std::vector<unsigned> threads;
     int repetitions = 5;
@@ -64,6 +64,7 @@ int run_bench_model(const BenchModelFlags& f) {
     params.n_prompt = f.n_prompt;
     params.n_gen = f.n_gen;
     params.depth = f.depth;
+    params.sequences = f.sequences;
     params.repetitions = f.repetitions;
     params.threads = f.threads;
     params.attention.clear();
@@ -91,6 +92,8 @@ void add_model_command(CLI::App& bench, cli::CommandList& commands) {
     sub->add_option("-p,--n-prompt", f->n_prompt, "Prompt lengths, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
     sub->add_option("-n,--n-gen", f->n_gen, "Generated tokens, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
     sub->add_option("-d,--n-depth", f->depth, "Tokens already in the cache, comma-separated")->delimiter(',')->check(tokens)->capture_default_str();
+    sub->add_option("--sequences", f->sequences, "tg: sequences decoding together in batched passes, comma-separated")
+        ->delimiter(',')->check(cli::flags::integer(1, 256))->capture_default_str();
     cli::add_threads_flag(*sub, f->threads, "Thread counts, comma-separated; default: physical cores")->delimiter(',');
     sub->add_option("--attention", f->attention, "Attention backends, comma-separated: dense, sparse, gated")
         ->delimiter(',')

@@ -52,3 +52,22 @@ TEST_CASE("bench model: markdown names each test", "[bench][cli]") {
     CHECK_THAT(r.out, Catch::Contains("| pp8 @ d16 |") && Catch::Contains("| tg4 @ d16 |") && Catch::Contains("peak RSS"));
     CHECK(test::run_cli({"bench", "model", test::shared_path("models/stories260K.gguf"), "-o", "xml"}).exit_code == 2);
 }
+
+TEST_CASE("bench model: --sequences runs tg with several sequences decoding together, counting all their tokens",
+          "[bench][cli]") {
+    SKIP_WITHOUT_SHARED();
+    const test::CliResult r = test::run_cli({"bench", "model", test::shared_path("models/stories260K.gguf"), "-p", "8",
+                                            "-n", "4", "-d", "16", "--sequences", "1,3", "-r", "2", "-t", "1", "-o", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto rows = test::json::parse(r.out);
+    REQUIRE(rows.size() == 3);  // pp8 once, tg4 for 1 and for 3 sequences
+    CHECK(rows[0]["test"].as_string() == "pp8 @ d16");
+    CHECK(rows[1]["test"].as_string() == "tg4 @ d16");
+    CHECK(rows[2]["test"].as_string() == "tg4 x3 @ d16");
+    CHECK(rows[2]["n_sequences"].as_int() == 3);
+    CHECK(rows[2]["kv_bytes"].as_int() == 3 * rows[1]["kv_bytes"].as_int());  // a cache per sequence
+    for (size_t k = 0; k < 2; ++k)  // 3 x 4 tokens over each sample's time
+        CHECK(rows[2]["samples_ts"][k].as_double() == Approx(12 * 1e9 / rows[2]["samples_ns"][k].as_double()).epsilon(1e-6));
+    CHECK(test::run_cli({"bench", "model", test::shared_path("models/stories260K.gguf"), "--sequences", "0"}).exit_code == 2);
+}
