@@ -147,27 +147,28 @@ TEST_CASE("decode batcher: generations on concurrent threads give what each give
     options.n_predict = 24;
     const std::vector<std::string> prompts = {"Once", "The little dog ran to the park and", "Lily and Ben"};
 
+    // the ids, and the stop reason as the last "id" (Catch's checks are for the main thread only)
     const auto generate = [&](Transformer& t, const std::string& text) {
         runtime::Sampler sampler(greedy, model.config().n_vocab);
         runtime::Generator generator(t, tok, sampler, options);
-        std::vector<int32_t> ids;
-        const auto stats = generator.generate(tok.encode(text, true), {[](std::string_view) {}, [&](int32_t id) { ids.push_back(id); }});
-        REQUIRE(stats.stop_reason == "n_predict");
+        std::vector<std::string> ids;
+        const auto stats = generator.generate(tok.encode(text, true), {[](std::string_view) {}, [&](int32_t id) { ids.push_back(std::to_string(id)); }});
+        ids.push_back(stats.stop_reason);
         return ids;
     };
-    std::vector<std::vector<int32_t>> expected, got(prompts.size());
+    std::vector<std::vector<std::string>> expected, got(prompts.size());
     for (const std::string& text : prompts) {
         Transformer alone(model, o);
         expected.push_back(generate(alone, text));
+        REQUIRE(expected.back().back() == "n_predict");
     }
 
     runtime::DecodeBatcher batcher(2);
     std::vector<std::unique_ptr<Transformer>> sequences;
+    for (size_t i = 0; i < prompts.size(); ++i) sequences.push_back(std::make_unique<Transformer>(model, o, &batcher));
     std::vector<std::thread> threads;
-    for (size_t i = 0; i < prompts.size(); ++i) {
-        sequences.push_back(std::make_unique<Transformer>(model, o, &batcher));
+    for (size_t i = 0; i < prompts.size(); ++i)
         threads.emplace_back([&, i] { got[i] = generate(*sequences[i], prompts[i]); });
-    }
     for (auto& thread : threads) thread.join();
     CHECK(got == expected);
     // every decode step (each token but the first, which the prompt's pass gives) went through a batched pass
