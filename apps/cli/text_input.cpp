@@ -1,7 +1,9 @@
 #include "apps/cli/text_input.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <iostream>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -46,5 +48,17 @@ std::string read_text_file(const std::string& path, const std::string& what) {
 }
 
 std::string read_standard_input() { return read_all(STDIN_FILENO, "standard input"); }
+
+bool read_standard_input_line(std::string& line) {
+    line.clear();
+    std::streambuf* in = std::cin.rdbuf();
+    for (int c = in->sbumpc(); c != EOF; c = in->sbumpc()) {
+        if (c == '\n') return true;
+        if (line.size() == kMaxTextLineBytes)
+            throw Error(fmt::format("cannot read standard input: a line longer than {} MiB", kMaxTextLineBytes >> 20));
+        line.push_back(static_cast<char>(c));
+    }
+    return !line.empty();
+}
 
 }  // namespace cli

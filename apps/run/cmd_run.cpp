@@ -3,7 +3,6 @@
 // generation at the next step: the text so far and the summary are printed, and the exit code is 130 / 143.
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -59,7 +58,7 @@ std::vector<int32_t> prompt_tokens(const tokenizer::Tokenizer& tok, const std::s
 // One line of stdin after a "> " on stderr; false at the end of input or on an empty line.
 bool read_user_turn(std::string& line) {
     std::fputs("> ", stderr);
-    return std::getline(std::cin, line) && !line.empty();
+    return cli::read_standard_input_line(line) && !line.empty();
 }
 
 void print_summary(const runtime::Transformer& t, const runtime::GenerationStats& s, double load_ms, double warmup_ms) {

@@ -114,6 +114,15 @@ TEST_CASE("run: chat and interactive modes wrap turns in ChatML", "[cli][run][ch
     CHECK(fed(interactive.err) == prompt_tokens({{"user", "Hello"}, {"assistant", reply}, {"user", "Again"}}) - held);
 }
 
+TEST_CASE("run -i: a line longer than 1 MiB is one error line, after the turns before it", "[cli][run][chat]") {
+    SKIP_WITHOUT_SHARED();
+    const std::string too_long(size_t{1} << 20 | 1, 'a');
+    const test::CliResult r = test::run_cli({"run", stories(), "-i", "-n", "2", "--temp", "0", "--ids"}, "Hi\n" + too_long + "\n");
+    CHECK(r.exit_code == 1);
+    CHECK(test::parse_ids(r.out).size() == 2);  // the first turn's reply
+    CHECK_THAT(r.err, Catch::Contains("error: cannot read standard input: a line longer than 1 MiB"));
+}
+
 TEST_CASE("run: the pi-zero-2w preset computes a KV budget under 400 MB and runs", "[cli][run][preset]") {
     SKIP_WITHOUT_SHARED();
     const test::CliResult r = test::run_cli({"run", stories(), "--preset", "pi-zero-2w", "-n", "8", "--temp", "0", "--verbose"});
