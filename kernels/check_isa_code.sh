@@ -46,10 +46,11 @@ symbols)
     for object in "$@"; do
         case "/$object" in */"$set"/*) ;; *) continue ;; esac
         # Not code, and not shared with another set: an AddressSanitizer build's __odr_asan.<symbol> (the ODR
-        # indicator of the object's own global) and DW.ref.__gxx_personality_v0 (the unwinder's pointer to the
-        # personality routine, the same in every object that has landing pads).
+        # indicator of the object's own global), DW.ref.__gxx_personality_v0 (the unwinder's pointer to the
+        # personality routine, the same in every object that has landing pads), and the typeinfo of function
+        # types (_ZTI/_ZTS + F...E) that clang's UBSan emits for its call checks.
         outside=$("$tool" -g --defined-only "$object" | awk -v in_set="$in_set" \
-            'NF >= 3 && $3 !~ /^DW[.]ref[.]__gxx_personality_v0$/ {
+            'NF >= 3 && $3 !~ /^DW[.]ref[.]__gxx_personality_v0$/ && $3 !~ /^_ZT[IS]P?F/ {
                  name = $3; sub(/^__odr_asan[.]/, "", name); if (name !~ in_set) print "  " $3 }' | "$demangle")
         if [ -n "$outside" ]; then
             echo "$object: defines symbols outside kernels::$set (isa.h, sets with flags of their own):" >&2

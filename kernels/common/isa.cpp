@@ -57,17 +57,25 @@ uint64_t saved_register_state() {
     return (uint64_t{high} << 32) | low;
 }
 
+// Bit `bit` of cpuid leaf `leaf`, subleaf `sub`, register `reg` (0-3: eax, ebx, ecx, edx): for the features
+// clang's __builtin_cpu_supports does not name (f16c, avxvnni in clang 14).
+bool cpuid_bit(unsigned leaf, unsigned sub, int reg, int bit) {
+    unsigned r[4] = {0, 0, 0, 0};
+    if (!__get_cpuid_count(leaf, sub, &r[0], &r[1], &r[2], &r[3])) return false;
+    return (r[reg] >> bit) & 1u;
+}
+
 CpuFeatures detect_cpu_features() {
     __builtin_cpu_init();
     CpuFeatures f = 0;
     if (__builtin_cpu_supports("avx2")) f |= kCpuAvx2;
     if (__builtin_cpu_supports("fma")) f |= kCpuFma;
-    if (__builtin_cpu_supports("f16c")) f |= kCpuF16c;
+    if (cpuid_bit(1, 0, 2, 29)) f |= kCpuF16c;
     if (__builtin_cpu_supports("avx512f")) f |= kCpuAvx512f;
     if (__builtin_cpu_supports("avx512bw")) f |= kCpuAvx512bw;
     if (__builtin_cpu_supports("avx512vl")) f |= kCpuAvx512vl;
     if (__builtin_cpu_supports("avx512vnni")) f |= kCpuAvx512Vnni;
-    if (__builtin_cpu_supports("avxvnni")) f |= kCpuAvxVnni;
+    if (cpuid_bit(7, 1, 0, 4)) f |= kCpuAvxVnni;
     const uint64_t xcr0 = saved_register_state();
     if ((xcr0 & 0x06) == 0x06) f |= kCpuOsYmm;  // SSE and AVX state
     if ((xcr0 & 0xe6) == 0xe6) f |= kCpuOsZmm;  // and opmask, ZMM0-15 upper halves, ZMM16-31
