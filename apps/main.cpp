@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "apps/cli/command.h"
+#include "apps/commands/commands.h"
 #include "apps/cli/printable.h"
 #include "apps/cli/standard_output.h"
 #include "kernels/common/isa.h"
@@ -67,24 +68,8 @@ int main(int argc, char** argv) {
         return fail(e.what());
     }
     CLI::App app{"sparse-llm: small language models on edge CPUs, with sparse attention"};
-    app.require_subcommand(1);
-    cli::CommandList commands;
-    info::add_command(app, commands);
-    quantize::add_command(app, commands);
-    run::add_command(app, commands);
-    summarise::add_command(app, commands);
-    serve::add_command(app, commands);
-    make_model::add_command(app, commands);
-    tokenize::add_commands(app, commands);
-    perplexity::add_command(app, commands);
-
-    CLI::App* bench = app.add_subcommand("bench", "Benchmarks: dequantize, attention kernels, whole models");
-    bench->require_subcommand(1);
-    bench::add_matvec_command(*bench, commands);
-    bench::add_attention_command(*bench, commands);
-    bench::add_dequant_command(*bench, commands);
-    bench::add_model_command(*bench, commands);
-    bench::add_tokenizer_command(*bench, commands);
+    const cli::CommandList commands = commands::add_all(app);
+    const CLI::App* bench = app.get_subcommand("bench");
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,14 @@
+// Every command of the program, registered on the top-level CLI::App: what main() parses and runs, and what the
+// CLI fuzz target (tests/fuzz) parses.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "apps/cli/command.h"
+
+namespace commands {
+
+// Registers every command (and the `bench` group, which requires one of its own) on `app`.
+cli::CommandList add_all(CLI::App& app);
+
+}  // namespace commands
