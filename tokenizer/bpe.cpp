@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "tokenizer/byte_encoding.h"
 #include "tokenizer/merge_queue.h"
 #include "tokenizer/tokenizer_error.h"
@@ -21,34 +23,35 @@ constexpr auto comes_later = [](uint64_t a, uint64_t b) { return a > b; };
 
 }  // namespace
 
-BpeModel::BpeModel(const Vocab& vocab, const std::vector<std::string_view>& merges) : n_vocab_(vocab.size()) {
+BpeModel::BpeModel(const Vocab& vocab, const std::vector<std::string_view>& merges) {
     merges_.reserve(merges.size());
     std::string merged;
     for (size_t rank = 0; rank < merges.size(); ++rank) {
         const std::string_view merge = merges[rank];
         const size_t space = merge.find(' ', 1);
-        if (space == std::string_view::npos) continue;
+        if (space == std::string_view::npos)
+            throw Error(fmt::format("tokenizer.ggml.merges[{}] '{}' is not two tokens separated by a space", rank,
+                                    merge));
         const std::string_view left = merge.substr(0, space);
         const std::string_view right = merge.substr(space + 1);
         merged.assign(left).append(right);
-        const int32_t merged_id = intern(vocab, merged);
+        const TokenId merged_id = token_named(vocab, merged, rank);
         // A repeated pair keeps its first (lowest) rank.
-        merges_.emplace(pair_key(intern(vocab, left), intern(vocab, right)), Merge{static_cast<uint32_t>(rank), merged_id});
+        merges_.emplace(pair_key(token_named(vocab, left, rank), token_named(vocab, right, rank)),
+                        Merge{static_cast<uint32_t>(rank), merged_id});
     }
     for (int b = 0; b < 256; ++b) {
-        const std::string spelling = encode_bytes(std::string(1, static_cast<char>(b)));
-        const TokenId token = vocab.find(spelling);
-        const auto other = other_symbols_.find(spelling);
-        byte_symbol_[b] = token != kNoToken ? token : other != other_symbols_.end() ? other->second : -1;
+        byte_symbol_[b] = vocab.find(encode_bytes(std::string(1, static_cast<char>(b))));
         char_token_[b] = vocab.find(std::string(1, static_cast<char>(b)));
     }
 }
 
-int32_t BpeModel::intern(const Vocab& vocab, std::string_view spelling) {
-    if (const TokenId token = vocab.find(spelling); token != kNoToken) return token;
-    const auto [it, added] =
-        other_symbols_.emplace(std::string(spelling), static_cast<int32_t>(n_vocab_ + other_symbols_.size()));
-    return it->second;
+TokenId BpeModel::token_named(const Vocab& vocab, std::string_view spelling, size_t rank) {
+    const TokenId token = vocab.find(spelling);
+    if (token == kNoToken)
+        throw Error(fmt::format("tokenizer.ggml.merges[{}] names '{}', which is no token of the vocabulary", rank,
+                                spelling));
+    return token;
 }
 
 void BpeModel::encode(std::string_view text, const Vocab& vocab, std::vector<TokenId>& out) const {
@@ -100,7 +103,7 @@ void BpeModel::encode_word(std::string_view word, const Vocab& vocab, Scratch& s
 void BpeModel::queue_pair(Scratch& scratch, int32_t left, bool heapify) const {
     Symbol& l = scratch.symbols[left];
     l.pair_rank = kNoMerge;
-    if (l.next < 0 || l.id < 0 || scratch.symbols[l.next].id < 0) return;
+    if (l.next < 0 || l.id == kNoToken || scratch.symbols[l.next].id == kNoToken) return;
     const Merge* merge = merges_.find(pair_key(l.id, scratch.symbols[l.next].id));
     if (merge == nullptr) return;
     l.pair_rank = merge->rank;
@@ -114,10 +117,9 @@ void BpeModel::queue_pair(Scratch& scratch, int32_t left, bool heapify) const {
 
 // A finished symbol is its token; one that is no token falls back, like llama.cpp, to the tokens whose text
 // is a single char of its spelling, dropping the chars that have none.
-void BpeModel::emit_symbol(std::string_view bytes, int32_t id, std::vector<TokenId>& out) const {
-    const TokenId token = id >= 0 ? token_of_symbol(id) : kNoToken;
-    if (token != kNoToken) {
-        out.push_back(token);
+void BpeModel::emit_symbol(std::string_view bytes, TokenId id, std::vector<TokenId>& out) const {
+    if (id != kNoToken) {
+        out.push_back(id);
         return;
     }
     for (char c : encode_bytes(bytes)) {

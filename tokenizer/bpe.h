@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tokenizer/flat_map.h"
@@ -17,7 +16,8 @@ namespace tokenizer {
 
 class BpeModel {
 public:
-    // `merges` are "left right" in the byte spelling of byte_encoding.h, highest priority first.
+    // `merges` are "left right" in the byte spelling of byte_encoding.h, highest priority first. Throws
+    // tokenizer::Error for a merge that is not two parts, or whose parts or result are no token.
     BpeModel(const Vocab& vocab, const std::vector<std::string_view>& merges);
 
     // Appends the tokens of `text` (any bytes; invalid UTF-8 is read as U+FFFD like llama.cpp does).
@@ -25,7 +25,7 @@ public:
 
 private:
     struct Symbol {
-        int32_t id;           // symbol id, or -1 for a byte that is neither a token nor in a merge
+        TokenId id;           // its token, or kNoToken for a byte that no token spells alone
         int32_t prev;         // neighbours in the word, -1 at the ends
         int32_t next;
         uint32_t begin;       // bytes [begin, begin + size) of the word
@@ -46,20 +46,17 @@ private:
         std::vector<Candidate> queue;
     };
 
-    int32_t intern(const Vocab& vocab, std::string_view spelling);
-    TokenId token_of_symbol(int32_t id) const { return static_cast<size_t>(id) < n_vocab_ ? id : kNoToken; }
+    // The token spelled `spelling`; throws tokenizer::Error naming merge `rank` when there is none.
+    static TokenId token_named(const Vocab& vocab, std::string_view spelling, size_t rank);
     void encode_word(std::string_view word, const Vocab& vocab, Scratch& scratch, std::vector<TokenId>& out) const;
     // Finds the merge of symbols[left] and the symbol after it, records it in the left symbol and, if there is
     // one, queues it (`heapify`: keep the queue a heap; off while filling it for make_heap).
     void queue_pair(Scratch& scratch, int32_t left, bool heapify = true) const;
-    void emit_symbol(std::string_view bytes, int32_t id, std::vector<TokenId>& out) const;
+    void emit_symbol(std::string_view bytes, TokenId id, std::vector<TokenId>& out) const;
 
-    // Symbols are the strings that merges read and write, in the byte spelling. A symbol that is a token's
-    // text has that token's id; the others get ids from n_vocab_ on.
-    size_t n_vocab_;
-    std::unordered_map<std::string, int32_t> other_symbols_;  // spelling -> id, for symbols that are no token
+    // Symbols are the tokens that merges read and write (every merge names tokens: the constructor checks).
     FlatMap<uint64_t, Merge> merges_;                         // (left id << 32 | right id) -> merge
-    std::array<int32_t, 256> byte_symbol_{};                  // byte -> symbol id, or -1
+    std::array<TokenId, 256> byte_symbol_{};                  // byte -> the token spelling it alone, or kNoToken
     std::array<TokenId, 256> char_token_{};                   // char -> token whose text is that one char
 };
 

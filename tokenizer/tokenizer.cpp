@@ -40,9 +40,13 @@ Tokenizer::~Tokenizer() = default;
 Tokenizer Tokenizer::from_gguf(const gguf::File& file) {
     Tokenizer t;
     t.vocab_ = load_vocab(file);
-    if (t.vocab_.type == VocabType::Bpe)
-        t.bpe_ = std::make_unique<BpeModel>(t.vocab_, file.get_string_array("tokenizer.ggml.merges"));
-    else
+    if (t.vocab_.type == VocabType::Bpe) {
+        try {
+            t.bpe_ = std::make_unique<BpeModel>(t.vocab_, file.get_string_array("tokenizer.ggml.merges"));
+        } catch (const Error& e) {
+            throw Error(fmt::format("{}: {}", file.source(), e.what()));
+        }
+    } else
         t.spm_ = std::make_unique<SpmModel>(t.vocab_);
     t.pieces_.reserve(t.vocab_.size());
     for (size_t id = 0; id < t.vocab_.size(); ++id) t.pieces_.push_back(t.make_piece(static_cast<TokenId>(id)));
