@@ -12,6 +12,13 @@
 namespace runtime {
 namespace {
 
+// The index of the first NaN or Inf among x[0..n), or -1.
+int64_t first_not_finite(const float* x, int64_t n) {
+    for (int64_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return i;
+    return -1;
+}
+
 std::string shape_text(const gguf::TensorInfo& t) {
     return fmt::format("[{}]", fmt::join(t.ne.begin(), t.ne.begin() + t.n_dims, ", "));
 }
@@ -52,12 +59,16 @@ public:
         return matrix(require(name), rows, cols);
     }
 
-    // A vector of n f32 values (norm weights, biases, RoPE factors).
+    // A vector of n f32 values (norm weights, biases, RoPE factors), all finite.
     const float* vector(const std::string& name, int64_t n) {
         const gguf::TensorInfo& t = require(name);
         check_shape(t, {static_cast<uint64_t>(n)});
         if (t.type != gguf::GgmlType::F32) unsupported(t, "vectors (norms, biases: f32 only)");
-        return reinterpret_cast<const float*>(t.data);
+        const auto* values = reinterpret_cast<const float*>(t.data);
+        const int64_t bad = first_not_finite(values, n);
+        if (bad >= 0)
+            throw Error(fmt::format("{}: tensor '{}' holds {} at {}", file_.source(), t.name, values[bad], bad));
+        return values;
     }
 
     void check_shape(const gguf::TensorInfo& t, const std::vector<uint64_t>& expected) const {
@@ -180,11 +191,16 @@ Model Model::bind(gguf::File file) {
     return model;
 }
 
-void Model::embed(int32_t token, float* out) const {
+bool Model::embed(int32_t token, float* out) const {
     const auto* row = static_cast<const uint8_t*>(token_embd_.data) + static_cast<size_t>(token) * token_embd_.row_bytes();
     gguf::dequantize_row(token_embd_.type, row, out, config_.n_embd);
     if (config_.embed_scale != 1.0f)
         for (int64_t i = 0; i < config_.n_embd; ++i) out[i] *= config_.embed_scale;
+    return first_not_finite(out, config_.n_embd) < 0;
+}
+
+std::string Model::bad_embedding(int32_t token) const {
+    return fmt::format("{}: row {} of tensor 'token_embd.weight' holds NaN or Inf", file_.source(), token);
 }
 
 uint64_t Model::bytes_per_token() const {

@@ -61,8 +61,10 @@ public:
     // The file's tensors the forward pass does not read (binding warns of them), in file order.
     const std::vector<std::string>& unused_tensors() const { return unused_tensors_; }
 
-    // out[n_embd] = row `token` of token_embd, dequantized. token < n_vocab (the caller checks).
-    void embed(int32_t token, float* out) const;
+    // out[n_embd] = row `token` of token_embd, dequantized. token < n_vocab (the caller checks). False when the
+    // row holds NaN or Inf (then bad_embedding(token) is the error to report).
+    bool embed(int32_t token, float* out) const;
+    std::string bad_embedding(int32_t token) const;
 
     // Bytes of weights one decode step reads: every layer matrix, the output matrix and norms (the embedding
     // row is negligible). Used for the achieved-bandwidth figure.

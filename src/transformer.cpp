@@ -1,6 +1,7 @@
 #include "src/transformer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <iterator>
 #include <new>
 #include <stdexcept>
@@ -197,13 +198,15 @@ void Transformer::run_step(const int32_t* tokens, const Segment* segments, size_
     const ModelConfig& c = model_.config();
     const size_t d = static_cast<size_t>(c.n_embd), half = static_cast<size_t>(c.rope_dim / 2);
     const size_t n = segments[n_segments - 1].first + segments[n_segments - 1].n;
+    std::atomic<size_t> bad_row{n};  // a row whose embedding is not finite (pool tasks must not throw)
     per_token(pool_, n, [&](size_t t) {
         const Segment& segment = *std::prev(std::upper_bound(segments, segments + n_segments, t,
                                                              [](size_t row, const Segment& g) { return row < g.first; }));
-        model_.embed(tokens[t], s_->x.data() + t * d);
+        if (!model_.embed(tokens[t], s_->x.data() + t * d)) bad_row = t;
         const int64_t position = segment.sequence->n_past_ + static_cast<int64_t>(t - segment.first);
         rope_.angles(position, s_->cos.data() + t * half, s_->sin.data() + t * half);
     });
+    if (bad_row < n) throw Error(model_.bad_embedding(tokens[bad_row]));
     for (int64_t l = 0; l < c.n_layer; ++l) {
         attention_block(l, segments, n_segments, n);
         ffn_block(l, n);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "gguf/gguf_file.h"
 #include "src/model.h"
 #include "src/runtime_error.h"
+#include "src/transformer.h"
 #include "support/json_reader.h"
 #include "support/shared_data.h"
 #include "support/synthetic_fixture.h"
@@ -226,4 +228,22 @@ TEST_CASE("model: the vocabulary and the embedding rows must agree", "[model][er
     m.tensor("token_embd.weight").shape[1] -= 7;
     CHECK_THAT(bind_error(m), Catch::EndsWith("synthetic.gguf: the vocabulary has 50257 tokens but tensor "
                                               "'token_embd.weight' has 50250 rows"));
+}
+
+TEST_CASE("model: NaN or Inf in a norm is refused at load, in an embedding row when the row is first used",
+          "[model][errors]") {
+    make_model::SyntheticModel m{make_model::SyntheticModelSpec{}};
+    m.tensor("blk.1.ffn_norm.weight").scale = std::numeric_limits<float>::infinity();
+    CHECK_THAT(bind_error(m), Catch::Contains("tensor 'blk.1.ffn_norm.weight' holds") && Catch::Contains("at 0"));
+    m.tensor("blk.1.ffn_norm.weight").scale = 0.1f;
+
+    m.tensor("token_embd.weight").scale = std::numeric_limits<float>::quiet_NaN();
+    const test::BoundModel bound = bind(m);  // loads: the rows are read as tokens come
+    std::vector<float> row(static_cast<size_t>(bound.model.config().n_embd));
+    CHECK_FALSE(bound.model.embed(3, row.data()));
+    runtime::Transformer t(bound.model, runtime::RunConfig{});
+    const int32_t token = 3;
+    std::vector<float> logits(static_cast<size_t>(bound.model.config().n_vocab));
+    CHECK_THROWS_WITH(t.forward(&token, 1, logits.data()), Catch::Contains("row 3 of tensor 'token_embd.weight' holds NaN or Inf"));
+    CHECK(t.n_past() == 0);
 }
