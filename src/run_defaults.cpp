@@ -64,4 +64,30 @@ int64_t kv_budget_for_rss(const Model& model, const RunConfig& config, uint64_t 
     return budget;
 }
 
+uint64_t MemoryNeed::total() const {
+    using kernels::saturating_add;
+    return saturating_add(saturating_add(process, weights), saturating_add(scratch, kv));
+}
+
+MemoryNeed memory_need(const Model& model, const RunConfig& config, uint64_t rss_now, uint64_t sequences) {
+    using kernels::saturating_mul;
+    MemoryNeed need;
+    need.process = rss_now;
+    need.weights = model.weight_bytes();
+    need.scratch = saturating_mul(sequences, Transformer::scratch_bytes(model.config(), config.n_batch));
+    need.kv = saturating_mul(sequences, Transformer::kv_bytes_for(model.config(), config, config.n_ctx));
+    return need;
+}
+
+void check_memory(const Model& model, const RunConfig& config, uint64_t limit, uint64_t rss_now, uint64_t sequences) {
+    const MemoryNeed need = memory_need(model, config, rss_now, sequences);
+    if (limit == 0 || need.total() <= limit) return;
+    const auto mib = [](uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); };
+    throw Error(fmt::format("{}: needs {:.1f} MiB, more than the {:.1f} MiB allowed (--max-memory): weights {:.1f}, "
+                            "KV cache for {} x {} tokens {:.1f}, scratch for batches of {} {:.1f}, the process so far "
+                            "{:.1f}; lower -c, set --kv-budget, or raise --max-memory",
+                            model.file().source(), mib(need.total()), mib(limit), mib(need.weights), sequences,
+                            config.n_ctx, mib(need.kv), config.n_batch, mib(need.scratch), mib(need.process)));
+}
+
 }  // namespace runtime

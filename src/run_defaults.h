@@ -40,4 +40,15 @@ RunConfig resolve_run_config(RunConfig config, const std::string& preset, const 
 // runtime::Error when not even 2 windows fit.
 int64_t kv_budget_for_rss(const Model& model, const RunConfig& config, uint64_t rss_limit, uint64_t rss_now);
 
+// What `sequences` transformers of `config` need at their peak, as kv_budget_for_rss counts it: the process now,
+// the whole mapped weight data, each one's scratch for a full batch and KV cache with its context (or KV budget)
+// filled.
+struct MemoryNeed {
+    uint64_t process = 0, weights = 0, scratch = 0, kv = 0;
+    uint64_t total() const;
+};
+MemoryNeed memory_need(const Model& model, const RunConfig& config, uint64_t rss_now, uint64_t sequences = 1);
+// Throws runtime::Error naming the need and its parts when it exceeds `limit` bytes (0: no limit).
+void check_memory(const Model& model, const RunConfig& config, uint64_t limit, uint64_t rss_now, uint64_t sequences = 1);
+
 }  // namespace runtime

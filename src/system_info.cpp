@@ -121,6 +121,13 @@ unsigned physical_cores() {
 
 uint64_t current_rss_bytes() { return status_kb("VmRSS:"); }
 
+uint64_t machine_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string line; std::getline(meminfo, line);)
+        if (line.rfind("MemTotal:", 0) == 0) return std::strtoull(line.c_str() + 9, nullptr, 10) * 1024;
+    return 0;
+}
+
 bool reset_peak_rss() {
     std::ofstream clear("/proc/self/clear_refs");
     clear << "5";

@@ -20,6 +20,8 @@ std::string cpu_model();
 // The machine's architecture as the kernel names it (uname -m: "x86_64", "aarch64").
 std::string machine_architecture();
 
+// The machine's memory (MemTotal of /proc/meminfo), 0 when unknown.
+uint64_t machine_memory_bytes();
 // Peak resident set size of this process in bytes (VmHWM, else getrusage), 0 when unknown.
 uint64_t peak_rss_bytes();
 // Resident set size now (VmRSS), 0 when unknown.

@@ -31,10 +31,10 @@ void add_deadline_flags(CLI::App& sub, GenerationFlags& f) {
 }
 
 runtime::RunConfig generation_run_config(const RuntimeFlags& runtime_flags, const GenerationFlags& f,
-                                         const runtime::Model& model) {
+                                         const runtime::Model& model, uint64_t sequences) {
     runtime::RunConfig c = given_run_config(runtime_flags);
     c.track_salience = runtime::parse_deadline_policy(f.on_deadline) == runtime::DeadlinePolicy::Degrade;
-    return runtime::resolve_run_config(c, runtime_flags.preset, model);
+    return resolved_run_config(runtime_flags, c, model, sequences);
 }
 
 runtime::SamplerParams sampler_params(const GenerationFlags& f) {

@@ -32,7 +32,7 @@ runtime::SamplerParams sampler_params(const GenerationFlags& flags);
 // The runtime flags' configuration resolved for the model, keeping saliences when --on-deadline degrade may
 // switch to gated attention. Throws runtime::Error for an unknown --on-deadline (and as resolved_run_config).
 runtime::RunConfig generation_run_config(const RuntimeFlags& runtime_flags, const GenerationFlags& flags,
-                                         const runtime::Model& model);
+                                         const runtime::Model& model, uint64_t sequences = 1);
 // n_predict and the deadline; throws runtime::Error for an unknown --on-deadline.
 runtime::GenerationOptions generation_options(const GenerationFlags& flags, int64_t n_predict);
 

@@ -1,6 +1,7 @@
 #include "apps/cli/runtime_flags.h"
 
 #include "apps/cli/flag_checks.h"
+#include "src/system_info.h"
 
 namespace cli {
 
@@ -24,6 +25,10 @@ void add_cache_flags(CLI::App& sub, RuntimeFlags& f) {
     sub.add_option("--kv-budget", f.config.kv_budget, "KV slots per layer with H2O eviction (0: none)")
         ->check(flags::integer(0, flags::kMaxTokens));
     sub.add_option("--kv-type", f.kv_type, "KV cache f16 | f32 (default f16)");
+    sub.add_option("--max-memory", f.max_memory_mb,
+                   "MB the model, KV cache and scratch may need at most; more is refused before anything runs "
+                   "(default: the machine's memory)")
+        ->check(flags::integer(1, INT32_MAX));
 }
 
 template <typename T>
@@ -53,8 +58,16 @@ runtime::RunConfig given_run_config(const RuntimeFlags& f) {
     return c;
 }
 
-runtime::RunConfig resolved_run_config(const RuntimeFlags& f, const runtime::Model& model) {
-    return runtime::resolve_run_config(given_run_config(f), f.preset, model);
+runtime::RunConfig resolved_run_config(const RuntimeFlags& f, const runtime::Model& model, uint64_t sequences) {
+    return resolved_run_config(f, given_run_config(f), model, sequences);
+}
+
+runtime::RunConfig resolved_run_config(const RuntimeFlags& f, const runtime::RunConfig& given, const runtime::Model& model,
+                                       uint64_t sequences) {
+    const runtime::RunConfig config = runtime::resolve_run_config(given, f.preset, model);
+    const uint64_t limit = f.max_memory_mb > 0 ? f.max_memory_mb << 20 : runtime::machine_memory_bytes();
+    runtime::check_memory(model, config, limit, runtime::current_rss_bytes(), sequences);
+    return config;
 }
 
 }  // namespace cli

@@ -50,7 +50,8 @@ int serve(ServeOptions& o) {
     if (o.runtime.config.n_threads == 0)
         o.runtime.config.n_threads =
             std::max<unsigned>(1, runtime::physical_cores() / (o.batch_decode ? 1u : static_cast<unsigned>(o.parallel)));
-    const runtime::RunConfig config = cli::generation_run_config(o.runtime, o.generation, model);
+    const runtime::RunConfig config =
+        cli::generation_run_config(o.runtime, o.generation, model, static_cast<uint64_t>(o.parallel));
     SlotPool slots(model, config, static_cast<size_t>(o.parallel), static_cast<size_t>(o.queue), o.batch_decode);
 
     ServerConfig& s = o.server;

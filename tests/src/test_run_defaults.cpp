@@ -7,6 +7,7 @@
 #include "src/run_defaults.h"
 #include "src/runtime_error.h"
 #include "src/system_info.h"
+#include "src/transformer.h"
 #include "support/synthetic_fixture.h"
 
 namespace {
@@ -89,4 +90,29 @@ TEST_CASE("run defaults: the preset's KV budget is at most the context, and a sh
     CHECK(budget_at(130) == 130);     // 2 windows of 64, a global token and one more: the smallest budget
     CHECK(budget_at(129) == 0);       // shorter: the whole context, no eviction
     CHECK(budget_at(1) == 0);
+}
+
+TEST_CASE("run defaults: the memory a config needs adds up its parts, and a limit below it is refused naming them",
+          "[run_config][memory]") {
+    const test::BoundModel m = long_context_model();
+    runtime::RunConfig config = runtime::resolve_run_config(runtime::unresolved_run_config(), "", m.model);
+    const runtime::MemoryNeed one = runtime::memory_need(m.model, config, 1000);
+    CHECK(one.process == 1000);
+    uint64_t tensor_bytes = 0;
+    for (const gguf::TensorInfo& t : m.model.file().tensors()) tensor_bytes += t.n_bytes;
+    CHECK(one.weights == tensor_bytes);
+    CHECK(one.kv == runtime::Transformer::kv_bytes_for(m.model.config(), config, config.n_ctx));
+    CHECK(one.total() == one.process + one.weights + one.scratch + one.kv);
+    const runtime::MemoryNeed four = runtime::memory_need(m.model, config, 1000, 4);
+    CHECK(four.kv == 4 * one.kv);
+    CHECK(four.scratch == 4 * one.scratch);
+    config.kv_budget = 64;  // H2O holds the cache to the budget
+    CHECK(runtime::memory_need(m.model, config, 1000).kv < one.kv);
+
+    config.kv_budget = 0;
+    CHECK_NOTHROW(runtime::check_memory(m.model, config, one.total(), 1000));
+    CHECK_NOTHROW(runtime::check_memory(m.model, config, 0, 1000));  // no limit
+    CHECK_THROWS_WITH(runtime::check_memory(m.model, config, one.total() - 1, 1000),
+                      Catch::Contains("more than the") && Catch::Contains("KV cache for 1 x 4096 tokens") &&
+                          Catch::Contains("lower -c, set --kv-budget, or raise --max-memory"));
 }

@@ -123,6 +123,17 @@ TEST_CASE("run -i: a line longer than 1 MiB is one error line, after the turns b
     CHECK_THAT(r.err, Catch::Contains("error: cannot read standard input: a line longer than 1 MiB"));
 }
 
+TEST_CASE("run: --max-memory refuses a model and context that need more, naming the need, before anything runs",
+          "[cli][run][memory]") {
+    SKIP_WITHOUT_SHARED();
+    const test::CliResult refused = test::run_cli({"run", stories(), "-p", "Hi", "-n", "2", "--max-memory", "1"});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.out.empty());
+    CHECK_THAT(refused.err, Catch::StartsWith("error: ") && Catch::Contains("more than the 1.0 MiB allowed (--max-memory)"));
+    CHECK(test::run_cli({"run", stories(), "-p", "Hi", "-n", "2", "--max-memory", "4096"}).exit_code == 0);
+    CHECK(test::run_cli({"run", stories(), "-p", "Hi", "--max-memory", "0"}).exit_code == 2);
+}
+
 TEST_CASE("run: the pi-zero-2w preset computes a KV budget under 400 MB and runs", "[cli][run][preset]") {
     SKIP_WITHOUT_SHARED();
     const test::CliResult r = test::run_cli({"run", stories(), "--preset", "pi-zero-2w", "-n", "8", "--temp", "0", "--verbose"});
