@@ -9,15 +9,20 @@
 #                                     qemu-user, the arm64 multiarch fmt, spdlog and cpp-httplib (architecture arm64
 #                                     is added to dpkg for them), jq, which reads the greedy goldens, and llvm (llvm-mca)
 #                                     for scripts/estimate-pi.sh and scripts/mca-kernels.sh
+#   scripts/install-deps.sh --fuzz    also clang and libFuzzer for the sanitizer build and scripts/fuzz.sh (the
+#                                     test command gives it; both options may be given)
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build libcli11-dev libspdlog-dev libfmt-dev catch2 file libcpp-httplib-dev
     nlohmann-json3-dev curl)
-case "${1:-}" in
-    "") cross=0 ;;
-    --cross) cross=1 ;;
-    *) echo "usage: scripts/install-deps.sh [--cross]" >&2; exit 2 ;;
-esac
+cross=0
+for option in "$@"; do
+    case "$option" in
+        --cross) cross=1 ;;
+        --fuzz) packages+=(clang libfuzzer-14-dev) ;;
+        *) echo "usage: scripts/install-deps.sh [--cross] [--fuzz]" >&2; exit 2 ;;
+    esac
+done
 if [ "$cross" = 1 ]; then
     native=$(dpkg --print-architecture)
     [ "$native" = amd64 ] || { echo "install-deps: the cross build runs on an amd64 host, not $native" >&2; exit 1; }

@@ -8,7 +8,8 @@
 
 namespace commands {
 
-// Registers every command (and the `bench` group, which requires one of its own) on `app`.
+// Registers every command (and the `bench` group, which requires one of its own) on `app`. The list owns the
+// options the flags write into: keep it as long as `app` parses or runs.
 cli::CommandList add_all(CLI::App& app);
 
 }  // namespace commands
