@@ -5,7 +5,9 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,25 @@ std::FILE* create_temporary(const std::string& path, std::string& temporary) {
     return nullptr;
 }
 
+// Removes the temporaries of earlier writes to `path` whose process is gone (killed before it could remove
+// its own): PATH.partial-PID-N, PID no longer running.
+void remove_orphaned_temporaries(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".partial-";
+    DIR* dir = ::opendir(folder.c_str());
+    if (!dir) return;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        if (name.rfind(prefix, 0) != 0) continue;
+        char* end = nullptr;
+        const long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
+        if (pid <= 0 || *end != '-' || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        ::unlink((slash == std::string::npos ? name : folder + name).c_str());
+    }
+    ::closedir(dir);
+}
+
 }  // namespace
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)), target_(path_) {
@@ -46,6 +67,7 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)), target_(path_
         // A symbolic link is replaced through: the new file takes the place of the file it points to.
         char resolved[PATH_MAX];
         if (exists && ::realpath(path_.c_str(), resolved) != nullptr) target_ = resolved;
+        remove_orphaned_temporaries(target_);
         file_ = create_temporary(target_, temporary_);
     }
     if (file_ == nullptr) {

@@ -1,7 +1,8 @@
 // A file written whole or not at all. The bytes go to a temporary file beside the destination, which takes
 // the destination's name only on commit(): a failed or interrupted write leaves whatever was there before.
 // A destination that exists and is not a regular file (/dev/null, a FIFO, a terminal) is written in place.
-// Nothing but the temporary file is ever removed.
+// Nothing but temporary files is ever removed: this write's, and those of earlier writes to the same
+// destination whose process was killed before it could remove its own (DEST.partial-PID-N, PID gone).
 #pragma once
 
 #include <cstddef>

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gguf/gguf_error.h"
 #include "gguf/gguf_writer.h"
@@ -52,6 +53,23 @@ TEST_CASE("output file: the destination changes only at commit, and nothing else
     gguf::OutputFile fresh(dir.file("new.bin"));
     fresh.commit();
     CHECK(fs::file_size(dir.file("new.bin")) == 0);
+}
+
+TEST_CASE("output file: the temporaries of a killed write are removed by the next write to the same file",
+          "[gguf][output]") {
+    const test::TempDir dir;
+    const std::string path = dir.file("out.gguf");
+    // pid_max is at most 2^22: no process has these ids
+    test::write_bytes(path + ".partial-4194305-0", "killed half-way");
+    test::write_bytes(path + ".partial-" + std::to_string(::getpid()) + "-99", "a write of a running process");
+    test::write_bytes(dir.file("other.gguf.partial-4194305-0"), "another file's");
+    gguf::OutputFile out(path);
+    out.write("whole", 5);
+    out.commit();
+    CHECK_FALSE(fs::exists(path + ".partial-4194305-0"));
+    CHECK(fs::exists(path + ".partial-" + std::to_string(::getpid()) + "-99"));
+    CHECK(fs::exists(dir.file("other.gguf.partial-4194305-0")));
+    CHECK(test::read_bytes(path) == "whole");
 }
 
 TEST_CASE("output file: a writer that fails half-way leaves the old file", "[gguf][output]") {
