@@ -246,8 +246,9 @@ TEST_CASE("info --tensor --dump: the float32 bytes hash to llama.cpp's fnv1a64 f
         INFO(path << " " << tensor);
         const Value golden = test::json::parse_file(golden_tensors_path(path));
         const auto& items = golden.items();
+        const std::string name = tensor;  // a structured binding: not capturable before C++20
         const auto expected = std::find_if(items.begin(), items.end(),
-                                           [&](const Value& t) { return t["name"].as_string() == tensor; });
+                                           [&](const Value& t) { return t["name"].as_string() == name; });
         REQUIRE(expected != items.end());
 
         const Value shown = info_json({"info", path, "--tensor", tensor, "--dump", dump, "--json"});
