@@ -93,7 +93,9 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
         }
         const Clock::time_point step_start = Clock::now();
         const bool more = decode(token, stats);
-        stats.decode_ms += ms_since(step_start);
+        const double step_ms = ms_since(step_start);
+        stats.decode_ms += step_ms;
+        if (more && options_.deadline_ms > 0 && step_ms > options_.deadline_ms) ++stats.late_steps;
         if (!more) break;
     }
     const StopStrings::Result tail = stop.feed(stream.flush());

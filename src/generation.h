@@ -50,7 +50,8 @@ struct GenerationStats {
     size_t decode_steps = 0;         // one-token forward passes
     double decode_ms = 0;
     double first_token_ms = 0;       // from the start of the prompt to the first sampled token
-    size_t deadline_misses = 0;
+    size_t deadline_misses = 0;      // checkpoints that found the deadline passed (each rolls its step back)
+    size_t late_steps = 0;           // decode steps that took longer than the deadline, retries included
     std::string missed_checkpoint;   // where the last miss was detected
     int64_t degraded_top_k = -1;     // the gated top-k the degrade policy ended at; -1: never degraded
     std::string stop_reason;         // "eog", "stop", "n_predict", "context", "deadline", "cancelled"

@@ -43,6 +43,7 @@ void SummaryOutput::fold(const Progress& p, const Fold& fold, const std::string&
             .key("prompt_tokens_per_s").value(s.prompt_ms > 0 ? evaluated * 1000.0 / s.prompt_ms : 0.0)
             .key("generate_ms").value(s.decode_ms).key("stop_reason").value(s.stop_reason)
             .key("deadline_misses").value(s.deadline_misses)
+            .key("late_steps").value(s.late_steps)
             .key("peak_rss_mib").value(runtime::peak_rss_bytes() / 1048576.0).end_object();
         write(json.str() + "\n");
     }

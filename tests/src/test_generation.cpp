@@ -225,6 +225,8 @@ TEST_CASE("generation: an impossible deadline stops at a named checkpoint, or de
     const Run degraded = generate(s.model, s.tok, g, tracking, {s.tok.bos()});
     CHECK(degraded.stats.stop_reason == "n_predict");
     CHECK(degraded.stats.deadline_misses == 5);  // top-k 8, 4, 2, 1, then 0: the floor finishes steps late
+    CHECK(degraded.stats.late_steps == degraded.stats.decode_steps);  // every step took more than 1 µs
+    CHECK(degraded.stats.decode_steps == 19);
     CHECK(degraded.stats.degraded_top_k == 0);
     CHECK(degraded.attention_after == kernels::AttentionPath::Gated);
     CHECK(degraded.n_past == 20);
@@ -242,6 +244,7 @@ TEST_CASE("generation: a far deadline changes no token", "[generation][deadline]
     far.deadline_ms = 3.6e6;
     const Run timed = generate(s.model, s.tok, far, sparse, {s.tok.bos()});
     CHECK(timed.stats.deadline_misses == 0);
+    CHECK(timed.stats.late_steps == 0);
     CHECK(timed.out.ids == generate(s.model, s.tok, limit(60), sparse, {s.tok.bos()}).out.ids);
 }
 

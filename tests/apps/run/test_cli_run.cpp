@@ -73,6 +73,8 @@ TEST_CASE("run: --stop, --deadline-ms and -n -1 end generation as asked", "[cli]
                                                    "0.001", "--on-deadline", "degrade", "--ids"});
     CHECK(degraded.exit_code == 0);
     CHECK_THAT(degraded.err, Catch::Contains("degraded to gated top-k 0") && Catch::Contains("stop: n_predict"));
+    // 11 decode steps, each longer than 1 µs; 7 checkpoint misses degraded to top-k 32, 16, 8, 4, 2, 1, 0
+    CHECK_THAT(degraded.err, Catch::Contains("deadline misses 7 (last at") && Catch::Contains("steps over the deadline 11,"));
 
     const test::CliResult forever = test::run_cli({"run", stories(), "-t", "1", "--temp", "0", "-n", "-1", "-c", "40", "--ids"});
     CHECK(forever.exit_code == 0);
