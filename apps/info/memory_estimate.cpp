@@ -19,7 +19,7 @@
 #include "tokenizer/tokenizer.h"
 
 namespace info {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPARSE_LLM_ASAN)
 // The sanitizer runtime's count (sanitizer/allocator_interface.h, which GCC does not ship).
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
@@ -59,7 +59,7 @@ uint64_t fitting(uint64_t bytes) {
 // Bytes of heap in use (glibc's count, exact and deterministic; the sanitizer's when its allocator replaces
 // glibc's); elsewhere the resident memory, which also counts the pages of the file the parsing touched.
 uint64_t heap_in_use() {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPARSE_LLM_ASAN)
     return __sanitizer_get_current_allocated_bytes();
 #elif defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
     const struct mallinfo2 m = ::mallinfo2();

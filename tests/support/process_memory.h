@@ -9,7 +9,7 @@
 
 namespace test {
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPARSE_LLM_ASAN)
 constexpr bool kMeasuresRss = false;
 #else
 constexpr bool kMeasuresRss = true;

@@ -86,7 +86,7 @@ TEST_CASE("main: a failed write to standard output is one error line and exit 1,
 }
 
 TEST_CASE("main: running out of memory is one line, naming the KV cache where that is what did not fit", "[cli]") {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPARSE_LLM_ASAN)
     WARN("skipped: AddressSanitizer reserves terabytes of address space, far beyond the limit this test sets");
     return;
 #endif

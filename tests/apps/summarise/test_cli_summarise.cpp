@@ -165,7 +165,7 @@ TEST_CASE("summarise: a fold that misses its decode deadline keeps the summary i
 
 TEST_CASE("summarise: memory after 50 chunks is within 10% of memory after 5", "[cli][summarise]") {
     SKIP_WITHOUT_SHARED();
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPARSE_LLM_ASAN)
     WARN("skipped: resident memory under a sanitizer is not the program's");
     return;
 #endif

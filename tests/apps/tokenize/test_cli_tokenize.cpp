@@ -20,7 +20,7 @@ std::string ids_line(const std::vector<int32_t>& ids) {
 }
 
 // The sanitizer build runs every 8th case: the CLI loads the vocabulary once per case.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SPARSE_LLM_ASAN)
 constexpr size_t kCaseStride = 8;
 #else
 constexpr size_t kCaseStride = 1;
