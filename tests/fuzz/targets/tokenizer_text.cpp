@@ -21,7 +21,7 @@ void run_tokenizer_decode(const uint8_t* data, size_t size) {
     if (size < 2) return;
     const tokenizer::Tokenizer& tok = vocabulary(data[0]);
     std::vector<tokenizer::TokenId> ids((size - 2) / sizeof(tokenizer::TokenId));
-    std::memcpy(ids.data(), data + 2, ids.size() * sizeof(tokenizer::TokenId));
+    if (!ids.empty()) std::memcpy(ids.data(), data + 2, ids.size() * sizeof(tokenizer::TokenId));
     try {
         tok.decode(ids, data[1] & 1);
     } catch (const std::runtime_error&) {  // an id outside the vocabulary
