@@ -9,7 +9,7 @@
 namespace kernels {
 namespace {
 
-// How long an idle worker polls for the next parallel_for before it sleeps.
+// How long an idle worker polls for the next job, and the caller for the last task, before sleeping.
 constexpr auto kSpinTime = std::chrono::microseconds(200);
 
 inline void cpu_relax() {
@@ -20,6 +20,19 @@ inline void cpu_relax() {
 #endif
 }
 
+// Polls done() for kSpinTime; true when it became true.
+template <typename Done>
+bool spin_until(Done&& done) {
+    const auto give_up = std::chrono::steady_clock::now() + kSpinTime;
+    for (unsigned polls = 1;; ++polls) {
+        if (done()) return true;
+        cpu_relax();
+        if (polls % 256 == 0 && std::chrono::steady_clock::now() > give_up) return false;
+    }
+}
+
+bool is_open(uint64_t generation) { return generation % 2 == 1; }
+
 }  // namespace
 
 ThreadPool::ThreadPool(unsigned n_threads) {
@@ -29,17 +42,36 @@ ThreadPool::ThreadPool(unsigned n_threads) {
 ThreadPool::~ThreadPool() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        stopping_.store(true, std::memory_order_relaxed);
-        generation_.fetch_add(1, std::memory_order_release);
+        stopping_ = true;
+        generation_.fetch_add(1);  // an open generation wakes every worker
     }
-    wake_.notify_all();
+    job_opened_.notify_all();
     for (auto& worker : workers_) worker.join();
 }
 
 void ThreadPool::work_through_tasks() {
+    size_t done = 0;
     for (size_t i = next_task_.fetch_add(1, std::memory_order_relaxed); i < n_tasks_;
-         i = next_task_.fetch_add(1, std::memory_order_relaxed))
+         i = next_task_.fetch_add(1, std::memory_order_relaxed), ++done)
         fn_(context_, i);
+    if (done == 0 || done_tasks_.fetch_add(done) + done != n_tasks_) return;
+    if (caller_sleeping_) {  // seq_cst against the caller's store of it and its check of done_tasks_
+        std::lock_guard<std::mutex> lock(mutex_);
+        tasks_done_.notify_one();
+    }
+}
+
+void ThreadPool::wait_for_tasks_done() {
+    const auto all_done = [this] { return done_tasks_.load(std::memory_order_acquire) == n_tasks_; };
+    if (spin_until(all_done)) return;
+    std::unique_lock<std::mutex> lock(mutex_);
+    caller_sleeping_ = true;
+    tasks_done_.wait(lock, all_done);
+    caller_sleeping_ = false;
+}
+
+void ThreadPool::wait_for_workers_to_leave() const {
+    while (workers_in_job_ != 0) std::this_thread::yield();
 }
 
 void ThreadPool::run(size_t n_tasks, TaskFn fn, void* context) {
@@ -48,36 +80,45 @@ void ThreadPool::run(size_t n_tasks, TaskFn fn, void* context) {
         for (size_t i = 0; i < n_tasks; ++i) fn(context, i);
         return;
     }
+    wait_for_workers_to_leave();  // a worker late for the last job may still be reading its fields
     fn_ = fn;
     context_ = context;
     n_tasks_ = n_tasks;
     next_task_.store(0, std::memory_order_relaxed);
-    busy_workers_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
+    done_tasks_.store(0, std::memory_order_relaxed);
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        generation_.fetch_add(1, std::memory_order_release);
+        generation_.fetch_add(1);  // open
     }
-    wake_.notify_all();
+    job_opened_.notify_all();
     work_through_tasks();
-    while (busy_workers_.load(std::memory_order_acquire) != 0) cpu_relax();
+    wait_for_tasks_done();
+    generation_.fetch_add(1);  // closed: a worker that arrives now leaves without touching the fields
+}
+
+uint64_t ThreadPool::wait_for_job(uint64_t seen) {
+    uint64_t generation = seen;
+    const auto job_or_stop = [&] {
+        generation = generation_.load(std::memory_order_acquire);
+        return (is_open(generation) && generation != seen) || stopping_.load(std::memory_order_relaxed);
+    };
+    if (!spin_until(job_or_stop)) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        job_opened_.wait(lock, job_or_stop);
+    }
+    return generation;
 }
 
 void ThreadPool::worker_loop() {
     uint64_t seen = 0;
     for (;;) {
-        const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
-        unsigned polls = 0;
-        while (generation_.load(std::memory_order_acquire) == seen) {
-            cpu_relax();
-            if (++polls % 256 == 0 && std::chrono::steady_clock::now() > spin_until) {
-                std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-            }
-        }
-        seen = generation_.load(std::memory_order_acquire);
-        if (stopping_.load(std::memory_order_relaxed)) return;
-        work_through_tasks();
-        busy_workers_.fetch_sub(1, std::memory_order_acq_rel);
+        seen = wait_for_job(seen);
+        if (stopping_) return;
+        // Registered first, then the job checked again (both seq_cst, against the caller's close and its
+        // wait_for_workers_to_leave): either the caller waits for this worker or the worker sees the job closed.
+        ++workers_in_job_;
+        if (generation_ == seen) work_through_tasks();
+        workers_in_job_.fetch_sub(1, std::memory_order_release);
     }
 }
 

@@ -1,6 +1,8 @@
 // A persistent pool of worker threads for data-parallel kernels (rows of a matvec, heads of attention).
 // Threads are created once; a parallel_for wakes them, the calling thread works too, and returns when all
-// tasks are done. Workers spin briefly between calls so back-to-back kernels do not pay for a sleep/wake-up.
+// tasks are done. Workers spin briefly between calls so back-to-back kernels do not pay for a sleep/wake-up,
+// then sleep. On a busy CPU a worker may not run for a while: the caller never waits for a worker that has not
+// started, it takes the worker's tasks itself, and it sleeps rather than spins while a task is still running.
 #pragma once
 
 #include <atomic>
@@ -35,14 +37,20 @@ private:
     using TaskFn = void (*)(void*, size_t);
     void run(size_t n_tasks, TaskFn fn, void* context);
     void work_through_tasks();
+    void wait_for_tasks_done();
+    void wait_for_workers_to_leave() const;
+    // The next open job after `seen` (spinning, then sleeping); even when the pool is stopping.
+    uint64_t wait_for_job(uint64_t seen);
     void worker_loop();
 
     std::vector<std::thread> workers_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable job_opened_, tasks_done_;
+    // Odd while a job is open; each job makes it odd, its end even again.
     std::atomic<uint64_t> generation_{0};
-    std::atomic<size_t> next_task_{0};
-    std::atomic<unsigned> busy_workers_{0};
+    std::atomic<size_t> next_task_{0}, done_tasks_{0};
+    std::atomic<unsigned> workers_in_job_{0};  // workers that may still read the job's fields
+    std::atomic<bool> caller_sleeping_{false};
     std::atomic<bool> stopping_{false};
     TaskFn fn_ = nullptr;
     void* context_ = nullptr;
