@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kernels/attention/attention_error.h"
+#include "kernels/attention/deadline.h"
 #include "src/runtime_error.h"
 #include "src/stop_strings.h"
 #include "tokenizer/stream_decoder.h"
@@ -96,6 +97,7 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
         const double step_ms = ms_since(step_start);
         stats.decode_ms += step_ms;
         if (more && options_.deadline_ms > 0 && step_ms > options_.deadline_ms) ++stats.late_steps;
+        if (more) spdlog::debug("decode step {}: {:.3f} ms", stats.decode_steps, step_ms);
         if (!more) break;
     }
     const StopStrings::Result tail = stop.feed(stream.flush());
@@ -115,24 +117,34 @@ bool Generator::decode(int32_t token, GenerationStats& stats) {
         try {
             transformer_.forward(&token, 1, logits_.data());
             control.deadline = nullptr;
+            if (timed) note_timed_attempt(stats, timer, "done");
             ++stats.decode_steps;
             return true;
         } catch (const kernels::DeadlineExceeded& e) {
             control.deadline = nullptr;
+            note_timed_attempt(stats, timer, e.checkpoint());
             ++stats.deadline_misses;
             stats.missed_checkpoint = e.checkpoint();
             if (options_.on_deadline == DeadlinePolicy::Stop) {
-                spdlog::warn("deadline of {} ms missed at {} after {} ms: stopping", options_.deadline_ms,
-                             e.checkpoint(), e.elapsed_ms());
+                spdlog::warn("deadline of {} ms missed at {} after {:.1f} ms ({:.2f} ms past it): stopping",
+                             options_.deadline_ms, e.checkpoint(), e.elapsed_ms(), e.overrun_ms());
                 stats.stop_reason = "deadline";
                 return false;
             }
-            degrade(stats, e.checkpoint(), e.elapsed_ms());
+            degrade(stats, e);
         }
     }
 }
 
-void Generator::degrade(GenerationStats& stats, const char* checkpoint, uint64_t elapsed_ms) {
+void Generator::note_timed_attempt(GenerationStats& stats, const kernels::DeadlineTimer& timer, const char* outcome) {
+    const double overrun = timer.elapsed_ms() - options_.deadline_ms;
+    stats.worst_overrun_ms = std::max(stats.worst_overrun_ms, overrun);
+    stats.longest_checkpoint_interval_ms = std::max(stats.longest_checkpoint_interval_ms, timer.longest_interval_ms());
+    spdlog::debug("decode step {} attempt under the deadline: {:.3f} ms, {}; checkpoint interval up to {:.3f} ms",
+                  stats.decode_steps + 1, timer.elapsed_ms(), outcome, timer.longest_interval_ms());
+}
+
+void Generator::degrade(GenerationStats& stats, const kernels::DeadlineExceeded& miss) {
     AttendControl& control = transformer_.control();
     if (stats.degraded_top_k < 0) {
         control.attention = kernels::AttentionPath::Gated;
@@ -141,8 +153,9 @@ void Generator::degrade(GenerationStats& stats, const char* checkpoint, uint64_t
         stats.degraded_top_k /= 2;
     }
     control.gate_top_k = static_cast<size_t>(stats.degraded_top_k);
-    spdlog::warn("deadline of {} ms missed at {} after {} ms: degrading to gated attention with top-k {}{}",
-                 options_.deadline_ms, checkpoint, elapsed_ms, stats.degraded_top_k,
+    spdlog::warn("deadline of {} ms missed at {} after {:.1f} ms ({:.2f} ms past it): degrading to gated attention "
+                 "with top-k {}{}",
+                 options_.deadline_ms, miss.checkpoint(), miss.elapsed_ms(), miss.overrun_ms(), stats.degraded_top_k,
                  stats.degraded_top_k == 0 ? " (the floor: steps now finish late instead of failing)" : "");
 }
 

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/attention/deadline.h"
 #include "src/sampler.h"
 #include "src/transformer.h"
 #include "tokenizer/tokenizer.h"
@@ -53,6 +54,10 @@ struct GenerationStats {
     size_t deadline_misses = 0;      // checkpoints that found the deadline passed (each rolls its step back)
     size_t late_steps = 0;           // decode steps that took longer than the deadline, retries included
     std::string missed_checkpoint;   // where the last miss was detected
+    // Over the attempts that ran under the deadline (a degraded step at the floor runs without): how far the
+    // worst ended past the deadline (0: none late), and the longest time between two checkpoints.
+    double worst_overrun_ms = 0;
+    double longest_checkpoint_interval_ms = 0;
     int64_t degraded_top_k = -1;     // the gated top-k the degrade policy ended at; -1: never degraded
     std::string stop_reason;         // "eog", "stop", "n_predict", "context", "deadline", "cancelled"
 };
@@ -76,7 +81,9 @@ private:
     // One decode step of `token` under the deadline policy; false when the policy stops generation.
     bool decode(int32_t token, GenerationStats& stats);
     bool cancelled() const { return options_.cancel && options_.cancel->load(std::memory_order_relaxed); }
-    void degrade(GenerationStats& stats, const char* checkpoint, uint64_t elapsed_ms);
+    void degrade(GenerationStats& stats, const kernels::DeadlineExceeded& miss);
+    // Folds an attempt that ran under the deadline ("done", or the checkpoint that missed) into the stats.
+    void note_timed_attempt(GenerationStats& stats, const kernels::DeadlineTimer& timer, const char* outcome);
 
     Transformer& transformer_;
     const tokenizer::Tokenizer& tokenizer_;

@@ -211,13 +211,17 @@ void Transformer::run_step(const int32_t* tokens, const Segment* segments, size_
         attention_block(l, segments, n_segments, n);
         ffn_block(l, n);
     }
-    check_deadline("logits");
+    if (which != LogitRows::None) output_logits(segments, n_segments, n, logits, which);
+    check_deadline("logits");  // the last checkpoint ends the step: no work runs unchecked after it
     for (size_t i = 0; i < n_segments; ++i) {
         segments[i].sequence->kv_.commit();
         segments[i].sequence->n_past_ += static_cast<int64_t>(segments[i].n);
     }
-    if (which == LogitRows::None) return;
+}
 
+void Transformer::output_logits(const Segment* segments, size_t n_segments, size_t n, float* logits, LogitRows which) {
+    const ModelConfig& c = model_.config();
+    const size_t d = static_cast<size_t>(c.n_embd);
     // Only the rows whose logits are wanted go through the (vocabulary-sized) output projection.
     const size_t rows = which == LogitRows::All ? n : n_segments;
     const auto row = [&](size_t t) { return which == LogitRows::All ? t : segments[t].first + segments[t].n - 1; };

@@ -110,9 +110,10 @@ private:
 
     void check_fits(const int32_t* tokens, size_t n) const;
     void forward_steps(const int32_t* tokens, size_t n, float* logits, bool all_logits);
-    // Runs the segments' rows (tokens[row]) through every layer on this transformer's pool and scratch, commits
-    // every segment's caches and positions, then writes the wanted rows' logits, one after the other.
+    // Runs the segments' rows (tokens[row]) through every layer on this transformer's pool and scratch, writes
+    // the wanted rows' logits, one after the other, then commits every segment's caches and positions.
     void run_step(const int32_t* tokens, const Segment* segments, size_t n_segments, float* logits, LogitRows which);
+    void output_logits(const Segment* segments, size_t n_segments, size_t n, float* logits, LogitRows which);
     void attention_block(int64_t layer, const Segment* segments, size_t n_segments, size_t n);
     void ffn_block(int64_t layer, size_t n);
     void check_deadline(const char* checkpoint) const;

@@ -77,9 +77,13 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
                  t.kv_len(),
                  t.config().kv_budget > 0 ? t.config().kv_budget : t.config().n_ctx,
                  runtime::kv_type_name(t.config().sparse.kv_dtype), t.evictions());
-    spdlog::info("deadline misses {}{}, steps over the deadline {}{}; stop: {}", s.deadline_misses,
+    spdlog::info("deadline misses {}{}, steps over the deadline {}{}{}; stop: {}", s.deadline_misses,
                  s.deadline_misses > 0 ? fmt::format(" (last at {})", s.missed_checkpoint) : "", s.late_steps,
                  s.degraded_top_k >= 0 ? fmt::format(", degraded to gated top-k {}", s.degraded_top_k) : "",
+                 s.longest_checkpoint_interval_ms > 0
+                     ? fmt::format(", worst overrun {:.2f} ms (checkpoint interval up to {:.2f} ms)",
+                                   s.worst_overrun_ms, s.longest_checkpoint_interval_ms)
+                     : "",
                  s.stop_reason);
 }
 

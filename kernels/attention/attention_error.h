@@ -2,7 +2,7 @@
 // before any kernel runs; hot loops never throw.
 #pragma once
 
-#include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -36,16 +36,25 @@ public:
 // "softmax", "o_proj"). Nothing was left half-written.
 class DeadlineExceeded : public AttentionError {
 public:
-    DeadlineExceeded(uint64_t elapsed_ms, const char* checkpoint)
-        : AttentionError(AttentionErrorKind::DeadlineExceeded,
-                         "deadline exceeded after " + std::to_string(elapsed_ms) + " ms at " + checkpoint),
+    DeadlineExceeded(double elapsed_ms, double overrun_ms, const char* checkpoint)
+        : AttentionError(AttentionErrorKind::DeadlineExceeded, "deadline exceeded after " + format_ms(elapsed_ms) +
+                                                                   " ms at " + checkpoint),
           elapsed_ms_(elapsed_ms),
+          overrun_ms_(overrun_ms),
           checkpoint_(checkpoint) {}
-    uint64_t elapsed_ms() const { return elapsed_ms_; }
+    double elapsed_ms() const { return elapsed_ms_; }
+    // How long after the deadline the miss was found: at most one checkpoint interval.
+    double overrun_ms() const { return overrun_ms_; }
     const char* checkpoint() const { return checkpoint_; }
 
 private:
-    uint64_t elapsed_ms_;
+    static std::string format_ms(double ms) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f", ms);
+        return text;
+    }
+
+    double elapsed_ms_, overrun_ms_;
     const char* checkpoint_;
 };
 
