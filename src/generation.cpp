@@ -97,7 +97,7 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
         const double step_ms = ms_since(step_start);
         stats.decode_ms += step_ms;
         if (more && options_.deadline_ms > 0 && step_ms > options_.deadline_ms) ++stats.late_steps;
-        if (more) spdlog::debug("decode step {}: {:.3f} ms", stats.decode_steps, step_ms);
+        if (more) spdlog::debug("decode step {}: {:.6f} ms", stats.decode_steps, step_ms);
         if (!more) break;
     }
     const StopStrings::Result tail = stop.feed(stream.flush());
@@ -117,16 +117,16 @@ bool Generator::decode(int32_t token, GenerationStats& stats) {
         try {
             transformer_.forward(&token, 1, logits_.data());
             control.deadline = nullptr;
-            if (timed) note_timed_attempt(stats, timer, "done");
+            if (timed) note_timed_attempt(stats, timer.finish(), timer, "done");
             ++stats.decode_steps;
             return true;
         } catch (const kernels::DeadlineExceeded& e) {
             control.deadline = nullptr;
-            note_timed_attempt(stats, timer, e.checkpoint());
+            note_timed_attempt(stats, e.elapsed_ms(), timer, e.checkpoint());
             ++stats.deadline_misses;
             stats.missed_checkpoint = e.checkpoint();
             if (options_.on_deadline == DeadlinePolicy::Stop) {
-                spdlog::warn("deadline of {} ms missed at {} after {:.1f} ms ({:.2f} ms past it): stopping",
+                spdlog::warn("deadline of {} ms missed at {} after {:.3f} ms ({:.3f} ms past it): stopping",
                              options_.deadline_ms, e.checkpoint(), e.elapsed_ms(), e.overrun_ms());
                 stats.stop_reason = "deadline";
                 return false;
@@ -136,12 +136,12 @@ bool Generator::decode(int32_t token, GenerationStats& stats) {
     }
 }
 
-void Generator::note_timed_attempt(GenerationStats& stats, const kernels::DeadlineTimer& timer, const char* outcome) {
-    const double overrun = timer.elapsed_ms() - options_.deadline_ms;
-    stats.worst_overrun_ms = std::max(stats.worst_overrun_ms, overrun);
+void Generator::note_timed_attempt(GenerationStats& stats, double elapsed_ms, const kernels::DeadlineTimer& timer,
+                                   const char* outcome) {
+    stats.worst_overrun_ms = std::max(stats.worst_overrun_ms, elapsed_ms - options_.deadline_ms);
     stats.longest_checkpoint_interval_ms = std::max(stats.longest_checkpoint_interval_ms, timer.longest_interval_ms());
-    spdlog::debug("decode step {} attempt under the deadline: {:.3f} ms, {}; checkpoint interval up to {:.3f} ms",
-                  stats.decode_steps + 1, timer.elapsed_ms(), outcome, timer.longest_interval_ms());
+    spdlog::debug("decode step {} attempt under the deadline: {:.4f} ms, {}; checkpoint interval up to {:.4f} ms",
+                  stats.decode_steps + 1, elapsed_ms, outcome, timer.longest_interval_ms());
 }
 
 void Generator::degrade(GenerationStats& stats, const kernels::DeadlineExceeded& miss) {
@@ -153,7 +153,7 @@ void Generator::degrade(GenerationStats& stats, const kernels::DeadlineExceeded&
         stats.degraded_top_k /= 2;
     }
     control.gate_top_k = static_cast<size_t>(stats.degraded_top_k);
-    spdlog::warn("deadline of {} ms missed at {} after {:.1f} ms ({:.2f} ms past it): degrading to gated attention "
+    spdlog::warn("deadline of {} ms missed at {} after {:.3f} ms ({:.3f} ms past it): degrading to gated attention "
                  "with top-k {}{}",
                  options_.deadline_ms, miss.checkpoint(), miss.elapsed_ms(), miss.overrun_ms(), stats.degraded_top_k,
                  stats.degraded_top_k == 0 ? " (the floor: steps now finish late instead of failing)" : "");

@@ -82,8 +82,10 @@ private:
     bool decode(int32_t token, GenerationStats& stats);
     bool cancelled() const { return options_.cancel && options_.cancel->load(std::memory_order_relaxed); }
     void degrade(GenerationStats& stats, const kernels::DeadlineExceeded& miss);
-    // Folds an attempt that ran under the deadline ("done", or the checkpoint that missed) into the stats.
-    void note_timed_attempt(GenerationStats& stats, const kernels::DeadlineTimer& timer, const char* outcome);
+    // Folds an attempt that ran under the deadline for elapsed_ms ("done", or the checkpoint that missed) into
+    // the stats.
+    void note_timed_attempt(GenerationStats& stats, double elapsed_ms, const kernels::DeadlineTimer& timer,
+                            const char* outcome);
 
     Transformer& transformer_;
     const tokenizer::Tokenizer& tokenizer_;

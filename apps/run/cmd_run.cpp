@@ -81,7 +81,7 @@ void print_summary(const runtime::Transformer& t, const runtime::GenerationStats
                  s.deadline_misses > 0 ? fmt::format(" (last at {})", s.missed_checkpoint) : "", s.late_steps,
                  s.degraded_top_k >= 0 ? fmt::format(", degraded to gated top-k {}", s.degraded_top_k) : "",
                  s.longest_checkpoint_interval_ms > 0
-                     ? fmt::format(", worst overrun {:.2f} ms (checkpoint interval up to {:.2f} ms)",
+                     ? fmt::format(", worst overrun {:.3f} ms (checkpoint interval up to {:.3f} ms)",
                                    s.worst_overrun_ms, s.longest_checkpoint_interval_ms)
                      : "",
                  s.stop_reason);

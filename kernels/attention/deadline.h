@@ -2,11 +2,10 @@
 // check(checkpoint) throws DeadlineExceeded{elapsed and overrun in ms, checkpoint} once it has passed.
 // Checkpoints used by the kernels: "candidate_selection" (entry and after building candidates),
 // "dot_product" (before each q head), "softmax" (before normalising); runtimes add "o_proj".
-// The timer also measures the longest checkpoint interval: the time from its start or a check to the next check,
-// which bounds how far past the deadline a miss can be detected.
+// The timer also measures the longest checkpoint interval: the time from its start or a checkpoint passed to the
+// next check or the call's end (finish()), which bounds how far past the deadline the call can end.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -23,22 +22,33 @@ public:
         : start_(Clock::now()), deadline_(deadline), last_check_(start_.time_since_epoch().count()) {}
 
     // Safe to call from several threads at once (the kernels check from their pool's tasks).
-    bool expired() const {
-        const Clock::time_point now = Clock::now();
-        const Clock::rep gap = now.time_since_epoch().count() - last_check_.exchange(now.time_since_epoch().count());
-        Clock::rep longest = longest_interval_.load(std::memory_order_relaxed);
-        while (gap > longest && !longest_interval_.compare_exchange_weak(longest, gap)) {
-        }
-        return now >= deadline_;
-    }
-    double elapsed_ms() const { return to_ms(Clock::now() - start_); }
-    double overrun_ms() const { return std::max(0.0, to_ms(Clock::now() - deadline_)); }
-    double longest_interval_ms() const { return to_ms(Clock::duration(longest_interval_.load())); }
+    bool expired() const { return passed(Clock::now()); }
     void check(const char* checkpoint) const {
-        if (expired()) throw DeadlineExceeded(elapsed_ms(), overrun_ms(), checkpoint);
+        const Clock::time_point now = Clock::now();
+        if (passed(now)) throw DeadlineExceeded(to_ms(now - start_), to_ms(now - deadline_), checkpoint);
     }
+    // The end of a call that met the deadline: its last interval counts too. Returns the ms since the start.
+    double finish() const {
+        const Clock::time_point now = Clock::now();
+        note_interval(now.time_since_epoch().count() - last_check_.load());
+        return to_ms(now - start_);
+    }
+    double longest_interval_ms() const { return to_ms(Clock::duration(longest_interval_.load())); }
 
 private:
+    // A check that finds the deadline passed is where the attempt ends, not a checkpoint passed: its interval
+    // runs from the last checkpoint passed, which bounds how far past the deadline the attempt went.
+    bool passed(Clock::time_point now) const {
+        const bool expired = now >= deadline_;
+        const Clock::rep at = now.time_since_epoch().count();
+        note_interval(at - (expired ? last_check_.load() : last_check_.exchange(at)));
+        return expired;
+    }
+    void note_interval(Clock::rep interval) const {
+        Clock::rep longest = longest_interval_.load(std::memory_order_relaxed);
+        while (interval > longest && !longest_interval_.compare_exchange_weak(longest, interval)) {
+        }
+    }
     static double to_ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
     Clock::time_point start_;

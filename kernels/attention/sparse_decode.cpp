@@ -121,7 +121,7 @@ void SparseAttention::attend_cached_impl(const float* q, size_t n_rows, size_t q
             }
         }
     });
-    if (const char* checkpoint = missed.load()) throw DeadlineExceeded(deadline->elapsed_ms(), deadline->overrun_ms(), checkpoint);
+    if (const char* checkpoint = missed.load()) deadline->check(checkpoint);  // throws: the deadline has passed
     for (size_t h = 0; h < q_heads; ++h)
         for (const detail::QueryCandidates& c : queries)
             for (size_t n = 0; n < c.tokens.n; ++n)
