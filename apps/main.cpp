@@ -1,4 +1,5 @@
 // sparse-llm: the command-line entry point. Parses, dispatches, and turns failures into one line and an exit code.
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -52,6 +53,7 @@ int run_command(const cli::Command& command) {
     } catch (const std::bad_alloc&) {
         return fail("out of memory");
     } catch (const std::system_error& e) {  // fmt::print throws this when a write fails
+        if (std::ferror(stdout) && e.code().value() == EPIPE) cli::end_quietly_at_broken_pipe();
         return fail(std::ferror(stdout) ? cli::standard_output_error(e.code().value()) : e.what());
     } catch (const std::exception& e) {
         return fail(e.what());

@@ -50,7 +50,9 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
     const Clock::time_point start = Clock::now();
     const size_t batch = static_cast<size_t>(transformer_.config().n_batch);
     for (size_t done = 0; done < prompt.size(); done += batch) {
-        if (cancelled()) {
+        if (cancelled()) {  // the summary tells how much of the prompt was evaluated
+            stats.prompt_tokens = done;
+            stats.prompt_ms = ms_since(start);
             stats.stop_reason = "cancelled";
             return stats;
         }

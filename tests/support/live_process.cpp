@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -90,11 +91,29 @@ std::string LiveProcess::read_line(double timeout_s, bool* timed_out) {
     }
 }
 
+void LiveProcess::close_output() {
+    ::close(out_);
+    out_ = -1;
+}
+
 void LiveProcess::signal(int number) { ::kill(pid_, number); }
+
+bool LiveProcess::catches(int number) const {
+    // Between fork and exec the child is a copy of the test, with the test's handlers.
+    char exe[4096], bin[4096];
+    const ssize_t n = ::readlink(("/proc/" + std::to_string(pid_) + "/exe").c_str(), exe, sizeof exe - 1);
+    if (n <= 0 || !::realpath(SPARSE_LLM_BIN, bin) || std::string(exe, static_cast<size_t>(n)) != bin) return false;
+    const std::string status = read_bytes("/proc/" + std::to_string(pid_) + "/status");
+    const size_t at = status.find("SigCgt:");
+    if (at == std::string::npos) return false;
+    const unsigned long long mask = std::strtoull(status.c_str() + at + 7, nullptr, 16);
+    return (mask >> (number - 1)) & 1;
+}
 
 int LiveProcess::wait() {
     char chunk[4096];
-    for (ssize_t n; (n = ::read(out_, chunk, sizeof chunk)) > 0;) buffer_.append(chunk, static_cast<size_t>(n));
+    for (ssize_t n; out_ >= 0 && (n = ::read(out_, chunk, sizeof chunk)) > 0;)
+        buffer_.append(chunk, static_cast<size_t>(n));
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <array>
-#include <csignal>
 #include <string>
 #include <vector>
 
@@ -11,7 +10,6 @@
 #include "gguf/gguf_file.h"
 #include "kernels/common/isa.h"
 #include "support/cli_runner.h"
-#include "support/live_process.h"
 #include "support/file_bytes.h"
 #include "support/shared_data.h"
 #include "support/temp_dir.h"
@@ -262,20 +260,4 @@ TEST_CASE("run: in interactive mode -f gives the system prompt, as -p does", "[c
     CHECK(from_f.out == from_p.out);
     CHECK(fed(from_f) == fed(from_p));
     CHECK(fed(none) != fed(from_p));
-}
-
-TEST_CASE("run: SIGINT and SIGTERM stop generation: the text so far, the summary, exit 130 and 143", "[cli][run]") {
-    SKIP_WITHOUT_SHARED();
-    for (const auto& [signal, code] : {std::pair{SIGINT, 130}, std::pair{SIGTERM, 143}}) {
-        INFO("signal " << signal);
-        // Unbounded: -n -1 with an H2O budget never ends by itself.
-        test::LiveProcess p({"run", stories(), "-n", "-1", "--kv-budget", "300", "--temp", "0.8", "--seed", "5", "-t", "1"});
-        bool timed_out = false;
-        const std::string first_line = p.read_line(120, &timed_out);
-        REQUIRE_FALSE(timed_out);
-        p.signal(signal);
-        CHECK(p.wait() == code);
-        CHECK_FALSE((first_line + p.rest()).empty());
-        CHECK_THAT(p.stderr_text(), Catch::Contains("generated: ") && Catch::Contains("stop: cancelled"));
-    }
 }
