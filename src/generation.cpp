@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -68,6 +69,7 @@ GenerationStats Generator::generate(const std::vector<int32_t>& prompt, const Ge
     tokenizer::StreamDecoder stream(tokenizer_);
     StopStrings stop(options_.stop);
     for (;;) {
+        if (options_.ignore_eos) suppress_end_of_generation();
         const int32_t token = sampler_.sample(logits_.data());
         sampler_.accept(token);
         if (++stats.generated == 1) stats.first_token_ms = ms_since(start);
@@ -144,6 +146,11 @@ void Generator::note_timed_attempt(GenerationStats& stats, double elapsed_ms, co
     stats.longest_checkpoint_interval_ms = std::max(stats.longest_checkpoint_interval_ms, timer.longest_interval_ms());
     spdlog::debug("decode step {} attempt under the deadline: {:.4f} ms, {}; checkpoint interval up to {:.4f} ms",
                   stats.decode_steps + 1, elapsed_ms, outcome, timer.longest_interval_ms());
+}
+
+void Generator::suppress_end_of_generation() {
+    for (const int32_t id : tokenizer_.eog_ids())
+        if (id >= 0 && static_cast<size_t>(id) < logits_.size()) logits_[id] = -std::numeric_limits<float>::infinity();
 }
 
 void Generator::degrade(GenerationStats& stats, const kernels::DeadlineExceeded& miss) {

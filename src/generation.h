@@ -38,6 +38,7 @@ DeadlinePolicy parse_deadline_policy(const std::string& name);
 struct GenerationOptions {
     int64_t n_predict = 128;         // tokens to generate; -1: until end of generation (or forever)
     std::vector<std::string> stop;   // stop strings
+    bool ignore_eos = false;         // end-of-generation tokens are never sampled
     double deadline_ms = 0;          // per decode step; 0: none
     DeadlinePolicy on_deadline = DeadlinePolicy::Stop;
     size_t degrade_top_k = 32;       // gated top-k after the first miss
@@ -80,6 +81,8 @@ public:
 private:
     // One decode step of `token` under the deadline policy; false when the policy stops generation.
     bool decode(int32_t token, GenerationStats& stats);
+    // Under ignore_eos: no end-of-generation token can be sampled from logits_.
+    void suppress_end_of_generation();
     bool cancelled() const { return options_.cancel && options_.cancel->load(std::memory_order_relaxed); }
     void degrade(GenerationStats& stats, const kernels::DeadlineExceeded& miss);
     // Folds an attempt that ran under the deadline for elapsed_ms ("done", or the checkpoint that missed) into

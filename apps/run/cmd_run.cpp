@@ -32,7 +32,7 @@ struct RunOptions {
     int64_t n_predict = 128;
     cli::RuntimeFlags runtime;
     cli::GenerationFlags generation;
-    bool chat = false, interactive = false, verbose = false, ids = false;
+    bool chat = false, interactive = false, verbose = false, ids = false, ignore_eos = false;
     std::vector<std::string> stop;
     CLI::App* app = nullptr;  // to tell given flags from defaults
 
@@ -110,6 +110,7 @@ int run(RunOptions& o) {
     runtime::Sampler sampler(cli::sampler_params(o.generation), model.config().n_vocab);
     runtime::GenerationOptions gopts = cli::generation_options(o.generation, o.n_predict);
     gopts.stop = o.stop;
+    gopts.ignore_eos = o.ignore_eos;
     gopts.cancel = &cli::StopSignals::requested();
 
     const std::vector<int32_t> ids = o.chat || o.interactive ? std::vector<int32_t>{} : prompt_tokens(tok, prompt);
@@ -182,6 +183,7 @@ void add_command(CLI::App& parent, cli::CommandList& commands) {
     sub->add_flag("--verbose", o->verbose, "Debug logs on stderr");
     sub->add_flag("--ids", o->ids, "Print the generated token ids instead of text");
     sub->add_option("--stop", o->stop, "Stop when this text appears (repeatable)");
+    sub->add_flag("--ignore-eos", o->ignore_eos, "Never sample an end-of-generation token: generate until -n (or forever)");
     commands.push_back({sub, [o] { return run(*o); }});
 }
 

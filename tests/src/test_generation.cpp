@@ -160,6 +160,14 @@ TEST_CASE("generation: end-of-generation, token limit, a limit of 0 and full con
     CHECK(eog.out.ids == std::vector<int32_t>{0});
     CHECK(eog.out.text.empty());
 
+    // --ignore-eos: the all-zero logits leave every other token equally likely; greedy takes the first of them.
+    runtime::GenerationOptions ignoring = limit(5);
+    ignoring.ignore_eos = true;
+    const Run ignored = generate(m.model, tok, ignoring, dense(), tok.encode("hello world", false));
+    CHECK(ignored.stats.stop_reason == "n_predict");
+    REQUIRE(ignored.out.ids.size() == 5);
+    for (const int32_t id : ignored.out.ids) CHECK_FALSE(tok.is_eog(id));
+
     Stories s;
     const Run full = generate(s.model, s.tok, limit(-1), dense(8), {s.tok.bos()});
     CHECK(full.stats.stop_reason == "context");
