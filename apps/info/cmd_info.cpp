@@ -47,6 +47,21 @@ std::string add_bos_source(const TokenizerSummary& t) {
                                    : fmt::format("llama.cpp's default for '{}'", t.model);
 }
 
+void print_forward_pass(const ForwardPass& f, const std::string& architecture) {
+    if (architecture.empty()) return;
+    if (!f.error.empty()) {
+        fmt::print("forward pass: not runnable here: {}\n", cli::printable(f.error));
+        return;
+    }
+    std::string extras;
+    if (f.rope_freqs) extras += ", rope_freqs factors";
+    if (f.qkv_biases) extras += ", q/k/v biases";
+    if (f.linear_biases) extras += ", output and MLP biases";
+    if (f.parallel_block) extras += ", attention and MLP in parallel";
+    if (f.embed_scale != 1.0f) extras += fmt::format(", embeddings x {}", f.embed_scale);
+    fmt::print("forward pass: {}, {}, RoPE on {}{}\n", f.norm, f.feed_forward, f.rope, extras);
+}
+
 void print_text(const gguf::File& file, const ModelInfo& info, const std::optional<MemoryEstimate>& memory) {
     const auto& h = info.hparams;
     const auto& tok = info.tokenizer;
@@ -61,6 +76,7 @@ void print_text(const gguf::File& file, const ModelInfo& info, const std::option
     fmt::print("  rope dims {}, rope base {}{}, rms eps {}{}, context {}\n", or_dash(h.rope_dims), or_dash(h.rope_base),
                h.rope_base_is_default ? " (default)" : "", or_dash(h.rms_eps),
                h.layer_norm_eps ? fmt::format(", layer-norm eps {}", *h.layer_norm_eps) : "", or_dash(h.context_length));
+    print_forward_pass(info.forward, h.architecture);
     fmt::print("tokenizer: {}, pre {}, vocab {}\n", or_dash(tok.model), or_dash(tok.pre), tok.vocab_size);
     if (!tok.model.empty() && tok.load_error.empty())
         fmt::print("  bos {}, eos {}, unk {}, pad {}, add_bos {} ({})\n", or_dash(tok.bos), or_dash(tok.eos),
@@ -118,6 +134,17 @@ void print_json(const gguf::File& file, const ModelInfo& info, const std::option
     json.key("rms_eps").value(h.rms_eps).key("layer_norm_eps").value(h.layer_norm_eps);
     json.key("context_length").value(h.context_length);
     json.end_object();
+
+    if (!h.architecture.empty()) {
+        const ForwardPass& f = info.forward;
+        json.key("forward_pass").begin_object();
+        json.key("norm").value(present(f.norm)).key("feed_forward").value(present(f.feed_forward));
+        json.key("rope").value(present(f.rope)).key("rope_freqs").value(f.rope_freqs);
+        json.key("qkv_biases").value(f.qkv_biases).key("linear_biases").value(f.linear_biases);
+        json.key("parallel_block").value(f.parallel_block).key("embed_scale").value(f.embed_scale);
+        json.key("error").value(present(f.error));
+        json.end_object();
+    }
 
     json.key("tokenizer").begin_object();
     json.key("model").value(present(tok.model)).key("pre").value(present(tok.pre)).key("vocab_size").value(tok.vocab_size);

@@ -5,6 +5,7 @@
 
 #include "apps/info/info_error.h"
 #include "gguf/gguf_file.h"
+#include "src/model_config.h"
 #include "tokenizer/vocab.h"
 
 namespace info {
@@ -74,6 +75,33 @@ TokenizerSummary read_tokenizer(const gguf::File& file) {
     return t;
 }
 
+const char* feed_forward_name(runtime::FeedForward ffn) {
+    switch (ffn) {
+        case runtime::FeedForward::SwiGLU: return "SwiGLU";
+        case runtime::FeedForward::GeGLU: return "GeGLU";
+        case runtime::FeedForward::Gelu: return "GELU";
+    }
+    return "?";
+}
+
+ForwardPass read_forward_pass(const gguf::File& file) {
+    ForwardPass f;
+    try {
+        const runtime::ModelConfig c = runtime::ModelConfig::from_gguf(file);
+        f.norm = c.layer_norm ? "LayerNorm" : "RMSNorm";
+        f.feed_forward = feed_forward_name(c.ffn);
+        f.rope = c.rope_style == kernels::RopeStyle::Neox ? "NeoX halves" : "adjacent pairs";
+        f.rope_freqs = c.rope_freqs && file.find_tensor("rope_freqs.weight") != nullptr;
+        f.qkv_biases = c.qkv_bias;
+        f.linear_biases = c.linear_biases;
+        f.parallel_block = c.parallel_block;
+        f.embed_scale = c.embed_scale;
+    } catch (const std::exception& e) {  // an architecture or hyper-parameters the runtime refuses
+        f.error = e.what();
+    }
+    return f;
+}
+
 }  // namespace
 
 ModelInfo describe_model(const gguf::File& file) {
@@ -81,6 +109,7 @@ ModelInfo describe_model(const gguf::File& file) {
     info.name = file.get_string_or("general.name", "");
     info.hparams = read_hyper_parameters(file);
     info.tokenizer = read_tokenizer(file);
+    if (!info.hparams.architecture.empty()) info.forward = read_forward_pass(file);
 
     std::map<uint32_t, TypeTotal> by_type;
     for (const auto& t : file.tensors()) {

@@ -45,6 +45,19 @@ struct TokenizerSummary {
     std::string load_error;  // why our tokenizer cannot load it ("" when it can)
 };
 
+// How the runtime's one forward pass runs the file's family (runtime::ModelConfig's switches), or why it cannot.
+struct ForwardPass {
+    std::string norm;          // "RMSNorm" or "LayerNorm" (with biases)
+    std::string feed_forward;  // "SwiGLU", "GeGLU" or "GELU"
+    std::string rope;          // "adjacent pairs" or "NeoX halves"
+    bool rope_freqs = false;   // a rope_freqs tensor divides the angles (Llama 3)
+    bool qkv_biases = false;   // biases on q, k and v
+    bool linear_biases = false;  // biases on the attention output, the MLP and the output projection
+    bool parallel_block = false; // attention and MLP from the same normed input
+    float embed_scale = 1.0f;    // the embeddings' factor
+    std::string error;         // why the runtime cannot run the file ("" when it can)
+};
+
 struct TypeTotal {
     gguf::GgmlType type;
     uint64_t tensors = 0;
@@ -56,6 +69,7 @@ struct ModelInfo {
     std::string name;  // general.name
     HyperParameters hparams;
     TokenizerSummary tokenizer;
+    ForwardPass forward;  // described only when the file names an architecture
     std::vector<TypeTotal> types;  // in ggml type id order
     uint64_t parameters = 0;       // elements of all tensors
     uint64_t tensor_bytes = 0;

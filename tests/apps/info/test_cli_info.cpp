@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -203,6 +204,39 @@ TEST_CASE("info: the other families' hyper-parameters (Phi-2's LayerNorm epsilon
     const Value g = test::json::parse(gemma.out)["hyperparameters"];
     CHECK(g["n_head_kv"].as_uint() == 1);
     CHECK(g["rms_eps"].as_float() == 1e-6f);
+}
+
+TEST_CASE("info: how the forward pass runs each family (norm, MLP, RoPE pairing, biases, factors, scale)",
+          "[cli][info][arch]") {
+    SKIP_WITHOUT_ARCH_MODELS();
+    const auto forward = [](const std::string& name) {
+        const auto r = test::run_cli({"info", (test::arch_models_dir() / name).string(), "--json"});
+        REQUIRE(r.exit_code == 0);
+        return test::json::parse(r.out)["forward_pass"];
+    };
+    const Value llama3 = forward("tiny-llama3-Q4_0.gguf");
+    CHECK(llama3["norm"].as_string() == "RMSNorm");
+    CHECK(llama3["feed_forward"].as_string() == "SwiGLU");
+    CHECK(llama3["rope"].as_string() == "adjacent pairs");
+    CHECK(llama3["rope_freqs"].as_bool());
+    const Value qwen2 = forward("tiny-qwen2-Q8_0.gguf");
+    CHECK(qwen2["rope"].as_string() == "NeoX halves");
+    CHECK(qwen2["qkv_biases"].as_bool());
+    CHECK_FALSE(qwen2["linear_biases"].as_bool());
+    const Value phi2 = forward("tiny-phi2-F32.gguf");
+    CHECK(phi2["norm"].as_string() == "LayerNorm");
+    CHECK(phi2["feed_forward"].as_string() == "GELU");
+    CHECK(phi2["linear_biases"].as_bool());
+    CHECK(phi2["parallel_block"].as_bool());
+    const auto gemma_file = test::arch_models_dir() / "tiny-gemma-Q4_0.gguf";
+    const Value gemma = forward("tiny-gemma-Q4_0.gguf");
+    CHECK(gemma["feed_forward"].as_string() == "GeGLU");
+    const auto gemma_info = test::run_cli({"info", gemma_file.string(), "--json"});
+    const double n_embd = static_cast<double>(test::json::parse(gemma_info.out)["hyperparameters"]["n_embd"].as_uint());
+    CHECK(gemma["embed_scale"].as_double() == Approx(std::sqrt(n_embd)));
+    const auto text = test::run_cli({"info", (test::arch_models_dir() / "tiny-phi2-Q8_0.gguf").string()});
+    CHECK_THAT(text.out, Catch::Contains("forward pass: LayerNorm, GELU, RoPE on NeoX halves, q/k/v biases, output and MLP biases, "
+                                         "attention and MLP in parallel"));
 }
 
 TEST_CASE("info: the tokenizer of every golden model is what llama.cpp used (vocab, model, pre, bos, eos, add_bos)",
