@@ -263,6 +263,31 @@ TEST_CASE("quantize: the other families' files (biases, fused qkv, LayerNorm, ro
     }
 }
 
+TEST_CASE("quantize: each family's Q4_K_M mix is llama.cpp's, tensor by tensor, and gemma's bytes are too",
+          "[quantize][arch]") {
+    SKIP_WITHOUT_ARCH_MODELS();
+    const std::filesystem::path kquant = test::arch_models_dir() / "kquant";
+    if (!std::filesystem::exists(kquant / "tiny-gemma-Q4_K_M.gguf")) {
+        WARN("skipped: llama.cpp's Q4_K_M files are missing (scripts/make-arch-models.sh makes them)");
+        return;
+    }
+    for (const char* family : {"llama3", "qwen2", "phi2", "gemma"}) {
+        INFO(family);
+        const auto source = gguf::File::open((test::arch_models_dir() / (std::string("tiny-") + family + "-F32.gguf")).string());
+        const auto made = gguf::File::open((kquant / (std::string("tiny-") + family + "-Q4_K_M.gguf")).string());
+        const auto plan = quantize::plan_quantization(source, *gguf::file_type_from_name("Q4_K_M"), false);
+        REQUIRE(plan.size() == made.tensors().size());
+        for (size_t i = 0; i < plan.size(); ++i) {
+            INFO(plan[i].tensor->name);
+            CHECK(plan[i].tensor->name == made.tensors()[i].name);
+            CHECK(plan[i].type == made.tensors()[i].type);
+        }
+    }
+    test::TempDir dir;
+    quantize_file((test::arch_models_dir() / "tiny-gemma-F32.gguf").string(), dir.file("gemma.gguf"), "Q4_K_M", false, 2);
+    CHECK(test::read_bytes(dir.file("gemma.gguf")) == test::read_bytes((kquant / "tiny-gemma-Q4_K_M.gguf").string()));
+}
+
 TEST_CASE("quantize: the tiny models get llama.cpp's per-tensor types", "[quantize]") {
     SKIP_WITHOUT_SHARED();
     // tiny-f16 has the shapes and metadata of the F32 source llama.cpp quantized, so our plan for it must name
