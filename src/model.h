@@ -1,6 +1,6 @@
-// A model of the llama family (llama, mistral, qwen2: src/model_config.h) bound to its GGUF file:
-// hyper-parameters and every weight, by llama.cpp's tensor names, shape-checked, kept quantized in the
-// memory-mapped file (nothing is copied or dequantized).
+// A model of a family the one forward pass runs (llama, mistral, qwen2, gemma, phi2: src/model_config.h)
+// bound to its GGUF file: hyper-parameters and every weight, by llama.cpp's tensor names, shape-checked, kept
+// quantized in the memory-mapped file (nothing is copied or dequantized).
 //
 //   const runtime::Model model = runtime::Model::open("smollm2-135m-q4_0.gguf");
 //   model.config().n_layer;  model.layer(0).wq;  model.file();  // file() also feeds the tokenizer

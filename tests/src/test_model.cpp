@@ -9,12 +9,14 @@
 
 #include "apps/make_model/synthetic_model.h"
 #include "gguf/gguf_file.h"
+#include "gguf/gguf_writer.h"
 #include "src/model.h"
 #include "src/runtime_error.h"
 #include "src/transformer.h"
 #include "support/json_reader.h"
 #include "support/shared_data.h"
 #include "support/synthetic_fixture.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -246,4 +248,56 @@ TEST_CASE("model: NaN or Inf in a norm is refused at load, in an embedding row w
     std::vector<float> logits(static_cast<size_t>(bound.model.config().n_vocab));
     CHECK_THROWS_WITH(t.forward(&token, 1, logits.data()), Catch::Contains("row 3 of tensor 'token_embd.weight' holds NaN or Inf"));
     CHECK(t.n_past() == 0);
+}
+
+namespace {
+
+// The file at `from` rewritten to `to` without the tensor `drop` and with `reshape` (if named) given the shape
+// `shape` (its bytes zero).
+void rewrite(const std::string& from, const std::string& to, const std::string& drop, const std::string& reshape = "",
+             const std::vector<uint64_t>& shape = {}) {
+    const auto source = gguf::File::open(from);
+    gguf::Writer w;
+    for (const auto& [key, value] : source.metadata()) w.add_value(key, value);
+    std::vector<float> zeros;
+    for (const auto& t : source.tensors()) {
+        if (t.name == drop) continue;
+        if (t.name == reshape) {
+            uint64_t n = 1;
+            for (const uint64_t ne : shape) n *= ne;
+            zeros.assign(n, 0.0f);
+            w.add_tensor(t.name, gguf::GgmlType::F32, shape, zeros.data());
+        } else {
+            w.add_tensor(t.name, t.type, std::vector<uint64_t>(t.ne.begin(), t.ne.begin() + t.n_dims), t.data);
+        }
+    }
+    w.write(to);
+}
+
+std::string open_error(const std::string& path) {
+    try {
+        runtime::Model::open(path);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("model: the other families' tensors are required and shape-checked too (phi2's fused qkv and LayerNorm "
+          "biases, gemma's gate)", "[model][errors][arch]") {
+    SKIP_WITHOUT_ARCH_MODELS();
+    const test::TempDir dir;
+    const std::string phi2 = (test::arch_models_dir() / "tiny-phi2-Q8_0.gguf").string();
+    const std::string gemma = (test::arch_models_dir() / "tiny-gemma-Q8_0.gguf").string();
+    rewrite(phi2, dir.file("no-qkv-bias.gguf"), "blk.0.attn_qkv.bias");
+    CHECK_THAT(open_error(dir.file("no-qkv-bias.gguf")), Catch::Contains("missing tensor 'blk.0.attn_qkv.bias'"));
+    rewrite(phi2, dir.file("no-norm-bias.gguf"), "output_norm.bias");
+    CHECK_THAT(open_error(dir.file("no-norm-bias.gguf")), Catch::Contains("missing tensor 'output_norm.bias'"));
+    rewrite(phi2, dir.file("short-bias.gguf"), "", "blk.1.attn_qkv.bias", {700});
+    CHECK_THAT(open_error(dir.file("short-bias.gguf")),
+               Catch::Contains("tensor 'blk.1.attn_qkv.bias' has shape [700], expected [768]"));
+    rewrite(gemma, dir.file("no-gate.gguf"), "blk.1.ffn_gate.weight");
+    CHECK_THAT(open_error(dir.file("no-gate.gguf")), Catch::Contains("missing tensor 'blk.1.ffn_gate.weight'"));
 }
