@@ -47,12 +47,12 @@ echo
 # Past the budget (with a window of slack for the prompt and warm-up), RSS against tokens.
 tail -n +2 "$work/samples" | awk -F, -v from=$((budget * 2)) '
     $2 > from { n++; sx += $2; sy += $3; sxx += $2 * $2; sxy += $2 * $3 }
-    NR == 1 { fd0 = $4; th0 = $5 } { fd1 = $4; th1 = $5 }
+    $2 > 0 && !seen { fd0 = $4; th0 = $5; seen = 1 } { fd1 = $4; th1 = $5 }
     END {
         if (n >= 2 && n * sxx - sx * sx > 0)
             printf "RSS slope after the budget filled: %.2f KiB per 10,000 tokens (%d samples)\n", (n * sxy - sx * sy) / (n * sxx - sx * sx) * 10000, n
         else
             print "RSS slope: too few samples after the budget filled"
-        printf "open fds: %d first, %d last; threads: %d first, %d last\n", fd0, fd1, th0, th1
+        printf "open fds: %d at the first token, %d last; threads: %d at the first token, %d last\n", fd0, fd1, th0, th1
     }'
 grep -E "generated:|memory:" "$work/err" | sed 's/^info: /summary: /'
