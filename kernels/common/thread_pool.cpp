@@ -70,7 +70,8 @@ void ThreadPool::work_through_tasks() {
 }
 
 void ThreadPool::wait_for_tasks_done() {
-    const auto all_done = [this] { return done_tasks_.load(std::memory_order_acquire) == n_tasks_; };
+    // seq_cst, as the store of caller_sleeping_ before it: a finisher that missed that store sees the count here.
+    const auto all_done = [this] { return done_tasks_.load() == n_tasks_; };
     if (spin_until(all_done)) return;
     std::unique_lock<std::mutex> lock(mutex_);
     caller_sleeping_ = true;
