@@ -95,6 +95,7 @@ int run(RunOptions& o) {
     if (o.given("-p") && o.given("-f")) throw Error("give the prompt with -p or -f, not both");
     const std::string prompt = read_prompt(o);
     const cli::StopSignals signals;
+    spdlog::debug("loading {}", o.model);  // from here on SIGINT and SIGTERM stop the run cleanly
 
     const Clock::time_point load_start = Clock::now();
     const runtime::Model model = runtime::Model::open(o.model);

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
-#include <string>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -97,18 +96,6 @@ void LiveProcess::close_output() {
 }
 
 void LiveProcess::signal(int number) { ::kill(pid_, number); }
-
-bool LiveProcess::catches(int number) const {
-    // Between fork and exec the child is a copy of the test, with the test's handlers.
-    char exe[4096], bin[4096];
-    const ssize_t n = ::readlink(("/proc/" + std::to_string(pid_) + "/exe").c_str(), exe, sizeof exe - 1);
-    if (n <= 0 || !::realpath(SPARSE_LLM_BIN, bin) || std::string(exe, static_cast<size_t>(n)) != bin) return false;
-    const std::string status = read_bytes("/proc/" + std::to_string(pid_) + "/status");
-    const size_t at = status.find("SigCgt:");
-    if (at == std::string::npos) return false;
-    const unsigned long long mask = std::strtoull(status.c_str() + at + 7, nullptr, 16);
-    return (mask >> (number - 1)) & 1;
-}
 
 int LiveProcess::wait() {
     char chunk[4096];

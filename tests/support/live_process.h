@@ -24,8 +24,6 @@ public:
     // The next line of stdout without its newline; "" with timed_out set when none came within timeout_s.
     std::string read_line(double timeout_s, bool* timed_out);
     void signal(int number);
-    // True once the program has installed a handler for the signal (/proc/PID/status, SigCgt).
-    bool catches(int number) const;
     // Waits for the exit: the exit code (128 + signal when killed). Reads the rest of stdout into rest().
     int wait();
     const std::string& rest() const { return buffer_; }
