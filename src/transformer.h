@@ -114,6 +114,8 @@ private:
     // the wanted rows' logits, one after the other, then commits every segment's caches and positions.
     void run_step(const int32_t* tokens, const Segment* segments, size_t n_segments, float* logits, LogitRows which);
     void output_logits(const Segment* segments, size_t n_segments, size_t n, float* logits, LogitRows which);
+    // y = w · x for one token, in slices of rows with a deadline check between them.
+    void project_in_slices(const kernels::Matrix& w, const float* x, float* y);
     void attention_block(int64_t layer, const Segment* segments, size_t n_segments, size_t n);
     void ffn_block(int64_t layer, size_t n);
     void check_deadline(const char* checkpoint) const;

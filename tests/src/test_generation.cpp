@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -254,6 +255,18 @@ TEST_CASE("generation: a far deadline changes no token", "[generation][deadline]
     CHECK(timed.stats.deadline_misses == 0);
     CHECK(timed.stats.late_steps == 0);
     CHECK(timed.out.ids == generate(s.model, s.tok, limit(60), sparse, {s.tok.bos()}).out.ids);
+
+    // Under a deadline the output projection runs in slices of rows, checked between them: the same logits.
+    runtime::Transformer plain(s.model, sparse), checked(s.model, sparse);
+    std::vector<float> expected(static_cast<size_t>(s.model.config().n_vocab)), got(expected.size());
+    const kernels::DeadlineTimer far_timer(std::chrono::steady_clock::now() + std::chrono::hours(1));
+    for (const int32_t token : {s.tok.bos(), 400, 17, 260}) {
+        plain.forward(&token, 1, expected.data());
+        checked.control().deadline = &far_timer;
+        checked.forward(&token, 1, got.data());
+        checked.control().deadline = nullptr;
+        REQUIRE(got == expected);
+    }
 }
 
 TEST_CASE("chat: each turn feeds only the tokens the cache does not hold", "[generation][chat]") {
