@@ -15,52 +15,27 @@ void rms_norm(const float* x, const float* weight, float* out, size_t n, float e
 }
 
 void layer_norm(const float* x, const float* weight, const float* bias, float* out, size_t n, float eps) {
-    double sum = 0.0;
-    for (size_t i = 0; i < n; ++i) sum += x[i];
-    const float mean = static_cast<float>(sum / static_cast<double>(n));
-    double squares = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        out[i] = x[i] - mean;
-        squares += static_cast<double>(out[i]) * out[i];
-    }
+    const VectorMath& math = vector_math();
+    const float mean = static_cast<float>(math.sum(x, n) / static_cast<double>(n));
+    const double squares = math.centered_squares(x, out, n, mean);
     const float scale = 1.0f / std::sqrt(static_cast<float>(squares / static_cast<double>(n)) + eps);
-    vector_math().scale_affine(out, n, scale, weight, bias);
+    math.scale_affine(out, n, scale, weight, bias);
 }
 
 void add_in_place(float* x, const float* y, size_t n) { vector_math().add(x, y, n); }
 
 namespace {
 
-// gate[i] = gate[i] / (1 + e^exponent(gate[i])) * up[i] (up nullptr: 1): the activations that are g times a
-// sigmoid, gated or not.
-template <typename Exponent>
-void sigmoid_gated_in_place(float* gate, const float* up, size_t n, Exponent exponent) {
-    constexpr size_t kChunk = 64;
-    float e[kChunk];
-    for (size_t start = 0; start < n; start += kChunk) {
-        const size_t m = n - start < kChunk ? n - start : kChunk;
-        float* g = gate + start;
-        for (size_t i = 0; i < m; ++i) e[i] = exponent(g[i]);
-        vector_math().exp_shifted_sum(e, m, 0.0f);  // e = exp(e), vectorised
-        for (size_t i = 0; i < m; ++i) g[i] = g[i] / (1.0f + e[i]) * (up ? up[start + i] : 1.0f);
-    }
-}
-
-// gelu(g) = g / (1 + e^gelu_exponent(g))
-float gelu_exponent(float g) {
-    constexpr float kTwoSqrtTwoOverPi = 1.5957691216057308f;  // 2 sqrt(2 / pi)
-    return -kTwoSqrtTwoOverPi * (g + 0.044715f * g * g * g);
-}
+constexpr float kGeluA = -1.5957691216057308f;  // -2 sqrt(2 / pi)
+constexpr float kGeluB = 0.044715f;
 
 }  // namespace
 
-void swiglu_in_place(float* gate, const float* up, size_t n) {
-    sigmoid_gated_in_place(gate, up, n, [](float g) { return -g; });
-}
+void swiglu_in_place(float* gate, const float* up, size_t n) { vector_math().sigmoid_gate(gate, up, n, -1.0f, 0.0f); }
 
-void geglu_in_place(float* gate, const float* up, size_t n) { sigmoid_gated_in_place(gate, up, n, gelu_exponent); }
+void geglu_in_place(float* gate, const float* up, size_t n) { vector_math().sigmoid_gate(gate, up, n, kGeluA, kGeluB); }
 
-void gelu_in_place(float* x, size_t n) { sigmoid_gated_in_place(x, nullptr, n, gelu_exponent); }
+void gelu_in_place(float* x, size_t n) { vector_math().sigmoid_gate(x, nullptr, n, kGeluA, kGeluB); }
 
 // The normaliser is summed in blocks of kSumBlock values, each by the set's exp_shifted_sum (one float
 // accumulator per lane), the block sums in double. A float sum of m positive terms is within (m - 1) u of the

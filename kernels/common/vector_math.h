@@ -1,5 +1,5 @@
-// Vectorised math on float arrays: the pieces of a softmax (max, shifted exponentials and their sum, scaling)
-// that ops.cpp and the attention kernels share, one implementation per instruction set (isa.h) in
+// Vectorised math on float arrays: the pieces of a softmax (max, shifted exponentials and their sum, scaling),
+// of the norms and of the gated activations that ops.cpp and the attention kernels share, one implementation per instruction set (isa.h) in
 // kernels/common/<isa>/vector_math_<isa>.cpp. scalar's is the reference the others are tested against.
 #pragma once
 
@@ -23,6 +23,15 @@ struct VectorMath {
     // x[i] = fma(x[i] * factor, weight[i], bias[i]) (LayerNorm's scaling; fused in every set, as a compiler
     // would contract it in some): the same bits in every set
     void (*scale_affine)(float* x, size_t n, float factor, const float* weight, const float* bias);
+    // The sum of x[0..n) in double, element i into accumulator i % 8, the eight summed pairwise
+    // ((0+1)+(2+3))+((4+5)+(6+7)): the same bits in every set.
+    double (*sum)(const float* x, size_t n);
+    // out[i] = x[i] - mean; returns the sum of out[i]^2 in double as sum() adds (a float's square is exact in
+    // double): the same bits in every set. LayerNorm's variance.
+    double (*centered_squares)(const float* x, float* out, size_t n, float mean);
+    // gate[i] = g / (1 + e^(a (g + b g^3))) * up[i], g = gate[i] (up nullptr: 1; b = 0: no cubic term): SiLU
+    // (a = -1) and the tanh GELU (a = -2 sqrt(2 / pi), b = 0.044715), gated or not. The exponential as exp1's.
+    void (*sigmoid_gate)(float* gate, const float* up, size_t n, float a, float b);
 };
 
 // vector_math(isa): the functions of a set; vector_math(): those of the active set.

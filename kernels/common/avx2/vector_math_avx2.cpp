@@ -92,9 +92,70 @@ void scale_affine(float* x, size_t n, float factor, const float* weight, const f
     for (; i < n; ++i) x[i] = __builtin_fmaf(x[i] * factor, weight[i], bias[i]);
 }
 
+// Accumulators 0-3 and 4-7 of the striped double sums, plus the tail's terms (fewer than 8), totalled pairwise
+// as scalar's.
+double finish_striped(__m256d low, __m256d high, const double* tail, size_t n_tail) {
+    alignas(32) double acc[8];
+    _mm256_store_pd(acc, low);
+    _mm256_store_pd(acc + 4, high);
+    for (size_t k = 0; k < n_tail; ++k) acc[k] += tail[k];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+double sum(const float* x, size_t n) {
+    __m256d low = _mm256_setzero_pd(), high = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        low = _mm256_add_pd(low, _mm256_cvtps_pd(_mm_loadu_ps(x + i)));
+        high = _mm256_add_pd(high, _mm256_cvtps_pd(_mm_loadu_ps(x + i + 4)));
+    }
+    double tail[8];
+    for (size_t k = 0; i + k < n; ++k) tail[k] = x[i + k];
+    return finish_striped(low, high, tail, n - i);
+}
+
+double centered_squares(const float* x, float* out, size_t n, float mean) {
+    const __m256 m = _mm256_set1_ps(mean);
+    __m256d low = _mm256_setzero_pd(), high = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(x + i), m);
+        _mm256_storeu_ps(out + i, d);
+        const __m256d d_low = _mm256_cvtps_pd(_mm256_castps256_ps128(d));
+        const __m256d d_high = _mm256_cvtps_pd(_mm256_extractf128_ps(d, 1));
+        low = _mm256_add_pd(low, _mm256_mul_pd(d_low, d_low));
+        high = _mm256_add_pd(high, _mm256_mul_pd(d_high, d_high));
+    }
+    double tail[8];
+    for (size_t k = 0; i + k < n; ++k) {
+        out[i + k] = x[i + k] - mean;
+        tail[k] = static_cast<double>(out[i + k]) * out[i + k];
+    }
+    return finish_striped(low, high, tail, n - i);
+}
+
+void sigmoid_gate(float* gate, const float* up, size_t n, float a, float b) {
+    const __m256 va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b), one = _mm256_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        // the scalar order: g + ((b * g) * g) * g, no fused steps
+        const __m256 t = b == 0.0f ? g : _mm256_add_ps(g, _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(vb, g), g), g));
+        __m256 r = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_mul_ps(va, t))));
+        if (up) r = _mm256_mul_ps(r, _mm256_loadu_ps(up + i));
+        _mm256_storeu_ps(gate + i, r);
+    }
+    for (; i < n; ++i) {
+        const float g = gate[i];
+        const float t = b == 0.0f ? g : g + b * g * g * g;
+        gate[i] = g / (1.0f + exp1(a * t)) * (up ? up[i] : 1.0f);
+    }
+}
+
 }  // namespace
 
-const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1, add, scale_affine};
+const VectorMath kVectorMath = {max_value, exp_shifted_sum, scale, exp1, add, scale_affine, sum, centered_squares,
+                                sigmoid_gate};
 
 }  // namespace kernels::avx2
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "../running_isas.h"
@@ -45,6 +46,60 @@ TEST_CASE("vector math: exp, max, shifted exp-sum, scale, add and scale-affine o
             CHECK(a == b);
             for (size_t i = 0; i < n; ++i)
                 CHECK(a[i] == Approx((x[i] + bias[i]) * 1.3 * weight[i] + bias[i]).epsilon(1e-5).margin(1e-6));
+        }
+    }
+}
+
+TEST_CASE("vector math: the striped double sums and LayerNorm's centered squares are the scalar bits in every set",
+          "[vector_math][isa]") {
+    const kernels::VectorMath& reference = kernels::vector_math(kernels::Isa::Scalar);
+    for (kernels::Isa isa : test::running_isas()) {
+        INFO("isa " << kernels::isa_name(isa));
+        const kernels::VectorMath& math = kernels::vector_math(isa);
+        for (size_t n : {0, 1, 5, 8, 11, 24, 2560, 2563}) {
+            INFO("n " << n);
+            std::vector<float> x(n);
+            for (size_t i = 0; i < n; ++i) x[i] = std::sin(0.37f * static_cast<float>(i)) * 3.0f + 1e-3f * static_cast<float>(i);
+            CHECK(math.sum(x.data(), n) == reference.sum(x.data(), n));
+            std::vector<float> out(n), out_reference(n);
+            CHECK(math.centered_squares(x.data(), out.data(), n, 0.25f) ==
+                  reference.centered_squares(x.data(), out_reference.data(), n, 0.25f));
+            CHECK(out == out_reference);
+            // whole numbers add exactly: the sum is theirs
+            std::vector<float> counts(n);
+            for (size_t i = 0; i < n; ++i) counts[i] = static_cast<float>(i % 7);
+            double expected = 0.0;
+            for (float c : counts) expected += c;
+            CHECK(math.sum(counts.data(), n) == expected);
+        }
+    }
+}
+
+TEST_CASE("vector math: the sigmoid gate (SiLU and the tanh GELU, gated or not) of every set matches the scalar "
+          "reference and the formula", "[vector_math][isa]") {
+    const kernels::VectorMath& reference = kernels::vector_math(kernels::Isa::Scalar);
+    const float gelu_a = -1.5957691216057308f, gelu_b = 0.044715f;
+    for (kernels::Isa isa : test::running_isas()) {
+        INFO("isa " << kernels::isa_name(isa));
+        const kernels::VectorMath& math = kernels::vector_math(isa);
+        for (size_t n : {0, 1, 7, 8, 19, 64}) {
+            std::vector<float> g(n), up(n);
+            for (size_t i = 0; i < n; ++i) {
+                g[i] = -6.0f + 12.0f * static_cast<float>(i) / static_cast<float>(n);
+                up[i] = 0.5f + 0.01f * static_cast<float>(i);
+            }
+            for (const auto& [a, b] : {std::pair{-1.0f, 0.0f}, std::pair{gelu_a, gelu_b}})
+                for (const float* gated : {static_cast<const float*>(nullptr), static_cast<const float*>(up.data())}) {
+                    std::vector<float> got = g, expected = g;
+                    math.sigmoid_gate(got.data(), gated, n, a, b);
+                    reference.sigmoid_gate(expected.data(), gated, n, a, b);
+                    for (size_t i = 0; i < n; ++i) {
+                        const double v = g[i], cubic = b == 0.0f ? v : v + b * v * v * v;
+                        const double formula = v / (1.0 + std::exp(a * cubic)) * (gated ? gated[i] : 1.0);
+                        CHECK(got[i] == Approx(expected[i]).epsilon(2e-6).margin(1e-7));
+                        CHECK(got[i] == Approx(formula).epsilon(1e-5).margin(1e-6));
+                    }
+                }
         }
     }
 }
